@@ -1,0 +1,335 @@
+/**
+ * The event contract between a schedule (or a person invoking the function by hand) and the handler.
+ *
+ * The construct builds its schedules' input from `SchedulerEvent` and validates its props with the
+ * same checks, so both sides share one definition of every field. This module is pure: no AWS SDK.
+ */
+
+/** What a run does: put services to sleep, or wake them up. */
+export type Action = 'pause' | 'resume';
+
+/** The accepted values of `action`. */
+export const ACTIONS: readonly Action[] = ['pause', 'resume'];
+
+/**
+ * Whether a resumed service gets a deployment (`StartDeployment`) once it is RUNNING again, so that
+ * versions pushed while it was paused go live. `auto` deploys only services whose source has
+ * automatic deployments enabled.
+ */
+export type DeployPolicy = 'never' | 'auto' | 'always';
+
+/** The accepted values of `deployAfterResume`. */
+export const DEPLOY_POLICIES: readonly DeployPolicy[] = ['never', 'auto', 'always'];
+
+/** The event as it arrives: every key but `action` optional. */
+export interface SchedulerEvent {
+  /** `pause` or `resume`. */
+  readonly action: Action;
+  /** App Runner service ARNs; each is called in its own region. */
+  readonly services?: string[];
+  /** Every service that carries all of these tags is selected. */
+  readonly tags?: Record<string, string>;
+  /** Regions where tag selection looks. @default the function's own region */
+  readonly regions?: string[];
+  /** Deployment after a resume. @default 'auto' */
+  readonly deployAfterResume?: DeployPolicy;
+  /** IANA time zone in which `holidays` and dated skip tags are read. @default 'UTC' */
+  readonly timeZone?: string;
+  /** Local dates (`YYYY-MM-DD`) on which a resume run changes nothing. @default none */
+  readonly holidays?: string[];
+  /** Plan and report, but make no mutating call. @default false */
+  readonly dryRun?: boolean;
+  /** Resume services that were paused outside the scheduler too. @default false */
+  readonly resumeManuallyPaused?: boolean;
+}
+
+/** A validated event with every default filled in. */
+export interface SchedulerRequest {
+  readonly action: Action;
+  readonly services: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly regions: readonly string[];
+  readonly deployAfterResume: DeployPolicy;
+  readonly timeZone: string;
+  readonly holidays: readonly string[];
+  readonly dryRun: boolean;
+  readonly resumeManuallyPaused: boolean;
+}
+
+/** The keys an event may carry. */
+export const EVENT_FIELDS: readonly (keyof SchedulerEvent)[] = [
+  'action',
+  'services',
+  'tags',
+  'regions',
+  'deployAfterResume',
+  'timeZone',
+  'holidays',
+  'dryRun',
+  'resumeManuallyPaused',
+];
+
+/** Limits on list sizes, so that a mistaken event cannot fan out without bound. */
+export const LIMITS = {
+  /** Most service ARNs one event may list. */
+  services: 1000,
+  /** Most selector tags (the Tagging API takes at most 50 tag filters). */
+  tags: 50,
+  /** Most regions for tag selection. */
+  regions: 40,
+  /** Most holiday dates. */
+  holidays: 1000,
+  /** Tag key length, as App Runner accepts it. */
+  tagKeyLength: 128,
+  /** Tag value length, as App Runner accepts it. */
+  tagValueLength: 256,
+} as const;
+
+/** One thing wrong with one field of an event. */
+export interface FieldProblem {
+  /** The field, as a path: `services[2]`, `tags.env`. */
+  readonly field: string;
+  /** The value received, rendered for a person. */
+  readonly received: string;
+  /** What is accepted there. */
+  readonly accepted: string;
+}
+
+/** An event that cannot be run. Nothing was called: the run never started. */
+export class InvalidEventError extends Error {
+  /** Every problem found, one per bad field. */
+  readonly problems: readonly FieldProblem[];
+
+  constructor(problems: readonly FieldProblem[]) {
+    super(
+      `Invalid scheduler event: ${problems
+        .map((p) => `${p.field}: received ${p.received}; expected ${p.accepted}`)
+        .join('. ')}`,
+    );
+    this.name = 'InvalidEventError';
+    this.problems = problems;
+  }
+}
+
+const SERVICE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]):apprunner:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):service\/([A-Za-z0-9][A-Za-z0-9_-]{3,39})\/([0-9a-f]{32})$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The parts of an App Runner service ARN. */
+export interface ServiceArnParts {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly serviceName: string;
+  readonly serviceId: string;
+}
+
+/** What an App Runner service ARN looks like, for error messages. */
+export const SERVICE_ARN_FORMAT = 'arn:<partition>:apprunner:<region>:<12-digit account>:service/<name>/<32 hex id>';
+
+/** Splits an App Runner service ARN, or returns undefined when the string is not one. */
+export function parseServiceArn(arn: string): ServiceArnParts | undefined {
+  const m = SERVICE_ARN.exec(arn);
+  if (!m) return undefined;
+  return { partition: m[1], region: m[2], account: m[3], serviceName: m[4], serviceId: m[5] };
+}
+
+/** True when the string is an AWS region name such as `eu-west-1`. */
+export function isRegion(value: string): boolean {
+  return REGION.test(value);
+}
+
+/** True when the string is a real calendar date written `YYYY-MM-DD`. */
+export function isLocalDate(value: string): boolean {
+  const m = LOCAL_DATE.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** True when the string is an IANA time zone this runtime knows, such as `Europe/London` or `UTC`. */
+export function isTimeZone(value: string): boolean {
+  if (value.trim() !== value || value === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a tag key is not accepted, or undefined when it is. */
+export function tagKeyProblem(key: string): string | undefined {
+  if (key.length < 1 || key.length > LIMITS.tagKeyLength) return `a tag key of 1-${LIMITS.tagKeyLength} characters`;
+  if (key.toLowerCase().startsWith('aws:')) return 'a tag key that does not start with "aws:"';
+  return undefined;
+}
+
+/** Renders a received value for an error message, cut short when long. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Collects problems field by field, so that one error can name all of them. */
+class ProblemList {
+  readonly problems: FieldProblem[] = [];
+
+  add(field: string, received: unknown, accepted: string): void {
+    this.problems.push({ field, received: describeValue(received), accepted });
+  }
+}
+
+function parseStringList(
+  problems: ProblemList,
+  field: string,
+  value: unknown,
+  max: number,
+  itemAccepted: string,
+  isValid: (item: string) => boolean,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    problems.add(field, value, `a list of ${itemAccepted}`);
+    return undefined;
+  }
+  if (value.length === 0) {
+    problems.add(field, value, `a non-empty list of ${itemAccepted} (leave the field out instead)`);
+    return undefined;
+  }
+  if (value.length > max) {
+    problems.add(field, `${value.length} items`, `at most ${max} items`);
+    return undefined;
+  }
+  const before = problems.problems.length;
+  value.forEach((item, i) => {
+    if (typeof item !== 'string' || !isValid(item)) problems.add(`${field}[${i}]`, item, itemAccepted);
+  });
+  return problems.problems.length === before ? [...new Set(value as string[])] : undefined;
+}
+
+function parseTags(problems: ProblemList, value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const accepted = 'an object of tag keys to string values, e.g. {"env":"dev"}';
+  if (!isPlainObject(value)) {
+    problems.add('tags', value, accepted);
+    return undefined;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) {
+    problems.add('tags', value, `${accepted}, with at least one tag (leave the field out instead)`);
+    return undefined;
+  }
+  if (entries.length > LIMITS.tags) {
+    problems.add('tags', `${entries.length} tags`, `at most ${LIMITS.tags} tags`);
+    return undefined;
+  }
+  const before = problems.problems.length;
+  for (const [key, tagValue] of entries) {
+    const keyProblem = tagKeyProblem(key);
+    if (keyProblem) problems.add(`tags[${JSON.stringify(key)}]`, key, keyProblem);
+    else if (typeof tagValue !== 'string' || tagValue.length > LIMITS.tagValueLength) {
+      problems.add(`tags.${key}`, tagValue, `a string of 0-${LIMITS.tagValueLength} characters`);
+    }
+  }
+  return problems.problems.length === before ? (value as Record<string, string>) : undefined;
+}
+
+function parseBoolean(problems: ProblemList, field: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    problems.add(field, value, 'true or false');
+    return false;
+  }
+  return value;
+}
+
+function parseChoice<T extends string>(
+  problems: ProblemList,
+  field: string,
+  value: unknown,
+  choices: readonly T[],
+  fallback: T | undefined,
+): T | undefined {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    problems.add(field, value, `one of ${choices.map((c) => `"${c}"`).join(', ')}`);
+    return undefined;
+  }
+  return value as T;
+}
+
+/** Options for `parseEvent` that come from the function's environment, not the event. */
+export interface ParseOptions {
+  /** The region tag selection looks in when the event names none (the function's `AWS_REGION`). */
+  readonly defaultRegion?: string;
+}
+
+/**
+ * Validates an event and fills in its defaults.
+ * @throws InvalidEventError naming every bad field, the value received and what is accepted.
+ */
+export function parseEvent(raw: unknown, options: ParseOptions = {}): SchedulerRequest {
+  const problems = new ProblemList();
+  if (!isPlainObject(raw)) {
+    problems.add('event', raw, 'a JSON object such as {"action":"pause","tags":{"env":"dev"}}');
+    throw new InvalidEventError(problems.problems);
+  }
+  for (const key of Object.keys(raw)) {
+    if (!(EVENT_FIELDS as readonly string[]).includes(key)) {
+      problems.add(key, raw[key], `no such field; the fields are ${EVENT_FIELDS.join(', ')}`);
+    }
+  }
+
+  const action = parseChoice(problems, 'action', raw.action, ACTIONS, undefined);
+  const services = parseStringList(problems, 'services', raw.services, LIMITS.services, `App Runner service ARNs (${SERVICE_ARN_FORMAT})`, (s) => parseServiceArn(s) !== undefined);
+  const tags = parseTags(problems, raw.tags);
+  const regions = parseStringList(problems, 'regions', raw.regions, LIMITS.regions, 'AWS region names such as "eu-west-1"', isRegion);
+  const deployAfterResume = parseChoice(problems, 'deployAfterResume', raw.deployAfterResume, DEPLOY_POLICIES, 'auto');
+  const holidays = parseStringList(problems, 'holidays', raw.holidays, LIMITS.holidays, 'real dates written YYYY-MM-DD', isLocalDate);
+  const dryRun = parseBoolean(problems, 'dryRun', raw.dryRun);
+  const resumeManuallyPaused = parseBoolean(problems, 'resumeManuallyPaused', raw.resumeManuallyPaused);
+
+  let timeZone = 'UTC';
+  if (raw.timeZone !== undefined) {
+    if (typeof raw.timeZone === 'string' && isTimeZone(raw.timeZone)) timeZone = raw.timeZone;
+    else problems.add('timeZone', raw.timeZone, 'an IANA time zone such as "Europe/London" or "UTC"');
+  }
+
+  if (raw.services === undefined && raw.tags === undefined) {
+    problems.add('services', undefined, 'service ARNs in "services", tags in "tags", or both: an event must select something');
+  }
+  if (raw.regions !== undefined && raw.tags === undefined) {
+    problems.add('regions', raw.regions, 'regions only together with "tags" (a listed ARN is called in its own region)');
+  }
+  let defaultRegions: string[] = [];
+  if (tags && !regions) {
+    if (options.defaultRegion && isRegion(options.defaultRegion)) defaultRegions = [options.defaultRegion];
+    else problems.add('regions', undefined, 'a list of regions, since the function has no AWS_REGION to default to');
+  }
+
+  if (problems.problems.length > 0) throw new InvalidEventError(problems.problems);
+  return {
+    action: action!,
+    services: services ?? [],
+    tags: tags ?? {},
+    regions: regions ?? defaultRegions,
+    deployAfterResume: deployAfterResume!,
+    timeZone,
+    holidays: holidays ?? [],
+    dryRun,
+    resumeManuallyPaused,
+  };
+}
