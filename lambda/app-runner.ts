@@ -1,0 +1,256 @@
+/**
+ * The only module that talks to AWS: App Runner, and the Resource Groups Tagging API for bulk tag
+ * reads. Everything else sees the small `AppRunnerGateway` interface, so runs can be tested against
+ * the emulator through the real SDK, and the retry policy lives in one place.
+ */
+import {
+  AppRunnerClient,
+  DescribeServiceCommand,
+  ListOperationsCommand,
+  ListTagsForResourceCommand,
+  PauseServiceCommand,
+  ResumeServiceCommand,
+  StartDeploymentCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  paginateListServices,
+} from '@aws-sdk/client-apprunner';
+import { ResourceGroupsTaggingAPIClient, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { OperationRecord } from './decide';
+import { parseServiceArn } from './event';
+
+/** A service as a bulk listing shows it. */
+export interface ServiceSummary {
+  readonly arn: string;
+  readonly name: string;
+  readonly status: string;
+}
+
+/** A service as DescribeService shows it: what the run needs of it. */
+export interface ServiceDetail extends ServiceSummary {
+  /** `SourceConfiguration.AutoDeploymentsEnabled`; false when App Runner leaves it out. */
+  readonly autoDeploymentsEnabled: boolean;
+}
+
+/** The calls a run makes. Every method throws `AppRunnerCallError` (or a subclass) on failure. */
+export interface AppRunnerGateway {
+  /** Every service in a region, all pages of ListServices. */
+  listServices(region: string): Promise<ServiceSummary[]>;
+  /** The services in a region that carry all the given tags, with all their tags (Tagging API, all pages). */
+  findTaggedServices(region: string, tags: Readonly<Record<string, string>>): Promise<Map<string, Record<string, string>>>;
+  describeService(arn: string): Promise<ServiceDetail>;
+  listTags(arn: string): Promise<Record<string, string>>;
+  /** The first page of the service's operations, newest first. */
+  listRecentOperations(arn: string): Promise<OperationRecord[]>;
+  tagService(arn: string, key: string, value: string): Promise<void>;
+  untagService(arn: string, key: string): Promise<void>;
+  /** Starts a pause; returns the operation id. */
+  pauseService(arn: string): Promise<string | undefined>;
+  /** Starts a resume; returns the operation id. */
+  resumeService(arn: string): Promise<string | undefined>;
+  /** Starts a deployment; returns the operation id. */
+  startDeployment(arn: string): Promise<string>;
+}
+
+/** An App Runner (or Tagging API) call failed after the SDK's retries. Keeps the SDK error as `cause`. */
+export class AppRunnerCallError extends Error {
+  constructor(
+    /** The API operation, e.g. `PauseService`. */
+    readonly operation: string,
+    /** The service ARN, or the region for region-wide calls. */
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(`${operation} on ${target} failed: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+    this.name = 'AppRunnerCallError';
+  }
+}
+
+/** App Runner refused the call in the service's current state: re-read the service and decide again. */
+export class ServiceStateConflictError extends AppRunnerCallError {
+  constructor(operation: string, target: string, cause: unknown) {
+    super(operation, target, cause);
+    this.name = 'ServiceStateConflictError';
+  }
+}
+
+/** The service does not exist (any more). */
+export class ServiceNotFoundError extends AppRunnerCallError {
+  constructor(operation: string, target: string, cause: unknown) {
+    super(operation, target, cause);
+    this.name = 'ServiceNotFoundError';
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Sorts an SDK error into the run's error types. `InvalidStateException` means the state changed
+ * under us. StartDeployment declares no errors in the model, so an `InvalidRequestException` from it
+ * is read as a state conflict too (App Runner refuses deployments on a service that is not RUNNING).
+ */
+function classify(operation: string, target: string, error: unknown): AppRunnerCallError {
+  const name = errorName(error);
+  if (name === 'ResourceNotFoundException') return new ServiceNotFoundError(operation, target, error);
+  if (name === 'InvalidStateException' || (operation === 'StartDeployment' && name === 'InvalidRequestException')) {
+    return new ServiceStateConflictError(operation, target, error);
+  }
+  return new AppRunnerCallError(operation, target, error);
+}
+
+async function call<T>(operation: string, target: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw classify(operation, target, error);
+  }
+}
+
+function tagsFromList(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const tag of tags ?? []) {
+    if (tag.Key !== undefined) result[tag.Key] = tag.Value ?? '';
+  }
+  return result;
+}
+
+/** How the SDK clients are built: one per region, created on first use and kept for the container's life. */
+export interface SdkGatewayOptions {
+  /** Attempts per call, the first included, for throttling and 5xx. @default 8 */
+  readonly maxAttempts?: number;
+  /**
+   * The SDK's retry mode. Adaptive adds client-side rate limiting on top of standard retries, which
+   * is what a fleet-wide run needs when App Runner throttles. @default 'adaptive'
+   */
+  readonly retryMode?: 'standard' | 'adaptive';
+  /** Credentials for the clients; the SDK's default chain when absent. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** An endpoint for both APIs (the emulator); the SDK's `AWS_ENDPOINT_URL_*` variables work too. */
+  readonly endpoint?: string;
+}
+
+/** The gateway backed by the AWS SDK v3 clients. */
+export class SdkAppRunnerGateway implements AppRunnerGateway {
+  private readonly appRunnerClients = new Map<string, AppRunnerClient>();
+  private readonly taggingClients = new Map<string, ResourceGroupsTaggingAPIClient>();
+
+  constructor(private readonly options: SdkGatewayOptions = {}) {}
+
+  private clientConfig(region: string) {
+    return {
+      region,
+      maxAttempts: this.options.maxAttempts ?? 8,
+      retryMode: this.options.retryMode ?? 'adaptive',
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+    };
+  }
+
+  private appRunner(region: string): AppRunnerClient {
+    let client = this.appRunnerClients.get(region);
+    if (!client) {
+      client = new AppRunnerClient(this.clientConfig(region));
+      this.appRunnerClients.set(region, client);
+    }
+    return client;
+  }
+
+  private tagging(region: string): ResourceGroupsTaggingAPIClient {
+    let client = this.taggingClients.get(region);
+    if (!client) {
+      client = new ResourceGroupsTaggingAPIClient(this.clientConfig(region));
+      this.taggingClients.set(region, client);
+    }
+    return client;
+  }
+
+  private forArn(arn: string): AppRunnerClient {
+    const parts = parseServiceArn(arn);
+    if (!parts) throw new AppRunnerCallError('(client)', arn, new Error('not an App Runner service ARN'));
+    return this.appRunner(parts.region);
+  }
+
+  listServices(region: string): Promise<ServiceSummary[]> {
+    return call('ListServices', region, async () => {
+      const services: ServiceSummary[] = [];
+      for await (const page of paginateListServices({ client: this.appRunner(region), pageSize: 20 }, {})) {
+        for (const s of page.ServiceSummaryList ?? []) {
+          if (s.ServiceArn) services.push({ arn: s.ServiceArn, name: s.ServiceName ?? '', status: s.Status ?? 'UNKNOWN' });
+        }
+      }
+      return services;
+    });
+  }
+
+  findTaggedServices(region: string, tags: Readonly<Record<string, string>>): Promise<Map<string, Record<string, string>>> {
+    return call('GetResources', region, async () => {
+      const found = new Map<string, Record<string, string>>();
+      const TagFilters = Object.entries(tags).map(([Key, Value]) => ({ Key, Values: [Value] }));
+      const pages = paginateGetResources(
+        { client: this.tagging(region), pageSize: 100 },
+        { TagFilters, ResourceTypeFilters: ['apprunner:service'] },
+      );
+      for await (const page of pages) {
+        for (const mapping of page.ResourceTagMappingList ?? []) {
+          if (mapping.ResourceARN) found.set(mapping.ResourceARN, tagsFromList(mapping.Tags));
+        }
+      }
+      return found;
+    });
+  }
+
+  describeService(arn: string): Promise<ServiceDetail> {
+    return call('DescribeService', arn, async () => {
+      const { Service } = await this.forArn(arn).send(new DescribeServiceCommand({ ServiceArn: arn }));
+      return {
+        arn,
+        name: Service?.ServiceName ?? '',
+        status: Service?.Status ?? 'UNKNOWN',
+        autoDeploymentsEnabled: Service?.SourceConfiguration?.AutoDeploymentsEnabled ?? false,
+      };
+    });
+  }
+
+  listTags(arn: string): Promise<Record<string, string>> {
+    return call('ListTagsForResource', arn, async () => {
+      const { Tags } = await this.forArn(arn).send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+      return tagsFromList(Tags);
+    });
+  }
+
+  listRecentOperations(arn: string): Promise<OperationRecord[]> {
+    return call('ListOperations', arn, async () => {
+      const { OperationSummaryList } = await this.forArn(arn).send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: 20 }));
+      return (OperationSummaryList ?? []).map((o) => ({ id: o.Id, type: o.Type, status: o.Status }));
+    });
+  }
+
+  async tagService(arn: string, key: string, value: string): Promise<void> {
+    await call('TagResource', arn, () => this.forArn(arn).send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: key, Value: value }] })));
+  }
+
+  async untagService(arn: string, key: string): Promise<void> {
+    await call('UntagResource', arn, () => this.forArn(arn).send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: [key] })));
+  }
+
+  async pauseService(arn: string): Promise<string | undefined> {
+    const output = await call('PauseService', arn, () => this.forArn(arn).send(new PauseServiceCommand({ ServiceArn: arn })));
+    return output.OperationId;
+  }
+
+  async resumeService(arn: string): Promise<string | undefined> {
+    const output = await call('ResumeService', arn, () => this.forArn(arn).send(new ResumeServiceCommand({ ServiceArn: arn })));
+    return output.OperationId;
+  }
+
+  async startDeployment(arn: string): Promise<string> {
+    const output = await call('StartDeployment', arn, () => this.forArn(arn).send(new StartDeploymentCommand({ ServiceArn: arn })));
+    return output.OperationId ?? '';
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The Lambda entry point: parse the event, run it, log and return the report. Rejects when any
+ * service failed, after every other service was handled, so that Lambda's retry, the dead-letter
+ * queue and the alarm see it.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
+import { InvalidEventError, parseEvent } from './event';
+import { RunFailedError, runFailed, type RunReport } from './report';
+import { runScheduler } from './run';
+import type { PollSettings } from './status-watcher';
+
+/** The part of the Lambda context the handler reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** What a handler is built from; every part has a production default. */
+export interface HandlerDependencies {
+  /** The App Runner gateway. @default SDK clients, one per region, built on first use */
+  readonly gateway?: AppRunnerGateway;
+  /** The logger the report is written to. @default a Powertools Logger */
+  readonly logger?: Logger;
+  /** Status polling. @default DEFAULT_POLL */
+  readonly poll?: PollSettings;
+  /** Most App Runner calls in flight at once. @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
+  /** Time kept back from the Lambda's remaining time to report before it is cut off, in ms. @default 30 s */
+  readonly safetyMarginMs?: number;
+  /** How long a run may wait when no Lambda context tells the remaining time, in ms. @default 10 min */
+  readonly defaultBudgetMs?: number;
+  /** The function's region, where tag selection looks by default. @default AWS_REGION */
+  readonly region?: string;
+}
+
+/** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */
+export function createHandler(dependencies: HandlerDependencies = {}) {
+  const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
+  let gateway = dependencies.gateway;
+  return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
+    const startedAt = Date.now();
+    let request;
+    try {
+      request = parseEvent(event, { defaultRegion: dependencies.region ?? process.env.AWS_REGION });
+    } catch (error) {
+      if (error instanceof InvalidEventError) logger.error('invalid event: nothing was called', { problems: error.problems });
+      throw error;
+    }
+    const budget = context
+      ? context.getRemainingTimeInMillis() - (dependencies.safetyMarginMs ?? 30_000)
+      : (dependencies.defaultBudgetMs ?? 600_000);
+    gateway ??= new SdkAppRunnerGateway();
+    const report = await runScheduler(request, {
+      gateway,
+      deadline: startedAt + Math.max(0, budget),
+      poll: dependencies.poll,
+      concurrency: dependencies.concurrency,
+    });
+    if (runFailed(report)) {
+      logger.error('run report', { report });
+      throw new RunFailedError(report);
+    }
+    logger.info('run report', { report });
+    return report;
+  };
+}
+
+/** The Lambda handler. */
+export const handler = createHandler();

@@ -1,0 +1,103 @@
+/**
+ * Wall-clock arithmetic in an IANA time zone, with the runtime's own time zone data (Intl). Pure.
+ */
+
+interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function wallClockAt(instant: Date, timeZone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+}
+
+/** The local calendar date (`YYYY-MM-DD`) of an instant in a time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  const c = wallClockAt(instant, timeZone);
+  return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+}
+
+function offsetMs(instant: number, timeZone: string): number {
+  const c = wallClockAt(new Date(instant), timeZone);
+  const asUtc = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant at which a time zone's clocks show the given wall-clock time. A time that the zone
+ * skips (spring forward) resolves to the instant just after the gap, as the clocks would read it.
+ */
+export function instantOfWallClock(clock: WallClock, timeZone: string): Date {
+  const guess = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  const first = guess - offsetMs(guess, timeZone);
+  const second = guess - offsetMs(first, timeZone);
+  return new Date(Math.max(first, second));
+}
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function isRealClock(c: WallClock): boolean {
+  const d = new Date(Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second));
+  return (
+    d.getUTCFullYear() === c.year &&
+    d.getUTCMonth() === c.month - 1 &&
+    d.getUTCDate() === c.day &&
+    d.getUTCHours() === c.hour &&
+    d.getUTCMinutes() === c.minute &&
+    d.getUTCSeconds() === c.second
+  );
+}
+
+/**
+ * Reads an ISO-8601 date or date-time as an instant: a bare date is local midnight in `timeZone`, a
+ * date-time without an offset is local wall-clock time there, one with `Z` or `+hh:mm` is exact.
+ * Returns undefined for anything else, including impossible dates such as 2026-02-30.
+ */
+export function parseIsoInstant(value: string, timeZone: string): Date | undefined {
+  const dateOnly = DATE_ONLY.exec(value);
+  const dateTime = dateOnly ? undefined : DATE_TIME.exec(value);
+  const m = dateOnly ?? dateTime;
+  if (!m) return undefined;
+  const clock: WallClock = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: dateTime ? Number(dateTime[4]) : 0,
+    minute: dateTime ? Number(dateTime[5]) : 0,
+    second: dateTime?.[6] ? Number(dateTime[6]) : 0,
+  };
+  if (!isRealClock(clock)) return undefined;
+  const zone = dateTime?.[7];
+  if (zone === undefined) return instantOfWallClock(clock, timeZone);
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+}

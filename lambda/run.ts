@@ -1,0 +1,286 @@
+/**
+ * A run: select -> decide -> act -> wait -> report. Every selected service is handled concurrently;
+ * the number of App Runner calls in flight at once is bounded. One service's failure never stops
+ * the others: each ends with an outcome in the report.
+ */
+import {
+  AppRunnerCallError,
+  ServiceNotFoundError,
+  ServiceStateConflictError,
+  type AppRunnerGateway,
+  type ServiceDetail,
+} from './app-runner';
+import { decide, deployedSinceLatestResume, markerValue, shouldDeploy, type DecisionSettings, type Plan } from './decide';
+import type { SchedulerRequest } from './event';
+import { countOutcomes, type ActionTaken, type Outcome, type RunReport, type ServiceOutcome } from './report';
+import { MARKER_TAG_KEY } from './scheduler-tags';
+import { selectServices, type SelectedService } from './select';
+import { DeadlineError, DEFAULT_POLL, StatusWatcher, type PollSettings } from './status-watcher';
+
+/** What a run needs besides the request. */
+export interface RunOptions {
+  readonly gateway: AppRunnerGateway;
+  /** Epoch ms after which the run stops waiting and reports what is unfinished as failed. */
+  readonly deadline: number;
+  /** Most App Runner calls in flight at once. @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
+  /** Status polling. @default DEFAULT_POLL */
+  readonly poll?: PollSettings;
+  /** The clock. @default Date.now */
+  readonly clock?: () => number;
+}
+
+/** Most App Runner calls in flight at once, by default. */
+export const DEFAULT_CONCURRENCY = 10;
+
+/** How many times a service is re-read and decided again before the run gives up on it. */
+const MAX_ROUNDS = 8;
+
+/** Runs one request to the end and returns its report. Never throws for a service's failure: see `runFailed`. */
+export async function runScheduler(request: SchedulerRequest, options: RunOptions): Promise<RunReport> {
+  const clock = options.clock ?? Date.now;
+  const startedAt = new Date(clock()).toISOString();
+  const gateway = limitConcurrency(options.gateway, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const selection = await selectServices(request, gateway);
+  const watcher = new StatusWatcher(gateway, options.poll ?? DEFAULT_POLL, options.deadline, selection.regionSizes, clock);
+  const settings: DecisionSettings = {
+    action: request.action,
+    resumeManuallyPaused: request.resumeManuallyPaused,
+    timeZone: request.timeZone,
+    holidays: request.holidays,
+  };
+  const handled = await Promise.all(
+    selection.services.map((service) => new ServiceRun(service, request, settings, gateway, watcher, clock).run()),
+  );
+  const services = [...handled, ...selection.unreadable].sort((a, b) => a.serviceArn.localeCompare(b.serviceArn));
+  return {
+    action: request.action,
+    dryRun: request.dryRun,
+    startedAt,
+    finishedAt: new Date(clock()).toISOString(),
+    counts: countOutcomes(services),
+    services,
+    selectionFailures: selection.failures,
+  };
+}
+
+/** Wraps every gateway method so that at most `limit` calls are in flight. */
+function limitConcurrency(gateway: AppRunnerGateway, limit: number): AppRunnerGateway {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const acquire = (): Promise<void> => {
+    if (active < limit) {
+      active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => queue.push(resolve));
+  };
+  const release = (): void => {
+    const next = queue.shift();
+    if (next) next();
+    else active -= 1;
+  };
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await acquire();
+        try {
+          return await value.apply(target, args);
+        } finally {
+          release();
+        }
+      };
+    },
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One service's way through a run. */
+class ServiceRun {
+  private status: string;
+  private readonly tags: Record<string, string>;
+  private readonly actions: ActionTaken[] = [];
+  private readonly operationIds: string[] = [];
+  private mutated = false;
+  private detail?: ServiceDetail;
+
+  constructor(
+    private readonly service: SelectedService,
+    private readonly request: SchedulerRequest,
+    private readonly settings: DecisionSettings,
+    private readonly gateway: AppRunnerGateway,
+    private readonly watcher: StatusWatcher,
+    private readonly clock: () => number,
+  ) {
+    this.status = service.status;
+    this.tags = { ...service.tags };
+    this.detail = service.detail;
+  }
+
+  async run(): Promise<ServiceOutcome> {
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const plan = decide({ status: this.status, tags: this.tags }, this.settings, new Date(this.clock()));
+        try {
+          const outcome = this.request.dryRun ? await this.plan(plan) : await this.act(plan);
+          if (outcome) return outcome;
+        } catch (error) {
+          if (!(error instanceof ServiceStateConflictError)) throw error;
+          this.status = await this.watcher.current(this.service);
+        }
+      }
+      return this.finish('failed', `its state kept changing under the scheduler (${MAX_ROUNDS} attempts); last status ${this.status}`);
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  /** Carries out a plan. Returns the outcome, or undefined to decide again on the new status. */
+  private async act(plan: Plan): Promise<ServiceOutcome | undefined> {
+    switch (plan.kind) {
+      case 'skip':
+        return this.finish('skipped', plan.reason);
+      case 'leave':
+        return this.finish(this.mutated ? 'changed' : 'unchanged', plan.reason);
+      case 'wait':
+        this.status = await this.watcher.settled(this.service);
+        return undefined;
+      case 'pause':
+        await this.setMarker('paused');
+        this.record('pause', await this.gateway.pauseService(this.service.arn));
+        return this.awaitTarget('PAUSED', plan.reason);
+      case 'resume': {
+        await this.setMarker('resumed');
+        this.record('resume', await this.gateway.resumeService(this.service.arn));
+        const failed = await this.awaitTarget('RUNNING', plan.reason);
+        return failed ?? this.deployAndClearMarker(plan.reason, false);
+      }
+      case 'finish-resume':
+        return this.deployAndClearMarker(plan.reason, true);
+      case 'clear-marker':
+        await this.clearMarker();
+        return this.finish('changed', plan.reason);
+    }
+  }
+
+  /** A dry run: reads only. Returns the outcome a real run would aim for, or undefined to decide again. */
+  private async plan(plan: Plan): Promise<ServiceOutcome> {
+    switch (plan.kind) {
+      case 'skip':
+        return this.finish('skipped', plan.reason);
+      case 'leave':
+        return this.finish('unchanged', plan.reason);
+      case 'wait':
+        return this.finish('planned', 'an operation is in progress: a real run would wait for it, then decide again');
+      case 'pause':
+        this.actions.push('pause');
+        return this.finish('planned', plan.reason);
+      case 'resume':
+        this.actions.push('resume');
+        if (await this.deploymentWanted(false)) this.actions.push('deploy');
+        return this.finish('planned', plan.reason);
+      case 'finish-resume':
+        if (await this.deploymentWanted(true)) this.actions.push('deploy');
+        return this.finish('planned', plan.reason);
+      case 'clear-marker':
+        return this.finish('planned', plan.reason);
+    }
+  }
+
+  /** Waits for the status an operation aims at. Returns a failed outcome if the service settled elsewhere. */
+  private async awaitTarget(target: 'PAUSED' | 'RUNNING', reason: string): Promise<ServiceOutcome | undefined> {
+    this.status = await this.watcher.settled(this.service);
+    if (this.status === target) {
+      return target === 'PAUSED' ? this.finish('changed', reason) : undefined;
+    }
+    if (this.status === 'DELETED') return this.finish('skipped', 'deleted during the run');
+    return this.finish('failed', `${await this.describeLastOperation()}; the service is ${this.status}, not ${target}`);
+  }
+
+  private async deployAndClearMarker(reason: string, finishing: boolean): Promise<ServiceOutcome> {
+    let detail = reason;
+    if (await this.deploymentWanted(finishing)) {
+      this.record('deploy', await this.gateway.startDeployment(this.service.arn));
+      this.status = 'OPERATION_IN_PROGRESS';
+      detail = `${reason}; deployment started`;
+    }
+    await this.clearMarker();
+    return this.finish('changed', detail);
+  }
+
+  /**
+   * Whether the policy calls for a deployment. A run finishing a cut-short resume first checks the
+   * operation history, so that a deployment an earlier run started is not started twice.
+   */
+  private async deploymentWanted(finishing: boolean): Promise<boolean> {
+    const policy = this.request.deployAfterResume;
+    if (policy === 'never') return false;
+    if (policy === 'auto') {
+      this.detail ??= await this.gateway.describeService(this.service.arn);
+      if (!shouldDeploy(policy, this.detail.autoDeploymentsEnabled)) return false;
+    }
+    if (finishing && !this.actions.includes('deploy')) {
+      return !deployedSinceLatestResume(await this.gateway.listRecentOperations(this.service.arn));
+    }
+    return !this.actions.includes('deploy');
+  }
+
+  private async setMarker(state: 'paused' | 'resumed'): Promise<void> {
+    const value = markerValue(state, new Date(this.clock()));
+    await this.gateway.tagService(this.service.arn, MARKER_TAG_KEY, value);
+    this.mutated = true;
+    this.tags[MARKER_TAG_KEY] = value;
+  }
+
+  private async clearMarker(): Promise<void> {
+    await this.gateway.untagService(this.service.arn, MARKER_TAG_KEY);
+    this.mutated = true;
+    delete this.tags[MARKER_TAG_KEY];
+  }
+
+  private record(action: ActionTaken, operationId: string | undefined): void {
+    this.mutated = true;
+    this.actions.push(action);
+    if (operationId) this.operationIds.push(operationId);
+  }
+
+  /** The latest operation's type and status, for a failure reason. */
+  private async describeLastOperation(): Promise<string> {
+    try {
+      const operations = await this.gateway.listRecentOperations(this.service.arn);
+      const ours = operations.find((o) => o.id !== undefined && this.operationIds.includes(o.id)) ?? operations[0];
+      return ours ? `operation ${ours.id} (${ours.type}) ended ${ours.status}` : 'App Runner lists no operation for it';
+    } catch (error) {
+      return `the operation's result could not be read (${errorText(error)})`;
+    }
+  }
+
+  private failure(error: unknown): ServiceOutcome {
+    if (error instanceof ServiceNotFoundError) return this.finish('skipped', 'deleted during the run');
+    if (error instanceof DeadlineError) {
+      this.status = error.lastStatus;
+      return this.finish('failed', `still ${error.lastStatus} when the run's deadline came; the next run will pick it up`);
+    }
+    if (error instanceof AppRunnerCallError) return this.finish('failed', error.message);
+    return this.finish('failed', `unexpected error: ${errorText(error)}`);
+  }
+
+  private finish(outcome: Outcome, reason: string): ServiceOutcome {
+    return {
+      serviceArn: this.service.arn,
+      serviceName: this.service.name,
+      region: this.service.region,
+      statusBefore: this.service.status,
+      statusAfter: this.status,
+      actions: [...this.actions],
+      operationIds: [...this.operationIds],
+      outcome,
+      reason,
+    };
+  }
+}

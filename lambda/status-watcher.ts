@@ -1,0 +1,121 @@
+/**
+ * Waits for services to leave OPERATION_IN_PROGRESS. App Runner's Pause/Resume/StartDeployment only
+ * start an operation; the run learns the result by reading the status again, with backoff. Reads are
+ * shared: a waiter reuses any read that started after its own previous one, so a fleet waiting in
+ * one region costs one ListServices walk per poll, not one DescribeService per service.
+ */
+import { ServiceNotFoundError, type AppRunnerGateway, type ServiceSummary } from './app-runner';
+
+/** How often the run reads a waiting service's status. */
+export interface PollSettings {
+  /** First wait after a call, in ms. */
+  readonly initialMs: number;
+  /** Longest wait between two reads, in ms: bounds how late the run notices a service is ready. */
+  readonly maxMs: number;
+  /** Growth of the wait from one read to the next. */
+  readonly factor: number;
+}
+
+/** Defaults for AWS: pause and resume take minutes; reading every 4 s at most keeps a deployment within 5 s of RUNNING. */
+export const DEFAULT_POLL: PollSettings = { initialMs: 2_000, maxMs: 4_000, factor: 1.5 };
+
+/** The run's deadline passed while a service was still changing. */
+export class DeadlineError extends Error {
+  constructor(
+    readonly serviceArn: string,
+    readonly lastStatus: string,
+  ) {
+    super(`${serviceArn} was still ${lastStatus} when the run's deadline came`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** A service the watcher can read: its ARN, region, and whether its region may be listed in bulk. */
+export interface WatchedService {
+  readonly arn: string;
+  readonly region: string;
+  /** True when the run may call ListServices in the region (tag selection); otherwise DescribeService. */
+  readonly bulk: boolean;
+}
+
+interface Listing {
+  readonly startedAt: number;
+  readonly statuses: Promise<Map<string, string>>;
+}
+
+/** The status App Runner reports for a service that is gone. */
+const GONE = 'DELETED';
+
+/** Polls statuses for a run. One per run. */
+export class StatusWatcher {
+  private readonly listings = new Map<string, Listing>();
+  private readonly waiting = new Map<string, number>();
+
+  constructor(
+    private readonly gateway: AppRunnerGateway,
+    private readonly poll: PollSettings,
+    private readonly deadline: number,
+    /** Services per bulk region, as selection found them: decides whether a listing is cheaper than describes. */
+    private readonly regionSizes: ReadonlyMap<string, number>,
+    private readonly clock: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /** Waits until the service is no longer OPERATION_IN_PROGRESS and returns its status (`DELETED` if it is gone). */
+  async settled(service: WatchedService, lastStatus = 'OPERATION_IN_PROGRESS'): Promise<string> {
+    this.waiting.set(service.region, (this.waiting.get(service.region) ?? 0) + 1);
+    try {
+      let delay = this.poll.initialMs;
+      let lastRead = this.clock();
+      for (;;) {
+        if (this.clock() + delay > this.deadline) throw new DeadlineError(service.arn, lastStatus);
+        await this.sleep(delay);
+        const readAfter = lastRead;
+        lastRead = this.clock();
+        lastStatus = await this.statusOf(service, readAfter);
+        if (lastStatus !== 'OPERATION_IN_PROGRESS') return lastStatus;
+        delay = Math.min(this.poll.maxMs, delay * this.poll.factor);
+      }
+    } finally {
+      this.waiting.set(service.region, (this.waiting.get(service.region) ?? 1) - 1);
+    }
+  }
+
+  /** Reads the service's status now, with no wait (after App Runner refused a call in the state we thought it had). */
+  current(service: WatchedService): Promise<string> {
+    return this.statusOf(service, this.clock());
+  }
+
+  private async statusOf(service: WatchedService, readAfter: number): Promise<string> {
+    if (service.bulk && this.listingIsCheaper(service.region)) {
+      const statuses = await this.listing(service.region, readAfter);
+      return statuses.get(service.arn) ?? GONE;
+    }
+    try {
+      return (await this.gateway.describeService(service.arn)).status;
+    } catch (error) {
+      if (error instanceof ServiceNotFoundError) return GONE;
+      throw error;
+    }
+  }
+
+  private listingIsCheaper(region: string): boolean {
+    const pages = Math.max(1, Math.ceil((this.regionSizes.get(region) ?? 0) / 20));
+    return (this.waiting.get(region) ?? 0) >= pages;
+  }
+
+  private listing(region: string, readAfter: number): Promise<Map<string, string>> {
+    const latest = this.listings.get(region);
+    if (latest && latest.startedAt >= readAfter) return latest.statuses;
+    const startedAt = this.clock();
+    const statuses = this.gateway
+      .listServices(region)
+      .then((services: ServiceSummary[]) => new Map(services.map((s) => [s.arn, s.status])));
+    this.listings.set(region, { startedAt, statuses });
+    // A failed listing must not be reused by the next waiter; it gets its own try (and its own error).
+    statuses.catch(() => {
+      if (this.listings.get(region)?.statuses === statuses) this.listings.delete(region);
+    });
+    return statuses;
+  }
+}

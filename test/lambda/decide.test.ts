@@ -1,0 +1,159 @@
+import {
+  decide,
+  deployedSinceLatestResume,
+  markerValue,
+  readMarker,
+  shouldDeploy,
+  skipReason,
+  type DecisionSettings,
+  type PlanKind,
+} from '../../lambda/decide';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
+
+const NOW = new Date('2026-11-30T18:00:00Z');
+const PAUSE: DecisionSettings = { action: 'pause', resumeManuallyPaused: false, timeZone: 'UTC', holidays: [] };
+const RESUME: DecisionSettings = { ...PAUSE, action: 'resume' };
+const PAUSED_MARK = { [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
+const RESUMED_MARK = { [MARKER_TAG_KEY]: 'resumed 2026-11-30T07:00:00Z' };
+
+describe('pause run', () => {
+  test.each<[string, string, Record<string, string>, PlanKind]>([
+    ['pauses a running service', 'RUNNING', {}, 'pause'],
+    ['pauses a running service whose earlier pause never happened', 'RUNNING', PAUSED_MARK, 'pause'],
+    ['pauses a running service whose resume was cut short', 'RUNNING', RESUMED_MARK, 'pause'],
+    ['leaves a service it paused itself', 'PAUSED', PAUSED_MARK, 'leave'],
+    ['leaves, and does not mark, a service someone else paused', 'PAUSED', {}, 'leave'],
+    ['waits for an operation in progress', 'OPERATION_IN_PROGRESS', {}, 'wait'],
+    ['skips a service whose creation failed', 'CREATE_FAILED', {}, 'skip'],
+    ['skips a deleted service', 'DELETED', {}, 'skip'],
+    ['skips a service whose deletion failed', 'DELETE_FAILED', {}, 'skip'],
+    ['skips a status it does not know', 'HIBERNATING', {}, 'skip'],
+  ])('%s (%s, tags %j)', (_name, status, tags, kind) => {
+    expect(decide({ status, tags }, PAUSE, NOW).kind).toBe(kind);
+  });
+
+  it('is not affected by holidays', () => {
+    expect(decide({ status: 'RUNNING', tags: {} }, { ...PAUSE, holidays: ['2026-11-30'] }, NOW).kind).toBe('pause');
+  });
+});
+
+describe('resume run', () => {
+  test.each<[string, string, Record<string, string>, boolean, PlanKind]>([
+    ['resumes a service it paused', 'PAUSED', PAUSED_MARK, false, 'resume'],
+    ['resumes a service whose earlier resume call never happened', 'PAUSED', RESUMED_MARK, false, 'resume'],
+    ['leaves paused a service someone else paused', 'PAUSED', {}, false, 'leave'],
+    ['resumes a service someone else paused when resumeManuallyPaused is set', 'PAUSED', {}, true, 'resume'],
+    ['finishes a resume that was cut short', 'RUNNING', RESUMED_MARK, false, 'finish-resume'],
+    ['clears the marker of a pause that never happened', 'RUNNING', PAUSED_MARK, false, 'clear-marker'],
+    ['leaves a running service without a marker', 'RUNNING', {}, false, 'leave'],
+    ['waits for an operation in progress', 'OPERATION_IN_PROGRESS', PAUSED_MARK, false, 'wait'],
+    ['skips a service whose creation failed', 'CREATE_FAILED', PAUSED_MARK, false, 'skip'],
+    ['skips a deleted service', 'DELETED', {}, false, 'skip'],
+    ['skips a service whose deletion failed', 'DELETE_FAILED', {}, false, 'skip'],
+  ])('%s (%s, tags %j, resumeManuallyPaused %s)', (_name, status, tags, resumeManuallyPaused, kind) => {
+    expect(decide({ status, tags }, { ...RESUME, resumeManuallyPaused }, NOW).kind).toBe(kind);
+  });
+
+  it('explains why a service paused outside the scheduler stays paused', () => {
+    expect(decide({ status: 'PAUSED', tags: {} }, RESUME, NOW).reason).toBe('paused outside the scheduler (no marker tag): left paused');
+  });
+
+  it('changes nothing on a holiday, read in the run’s time zone', () => {
+    // 18:00 UTC on 30 November is already 1 December in Auckland.
+    const settings = { ...RESUME, timeZone: 'Pacific/Auckland', holidays: ['2026-12-01'] };
+    const plan = decide({ status: 'PAUSED', tags: PAUSED_MARK }, settings, NOW);
+    expect(plan).toEqual({ kind: 'leave', reason: 'today (2026-12-01, Pacific/Auckland) is a holiday: services stay as they are' });
+  });
+
+  it('resumes on the day before a holiday', () => {
+    const settings = { ...RESUME, holidays: ['2026-12-01'] };
+    expect(decide({ status: 'PAUSED', tags: PAUSED_MARK }, settings, NOW).kind).toBe('resume');
+  });
+});
+
+describe('opt-out tag', () => {
+  test.each<[string, string, string, boolean]>([
+    ['true skips for good', 'true', 'UTC', true],
+    ['TRUE skips for good', 'TRUE', 'UTC', true],
+    ['a later date skips', '2026-12-01', 'UTC', true],
+    ['today’s date has passed at local midnight', '2026-11-30', 'UTC', false],
+    ['a bare date is local midnight in the time zone (still 30 Nov in Los Angeles)', '2026-12-01', 'America/Los_Angeles', true],
+    ['a bare date is local midnight in the time zone (already 1 Dec in Tokyo)', '2026-12-01', 'Asia/Tokyo', false],
+    ['a later UTC date-time skips', '2026-11-30T18:30:00Z', 'UTC', true],
+    ['an earlier UTC date-time does not', '2026-11-30T17:59:59Z', 'UTC', false],
+    ['a date-time with an offset is exact', '2026-11-30T19:30:00+01:00', 'UTC', true],
+    ['a date-time without an offset is local time', '2026-11-30T10:30', 'America/Los_Angeles', true],
+    ['false is not a value it knows: skipped to be safe', 'false', 'UTC', true],
+    ['an impossible date is not a value it knows: skipped to be safe', '2026-02-30', 'UTC', true],
+    ['an empty value is skipped to be safe', '', 'UTC', true],
+  ])('%s (%s)', (_name, value, timeZone, skipped) => {
+    expect(skipReason({ [SKIP_TAG_KEY]: value }, NOW, timeZone) !== undefined).toBe(skipped);
+  });
+
+  it('names the bad value in the reason', () => {
+    expect(skipReason({ [SKIP_TAG_KEY]: 'yes please' }, NOW, 'UTC')).toBe(
+      'the tag apprunner-scheduler:skip has the value "yes please", which is neither "true" nor an ISO-8601 date or date-time; left alone to be safe',
+    );
+  });
+
+  test.each(['pause', 'resume'] as const)('wins over every other rule in a %s run', (action) => {
+    const plan = decide({ status: 'PAUSED', tags: { ...PAUSED_MARK, [SKIP_TAG_KEY]: 'true' } }, { ...PAUSE, action }, NOW);
+    expect(plan.kind).toBe('skip');
+  });
+
+  it('no longer applies after its date', () => {
+    expect(decide({ status: 'RUNNING', tags: { [SKIP_TAG_KEY]: '2026-11-01' } }, PAUSE, NOW).kind).toBe('pause');
+  });
+});
+
+describe('marker tag', () => {
+  test.each<[string, ReturnType<typeof readMarker>]>([
+    ['paused', 'paused'],
+    ['resumed', 'resumed'],
+    ['paused 2026-11-29T19:00:00Z', 'paused'],
+    ['resumed 2026-11-30T07:00:00.123Z', 'resumed'],
+    ['paused yesterday', 'invalid'],
+    ['paused 2026-11-29T19:00:00+01:00', 'invalid'],
+    ['PAUSED', 'invalid'],
+    ['', 'invalid'],
+  ])('reads %j as %s', (value, expected) => {
+    expect(readMarker({ [MARKER_TAG_KEY]: value })).toBe(expected);
+  });
+
+  it('is absent when the tag is', () => {
+    expect(readMarker({ other: 'paused' })).toBeUndefined();
+  });
+
+  it('writes the state and the UTC time to the second', () => {
+    expect(markerValue('paused', new Date('2026-11-30T19:00:00.456Z'))).toBe('paused 2026-11-30T19:00:00Z');
+    expect(readMarker({ [MARKER_TAG_KEY]: markerValue('resumed', NOW) })).toBe('resumed');
+  });
+
+  test.each(['pause', 'resume'] as const)('with a value the scheduler never writes, skips the service in a %s run', (action) => {
+    const plan = decide({ status: 'RUNNING', tags: { [MARKER_TAG_KEY]: 'sleeping' } }, { ...PAUSE, action }, NOW);
+    expect(plan.kind).toBe('skip');
+    expect(plan.reason).toContain('"sleeping"');
+  });
+});
+
+describe('deployment after resume', () => {
+  test.each<[string, boolean, boolean]>([
+    ['never', true, false],
+    ['never', false, false],
+    ['auto', true, true],
+    ['auto', false, false],
+    ['always', true, true],
+    ['always', false, true],
+  ])('policy %s with automatic deployments %s: deploy %s', (policy, auto, expected) => {
+    expect(shouldDeploy(policy as 'never' | 'auto' | 'always', auto)).toBe(expected);
+  });
+
+  test.each<[string, { type: string }[], boolean]>([
+    ['a deployment after the latest resume', [{ type: 'START_DEPLOYMENT' }, { type: 'RESUME_SERVICE' }], true],
+    ['only a deployment before the latest resume', [{ type: 'RESUME_SERVICE' }, { type: 'START_DEPLOYMENT' }], false],
+    ['a pause and no deployment since the resume', [{ type: 'PAUSE_SERVICE' }, { type: 'RESUME_SERVICE' }], false],
+    ['no operations at all', [], false],
+  ])('sees %s', (_name, operations, expected) => {
+    expect(deployedSinceLatestResume(operations)).toBe(expected);
+  });
+});
