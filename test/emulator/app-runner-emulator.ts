@@ -1,0 +1,548 @@
+/**
+ * An App Runner emulator for tests, the demo and the benchmarks: an HTTP server on 127.0.0.1 that the real
+ * `@aws-sdk/client-apprunner` and `@aws-sdk/client-resource-groups-tagging-api` talk to, with no AWS account.
+ *
+ * Point a client at it with `endpoint: emulator.endpoint`, or without touching the client code by setting
+ * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`) to the endpoint: the SDK
+ * honours both (tested). Requests must be SigV4-signed, as the SDK always does; any credentials work.
+ *
+ * Protocol, from the public API models (App Runner 2020-05-15, Tagging API 2017-01-26):
+ * - `POST /`, AWS JSON 1.0 with `X-Amz-Target: AppRunner.<Operation>` for ListServices, DescribeService,
+ *   PauseService, ResumeService, StartDeployment, ListOperations, ListTagsForResource, TagResource,
+ *   UntagResource; AWS JSON 1.1 with `X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`.
+ * - The Region is the SigV4 credential scope's (`Credential=AKID/<date>/<region>/<service>/aws4_request`).
+ *   Each Region is its own world, as with real endpoints: lists show only its services, and an ARN of another
+ *   Region answers ResourceNotFoundException. Signatures are not verified. One account per emulator.
+ * - Errors: `{"__type", "Message"}` plus `x-amzn-ErrorType`. Timestamps: epoch seconds.
+ * - ListServices lists services in every status, PAUSED included: the model calls them "running" services,
+ *   but public tools that find a paused service by name and resume it rely on this.
+ *
+ * Where App Runner documents nothing, the emulator chooses, and says so:
+ * - PauseService on a service that is not RUNNING (PAUSED included) and ResumeService on one that is not
+ *   PAUSED answer InvalidStateException, the only state error those operations declare.
+ * - StartDeployment declares no InvalidStateException; refused (service not RUNNING, e.g. PAUSED or mid-
+ *   operation) it answers InvalidRequestException by default, or InvalidStateException with
+ *   `deploymentRefusalError`, so callers can be tested against both.
+ * - A failed operation returns the service to the status it had before (see `failNextOperation`).
+ * - `deleteService` removes a service from every view at once (the not-found case). For the other possible
+ *   ending, a service still listed as DELETED, create it with `status: 'DELETED'`.
+ * - Unknown operations answer UnknownOperationException (400), malformed JSON SerializationException (400),
+ *   an unsigned request MissingAuthenticationTokenException (403), as AWS JSON services generally do.
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApiError } from './api-error';
+import { ApiName, FaultInjector, FaultKind, FaultSpec, InjectedFault } from './faults';
+import {
+  DeploymentRefusalError,
+  FailedOperationStatus,
+  Fleet,
+  InitialServiceStatus,
+  OperationStatus,
+  OperationType,
+  ServiceRecord,
+  ServiceStatus,
+  StartableOperation,
+  Timings,
+} from './fleet';
+import { SeededRandom } from './seeded-random';
+import {
+  APP_RUNNER_OPERATIONS,
+  JsonObject,
+  MUTATING_OPERATIONS,
+  RequestContext,
+  TAGGING_OPERATIONS,
+  apiOfTarget,
+  arnsNamedBy,
+} from './wire-operations';
+
+export type {
+  ApiName,
+  DeploymentRefusalError,
+  FailedOperationStatus,
+  FaultKind,
+  FaultSpec,
+  InitialServiceStatus,
+  InjectedFault,
+  OperationStatus,
+  OperationType,
+  ServiceStatus,
+  StartableOperation,
+  Timings,
+};
+
+/** How to start the emulator. */
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1. @default 0, an ephemeral port */
+  readonly port?: number;
+  /** Operation durations in ms. @default 50 ms each, so tests stay fast */
+  readonly timings?: Partial<Timings>;
+  /** Delay added before every request is handled, in ms. @default 0 */
+  readonly latencyMs?: number;
+  /**
+   * Page size for list calls that name none (ListServices/ListOperations without MaxResults, GetResources
+   * without ResourcesPerPage). @default App Runner's documented "all results in one response", and 50 for
+   * GetResources, whose default is undocumented
+   */
+  readonly defaultPageSize?: number;
+  /** The account every service belongs to. @default '123456789012' */
+  readonly account?: string;
+  /** Seed for service ids, operation ids and probabilistic faults. @default 1 */
+  readonly seed?: number;
+  /** What a refused StartDeployment answers (undocumented, see the header). @default 'InvalidRequestException' */
+  readonly deploymentRefusalError?: DeploymentRefusalError;
+}
+
+/** A service to create; everything but the name has a default. */
+export interface ServiceSpec {
+  /** ServiceName: 4-40 characters, letters, digits, '-' and '_', starting with a letter or digit. */
+  readonly name: string;
+  /** @default 'eu-west-1' */
+  readonly region?: string;
+  /** @default 'RUNNING' */
+  readonly status?: InitialServiceStatus;
+  /** A service created with tags counts as tagged for GetResources. @default no tags */
+  readonly tags?: Record<string, string>;
+  /** An ECR image or a source code repository. @default 'image' */
+  readonly source?: 'image' | 'code';
+  /**
+   * Whether a pushed version deploys by itself (`publishVersion`).
+   * @default true, App Runner's default for code and same-account ECR images
+   */
+  readonly autoDeploymentsEnabled?: boolean;
+  /** InstanceConfiguration.Cpu as DescribeService shows it. @default '1024' */
+  readonly cpu?: string;
+  /** InstanceConfiguration.Memory as DescribeService shows it. @default '2048' */
+  readonly memory?: string;
+}
+
+/** One operation of a service, for assertions. Times are epoch ms. */
+export interface OperationSnapshot {
+  readonly id: string;
+  readonly type: OperationType;
+  readonly status: OperationStatus;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  readonly updatedAt: number;
+}
+
+/** A service as it is now, for assertions. */
+export interface ServiceSnapshot {
+  readonly arn: string;
+  readonly id: string;
+  readonly name: string;
+  readonly region: string;
+  readonly status: ServiceStatus;
+  readonly tags: Record<string, string>;
+  /** Newest first, like ListOperations. */
+  readonly operations: readonly OperationSnapshot[];
+  readonly source: 'image' | 'code';
+  readonly autoDeploymentsEnabled: boolean;
+  /** The version running, or that a resume will bring back. Starts at 1. */
+  readonly deployedVersion: number;
+  /** The newest version pushed (`publishVersion`). Starts at 1. */
+  readonly latestVersion: number;
+  /** Successful deployments (manual or automatic) since creation. */
+  readonly deployments: number;
+}
+
+/** One request the emulator received. */
+export interface CallRecord {
+  /** Arrival order: 1 for the emulator's first request, never reused (not even after `clearCalls()`). */
+  readonly seq: number;
+  readonly api?: ApiName;
+  /** The operation of X-Amz-Target, e.g. 'PauseService', 'GetResources'; '' when there was none. */
+  readonly operation: string;
+  /** From the SigV4 credential scope. */
+  readonly region?: string;
+  /** The ARN the call names (ServiceArn or ResourceArn), if any. */
+  readonly targetArn?: string;
+  /** The parsed JSON body, or its raw text when it was not a JSON object. */
+  readonly input: unknown;
+  /** The SDK's attempt number (amz-sdk-request header): 2 and up are retries. */
+  readonly attempt?: number;
+  /** Epoch ms of arrival. */
+  readonly at: number;
+  /** Undefined while in flight, and when a `reset` fault dropped the connection. */
+  readonly httpStatus?: number;
+  /** The error's `__type`, when the answer was an error. */
+  readonly errorType?: string;
+  /** The injected fault that decided the answer, if any (`latency` faults are not named here). */
+  readonly fault?: FaultKind;
+  /** Arrival to response, in ms (latency included). */
+  readonly durationMs?: number;
+}
+
+type MutableCall = { -readonly [K in keyof CallRecord]: CallRecord[K] };
+
+const DEFAULT_TIMINGS: Timings = { pause: 50, resume: 50, deploy: 50 };
+const CONTENT_TYPE: Record<ApiName, string> = {
+  AppRunner: 'application/x-amz-json-1.0',
+  ResourceGroupsTaggingAPI: 'application/x-amz-json-1.1',
+};
+const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
+/** Starts an emulator on 127.0.0.1 and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<AppRunnerEmulator> {
+  return AppRunnerEmulator.start(options);
+}
+
+/** A running emulator: the services' state, the call log, fault injection and the HTTP server. */
+export class AppRunnerEmulator {
+  /** Starts an emulator; `startEmulator` is the same. */
+  static async start(options: EmulatorOptions = {}): Promise<AppRunnerEmulator> {
+    const emulator = new AppRunnerEmulator(options);
+    await new Promise<void>((resolve, reject) => {
+      emulator.server.once('error', reject);
+      emulator.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    return emulator;
+  }
+
+  private readonly fleet: Fleet;
+  private readonly faults: FaultInjector;
+  private readonly server: http.Server;
+  private readonly log: MutableCall[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly peaks = new Map<string, number>();
+  private readonly inFlightByOperation = new Map<string, number>();
+  private readonly defaultPageSize?: number;
+  private timings: Timings;
+  private latencyMs: number;
+  private inFlight = 0;
+  private nextSeq = 1;
+  private peakTotal = 0;
+
+  private constructor(options: EmulatorOptions) {
+    const account = options.account ?? '123456789012';
+    if (!/^\d{12}$/.test(account)) throw new Error(`account must be 12 digits, as in an ARN; got '${account}'`);
+    const seed = options.seed ?? 1;
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.latencyMs = options.latencyMs ?? 0;
+    this.defaultPageSize = options.defaultPageSize;
+    this.fleet = new Fleet(
+      account,
+      this.timings,
+      options.deploymentRefusalError ?? 'InvalidRequestException',
+      new SeededRandom(seed),
+      Date.now,
+    );
+    // A separate stream, so that adding a service does not change which calls a probabilistic fault hits.
+    this.faults = new FaultInjector(new SeededRandom(seed ^ 0x5eed));
+    this.server = http.createServer((req, res) => this.receive(req, res));
+    // The SDK keeps connections alive; a long server timeout avoids resets on idle sockets between calls.
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  /** The URL to give the SDK: http://127.0.0.1:<port>. */
+  get endpoint(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Creates a service and returns its ARN: arn:aws:apprunner:<region>:<account>:service/<name>/<32 hex>. */
+  addService(spec: ServiceSpec): string {
+    return this.fleet.add({
+      name: spec.name,
+      region: spec.region ?? 'eu-west-1',
+      status: spec.status ?? 'RUNNING',
+      tags: spec.tags ?? {},
+      source: spec.source ?? 'image',
+      autoDeploymentsEnabled: spec.autoDeploymentsEnabled ?? true,
+      cpu: spec.cpu ?? '1024',
+      memory: spec.memory ?? '2048',
+    }).arn;
+  }
+
+  /** The service as it is now; throws if the emulator has no such service. */
+  service(arn: string): ServiceSnapshot {
+    return snapshot(this.fleet.get(arn));
+  }
+
+  /** Whether the emulator has this service (false after `deleteService`). */
+  hasService(arn: string): boolean {
+    return this.fleet.find(arn) !== undefined;
+  }
+
+  /** Every service, per Region in creation order. */
+  services(): ServiceSnapshot[] {
+    return this.fleet.all().map(snapshot);
+  }
+
+  /** Makes the service vanish: every call on it answers ResourceNotFoundException, lists omit it. */
+  deleteService(arn: string): void {
+    this.fleet.remove(arn);
+  }
+
+  /** Replaces the service's tags, as a person in the console would (not logged as a call). */
+  setTags(arn: string, tags: Record<string, string>): void {
+    this.fleet.replaceTags(this.fleet.get(arn), new Map(Object.entries(tags)));
+  }
+
+  /** Pauses the service as a person would (same rules as PauseService, not logged); returns the operation id. */
+  pauseByHand(arn: string): string {
+    return this.fleet.start(this.fleet.get(arn), 'PAUSE_SERVICE').id;
+  }
+
+  /** Resumes the service as a person would (same rules as ResumeService, not logged); returns the operation id. */
+  resumeByHand(arn: string): string {
+    return this.fleet.start(this.fleet.get(arn), 'RESUME_SERVICE').id;
+  }
+
+  /** Starts a deployment as a person would (same rules as StartDeployment, not logged); returns the operation id. */
+  deployByHand(arn: string): string {
+    return this.fleet.start(this.fleet.get(arn), 'START_DEPLOYMENT').id;
+  }
+
+  /**
+   * Pushes a new image or commit and returns its version number. With automatic deployment on and the
+   * service RUNNING it deploys at once; otherwise it waits for a StartDeployment (e.g. after a resume).
+   */
+  publishVersion(arn: string): number {
+    return this.fleet.publishVersion(this.fleet.get(arn));
+  }
+
+  /**
+   * Makes the next operation of `type` on the service start normally (the call succeeds, the service goes
+   * OPERATION_IN_PROGRESS) but end as `status` after its usual time, the service back in its old status.
+   */
+  failNextOperation(arn: string, type: StartableOperation, status: FailedOperationStatus = 'FAILED'): void {
+    this.fleet.arm(this.fleet.get(arn), type, { kind: 'fail', status });
+  }
+
+  /** Makes the next operation of `type` on the service start and never finish: OPERATION_IN_PROGRESS for good. */
+  hangNextOperation(arn: string, type: StartableOperation): void {
+    this.fleet.arm(this.fleet.get(arn), type, { kind: 'hang' });
+  }
+
+  /** Arms a fault (see `FaultSpec`); it is bounded by `times` (default 1) and/or `forMs`. */
+  injectFault(spec: FaultSpec): InjectedFault {
+    return this.faults.inject(spec);
+  }
+
+  /** Disarms every fault. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** Every request received since the start or the last `clearCalls()`, in arrival order. */
+  get calls(): readonly CallRecord[] {
+    return this.log;
+  }
+
+  /** The calls of one operation, e.g. 'PauseService'. */
+  callsTo(operation: string): CallRecord[] {
+    return this.log.filter((call) => call.operation === operation);
+  }
+
+  /** The calls that change state: TagResource, UntagResource, PauseService, ResumeService, StartDeployment. */
+  mutatingCalls(): CallRecord[] {
+    return this.log.filter((call) => MUTATING_OPERATIONS.has(call.operation));
+  }
+
+  /** Empties the call log and resets the in-flight peaks. */
+  clearCalls(): void {
+    this.log.length = 0;
+    this.peaks.clear();
+    this.peakTotal = this.inFlight;
+  }
+
+  /** The most requests (of one operation, or of all) in flight at once since the last `clearCalls()`. */
+  peakInFlight(operation?: string): number {
+    return operation === undefined ? this.peakTotal : (this.peaks.get(operation) ?? 0);
+  }
+
+  /** Changes the delay added before every request is handled. */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /** Changes the durations of operations started from now on. */
+  setTimings(timings: Partial<Timings>): void {
+    this.timings = { ...this.timings, ...timings };
+    this.fleet.setTimings(this.timings);
+  }
+
+  /** Resolves once every running operation that can finish has finished (hung ones never do). */
+  async settled(): Promise<void> {
+    const last = this.fleet.lastFiniteEnd();
+    if (last !== undefined) await this.sleep(last - Date.now() + 1);
+  }
+
+  /** Stops the server, drops kept-alive connections and cancels pending delays. */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.faults.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private receive(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void this.answer(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const at = Date.now();
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [prefix, operation = ''] = target.split('.', 2);
+    const api = apiOfTarget(prefix);
+    const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''));
+    const region = scope?.[1];
+    const parsed = parseBody(body);
+    const input: JsonObject = parsed instanceof ApiError ? {} : parsed;
+    const arns = arnsNamedBy(input);
+    const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
+    const call: MutableCall = {
+      seq: this.nextSeq++,
+      api,
+      operation,
+      region,
+      targetArn: arns.length === 1 ? arns[0] : undefined,
+      input: parsed instanceof ApiError ? body : parsed,
+      attempt: attempt === undefined ? undefined : Number(attempt),
+      at,
+    };
+    this.log.push(call);
+    this.enter(operation);
+    res.on('close', () => this.leave(operation));
+
+    const route = routeOf(req.method, target, api, operation, region, parsed);
+    const decision = 'error' in route ? { extraLatencyMs: 0 } : this.faults.decide({ api: route.api, operation, arns });
+    await this.sleep(this.latencyMs + decision.extraLatencyMs);
+
+    const contentType = CONTENT_TYPE[api ?? 'AppRunner'];
+    if ('error' in route) return this.sendError(res, call, contentType, route.error);
+    if (decision.failure) {
+      call.fault = decision.failure.kind;
+      if (!decision.failure.error) {
+        call.durationMs = Date.now() - at;
+        req.socket.destroy();
+        return;
+      }
+      return this.sendError(res, call, contentType, decision.failure.error);
+    }
+    let output: JsonObject;
+    try {
+      output = route.handler(input, { region: route.region, fleet: this.fleet, defaultPageSize: this.defaultPageSize });
+    } catch (error) {
+      // Anything but an ApiError is a bug in the emulator: answer 500 so the test fails loudly, with the cause.
+      const answer =
+        error instanceof ApiError ? error : new ApiError('InternalServiceErrorException', 500, `Emulator bug: ${String(error)}`);
+      return this.sendError(res, call, contentType, answer);
+    }
+    this.send(res, call, contentType, 200, output);
+  }
+
+  private sendError(res: http.ServerResponse, call: MutableCall, contentType: string, error: ApiError): void {
+    call.errorType = error.type;
+    this.send(res, call, contentType, error.httpStatus, { __type: error.type, Message: error.message }, {
+      'x-amzn-ErrorType': error.type,
+    });
+  }
+
+  private send(
+    res: http.ServerResponse,
+    call: MutableCall,
+    contentType: string,
+    status: number,
+    payload: JsonObject,
+    headers: Record<string, string> = {},
+  ): void {
+    call.httpStatus = status;
+    call.durationMs = Date.now() - call.at;
+    const body = JSON.stringify(payload);
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-RequestId': `emulator-${call.seq}`,
+      ...headers,
+    });
+    res.end(body);
+  }
+
+  private enter(operation: string): void {
+    this.inFlight += 1;
+    this.peakTotal = Math.max(this.peakTotal, this.inFlight);
+    const now = (this.inFlightByOperation.get(operation) ?? 0) + 1;
+    this.inFlightByOperation.set(operation, now);
+    this.peaks.set(operation, Math.max(this.peaks.get(operation) ?? 0, now));
+  }
+
+  private leave(operation: string): void {
+    this.inFlight -= 1;
+    this.inFlightByOperation.set(operation, (this.inFlightByOperation.get(operation) ?? 1) - 1);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}
+
+type Route =
+  | { readonly error: ApiError }
+  | { readonly api: ApiName; readonly region: string; readonly handler: (input: JsonObject, ctx: RequestContext) => JsonObject };
+
+/** Which handler serves the request, or the error that refuses it before any fault or state is involved. */
+function routeOf(
+  method: string | undefined,
+  target: string,
+  api: ApiName | undefined,
+  operation: string,
+  region: string | undefined,
+  parsed: JsonObject | ApiError,
+): Route {
+  const table = api === 'AppRunner' ? APP_RUNNER_OPERATIONS : TAGGING_OPERATIONS;
+  // hasOwn: an X-Amz-Target like 'AppRunner.constructor' must not reach Object.prototype.
+  const handler = api && Object.hasOwn(table, operation) ? table[operation] : undefined;
+  if (method !== 'POST' || !api || !handler) {
+    return { error: new ApiError('UnknownOperationException', 400, `The emulator does not serve '${target}'.`) };
+  }
+  if (!region) {
+    return { error: new ApiError('MissingAuthenticationTokenException', 403, 'Missing or unsigned Authorization header.') };
+  }
+  if (parsed instanceof ApiError) return { error: parsed };
+  return { api, region, handler };
+}
+
+/** The JSON body as an object; an empty body is `{}`, as AWS JSON clients send for no input. */
+function parseBody(body: string): JsonObject | ApiError {
+  if (body.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(body);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as JsonObject;
+  } catch {
+    // Falls through: unparsable and non-object bodies get the same answer.
+  }
+  return new ApiError('SerializationException', 400, 'The request body is not a JSON object.');
+}
+
+function snapshot(record: ServiceRecord): ServiceSnapshot {
+  return {
+    arn: record.arn,
+    id: record.id,
+    name: record.name,
+    region: record.region,
+    status: record.status,
+    tags: Object.fromEntries(record.tags),
+    operations: [...record.operations].reverse().map((operation) => ({ ...operation })),
+    source: record.source,
+    autoDeploymentsEnabled: record.autoDeploymentsEnabled,
+    deployedVersion: record.deployedVersion,
+    latestVersion: record.latestVersion,
+    deployments: record.deployments,
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Fault injection: each fault is bounded (a number of hits, a time window, or both), optionally
+ * filtered by operation and service ARN, optionally probabilistic with a seeded draw so runs repeat.
+ */
+import { ApiError } from './api-error';
+import { SeededRandom } from './seeded-random';
+
+/**
+ * What a fault does to a matching call:
+ * - `throttle`: `ThrottlingException` (App Runner; unmodelled, so the SDK names a generic error) or
+ *   `ThrottledException` (Tagging API; modelled), with status 400 or 429. The SDK retries both.
+ * - `internal`: 500 `InternalServiceErrorException` (App Runner) or `InternalServiceException` (Tagging).
+ * - `unavailable`: 503 `ServiceUnavailableException` (unmodelled; the SDK retries on the status).
+ * - `notFound`: 400 `ResourceNotFoundException`; App Runner calls only, the Tagging API has no such error.
+ * - `reset`: the connection is dropped without a response (the SDK sees ECONNRESET and retries).
+ * - `latency`: `latencyMs` more before the call is handled; the call then proceeds normally.
+ */
+export type FaultKind = 'throttle' | 'internal' | 'unavailable' | 'notFound' | 'reset' | 'latency';
+
+/** Which APIs the emulator serves, as named in their X-Amz-Target prefixes. */
+export type ApiName = 'AppRunner' | 'ResourceGroupsTaggingAPI';
+
+/** A fault to inject; see `AppRunnerEmulator.injectFault`. */
+export interface FaultSpec {
+  /** What happens to a matching call. */
+  readonly kind: FaultKind;
+  /** Only this operation, as in X-Amz-Target (e.g. 'PauseService', 'GetResources'). @default every operation */
+  readonly operation?: string;
+  /** Only calls that name this ARN (ServiceArn, ResourceArn or an entry of ResourceARNList). @default any call */
+  readonly serviceArn?: string;
+  /** The fault disarms after this many hits. @default 1, or unlimited within `forMs` when that is set */
+  readonly times?: number;
+  /** The fault disarms this many ms after injection. @default no time limit */
+  readonly forMs?: number;
+  /** Chance (0-1) that a matching call is hit, drawn from the emulator's seeded generator. @default 1 */
+  readonly probability?: number;
+  /** For `throttle`: the HTTP status. @default 400 */
+  readonly throttleStatus?: 400 | 429;
+  /** For `latency`: the extra delay in ms. Required for that kind. */
+  readonly latencyMs?: number;
+}
+
+/** A handle on an injected fault. */
+export interface InjectedFault {
+  /** The spec it was injected with. */
+  readonly spec: FaultSpec;
+  /** Calls it has hit so far. */
+  readonly hits: number;
+  /** False once its hits or its window are used up, or after `remove()`. */
+  readonly active: boolean;
+  /** Disarms it now. */
+  remove(): void;
+}
+
+/** The call facts a fault filters on. */
+export interface CallFacts {
+  readonly api: ApiName;
+  readonly operation: string;
+  readonly arns: readonly string[];
+}
+
+/** What the faults decided for one call. */
+export interface FaultDecision {
+  /** Extra delay from `latency` faults. */
+  readonly extraLatencyMs: number;
+  /** The first error fault that hit, if any ('reset' has no ApiError). */
+  readonly failure?: { readonly kind: Exclude<FaultKind, 'latency'>; readonly error?: ApiError };
+}
+
+class ArmedFault implements InjectedFault {
+  hits = 0;
+  private removed = false;
+
+  constructor(
+    readonly spec: FaultSpec,
+    private readonly maxHits: number,
+    private readonly until: number,
+  ) {}
+
+  get active(): boolean {
+    return !this.removed && this.hits < this.maxHits && Date.now() < this.until;
+  }
+
+  remove(): void {
+    this.removed = true;
+  }
+
+  matches(call: CallFacts): boolean {
+    if (this.spec.operation !== undefined && this.spec.operation !== call.operation) return false;
+    if (this.spec.serviceArn !== undefined && !call.arns.includes(this.spec.serviceArn)) return false;
+    return this.spec.kind !== 'notFound' || call.api === 'AppRunner';
+  }
+}
+
+/** The set of armed faults of one emulator. */
+export class FaultInjector {
+  private faults: ArmedFault[] = [];
+
+  /** `random` decides probabilistic faults; seeded so a run repeats. */
+  constructor(private readonly random: SeededRandom) {}
+
+  /** Arms a fault; throws on a spec that could never fire or never stop. */
+  inject(spec: FaultSpec): InjectedFault {
+    if (spec.kind === 'latency' && !(spec.latencyMs !== undefined && spec.latencyMs > 0)) {
+      throw new Error('a latency fault needs latencyMs > 0');
+    }
+    if (spec.kind === 'notFound' && spec.operation === 'GetResources') {
+      throw new Error('notFound has no Tagging API equivalent: GetResources never answers ResourceNotFoundException');
+    }
+    if (spec.probability !== undefined && !(spec.probability > 0 && spec.probability <= 1)) {
+      throw new Error(`probability must be in (0, 1], got ${spec.probability}`);
+    }
+    if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) {
+      throw new Error(`times must be a positive integer, got ${spec.times}`);
+    }
+    const maxHits = spec.times ?? (spec.forMs === undefined ? 1 : Infinity);
+    const until = spec.forMs === undefined ? Infinity : Date.now() + spec.forMs;
+    const fault = new ArmedFault(spec, maxHits, until);
+    this.faults.push(fault);
+    return fault;
+  }
+
+  /** Disarms every fault. */
+  clear(): void {
+    for (const fault of this.faults) fault.remove();
+    this.faults = [];
+  }
+
+  /** Applies the armed faults to one call: every matching latency fault adds up, the first error wins. */
+  decide(call: CallFacts): FaultDecision {
+    this.faults = this.faults.filter((fault) => fault.active);
+    let extraLatencyMs = 0;
+    let failure: FaultDecision['failure'];
+    for (const fault of this.faults) {
+      const { kind } = fault.spec;
+      if ((kind !== 'latency' && failure) || !fault.matches(call)) continue;
+      if (fault.spec.probability !== undefined && this.random.next() >= fault.spec.probability) continue;
+      fault.hits += 1;
+      if (kind === 'latency') extraLatencyMs += fault.spec.latencyMs ?? 0;
+      else failure = { kind, error: errorFor(kind, call.api, fault.spec.throttleStatus ?? 400) };
+    }
+    return { extraLatencyMs, failure };
+  }
+}
+
+function errorFor(kind: Exclude<FaultKind, 'latency'>, api: ApiName, throttleStatus: number): ApiError | undefined {
+  const tagging = api === 'ResourceGroupsTaggingAPI';
+  switch (kind) {
+    case 'throttle':
+      return new ApiError(tagging ? 'ThrottledException' : 'ThrottlingException', throttleStatus, 'Rate exceeded');
+    case 'internal':
+      return new ApiError(
+        tagging ? 'InternalServiceException' : 'InternalServiceErrorException',
+        500,
+        'An internal error occurred (injected by the emulator).',
+      );
+    case 'unavailable':
+      return new ApiError('ServiceUnavailableException', 503, 'Service unavailable (injected by the emulator).');
+    case 'notFound':
+      return new ApiError('ResourceNotFoundException', 400, 'Resource not found (injected by the emulator).');
+    case 'reset':
+      return undefined;
+  }
+}
