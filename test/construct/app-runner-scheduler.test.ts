@@ -1,0 +1,367 @@
+import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apprunner from 'aws-cdk-lib/aws-apprunner';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AppRunnerScheduler, DeployAfterResume, WeekDay } from '../../lib';
+import { MINIMAL_PROPS, WEB_API_ARN, WORKER_ARN, scheduleInput, synthScheduler } from './fixtures';
+
+describe('schedules', () => {
+  test('pauses on weekday evenings and resumes on weekday mornings, in the given time zone', () => {
+    // WHEN
+    const { template } = synthScheduler({ ...MINIMAL_PROPS, timeZone: TimeZone.EUROPE_LONDON });
+
+    // THEN
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 19 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ action: 'pause' })) }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ action: 'resume' })) }),
+    });
+  });
+
+  test('uses UTC when no time zone is given', () => {
+    const { template } = synthScheduler(MINIMAL_PROPS);
+
+    template.allResourcesProperties('AWS::Scheduler::Schedule', { ScheduleExpressionTimezone: 'Etc/UTC' });
+    expect(scheduleInput(template, 'pause')).toMatchObject({ timeZone: 'Etc/UTC' });
+  });
+
+  test.each([
+    [[WeekDay.MONDAY, WeekDay.TUESDAY, WeekDay.WEDNESDAY, WeekDay.THURSDAY, WeekDay.FRIDAY], 'MON-FRI'],
+    [[WeekDay.FRIDAY, WeekDay.MONDAY, WeekDay.WEDNESDAY], 'MON,WED,FRI'],
+    [[WeekDay.SATURDAY, WeekDay.SUNDAY], 'SUN,SAT'],
+    [[WeekDay.SUNDAY, WeekDay.MONDAY, WeekDay.TUESDAY, WeekDay.THURSDAY], 'SUN-TUE,THU'],
+    [[WeekDay.TUESDAY, WeekDay.TUESDAY], 'TUE'],
+    [Object.values(WeekDay), '*'],
+  ])('runs on weekDays %j as cron days %s', (weekDays, cronDays) => {
+    const { template } = synthScheduler({ ...MINIMAL_PROPS, pauseAt: '20:30', weekDays });
+
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: `cron(30 20 ? * ${cronDays} *)` });
+  });
+
+  test('takes ScheduleExpressions for anything pauseAt and resumeAt cannot say', () => {
+    // GIVEN
+    const pauseSchedule = scheduler.ScheduleExpression.cron({ minute: '0', hour: '18', day: 'L', timeZone: TimeZone.EUROPE_PARIS });
+    const resumeSchedule = scheduler.ScheduleExpression.rate(Duration.hours(12));
+
+    // WHEN
+    const { template } = synthScheduler({ services: [WEB_API_ARN], pauseSchedule, resumeSchedule });
+
+    // THEN
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 18 L * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(12 hours)' });
+  });
+
+  test.each([
+    ['pause only', { pauseAt: '19:00' }, 'pause'],
+    ['resume only', { resumeAt: '07:00' }, 'resume'],
+  ])('%s creates one schedule', (_, times, action) => {
+    const { scheduler: created, template } = synthScheduler({ services: [WEB_API_ARN], ...times });
+
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    expect(scheduleInput(template, action as 'pause' | 'resume')).toBeDefined();
+    expect(created.pauseSchedule !== undefined).toBe(action === 'pause');
+    expect(created.resumeSchedule !== undefined).toBe(action === 'resume');
+  });
+
+  test('puts both schedules in the construct’s own schedule group', () => {
+    const { scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    const groupName = created.scheduleGroup.scheduleGroupName;
+    template.allResourcesProperties('AWS::Scheduler::Schedule', { GroupName: groupName });
+  });
+
+  test('creates DISABLED schedules when enabled is false', () => {
+    const { template } = synthScheduler({ ...MINIMAL_PROPS, enabled: false });
+
+    template.allResourcesProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
+  });
+
+  test('retries a failed hand-over for an hour, then dead-letters it', () => {
+    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+
+    template.allResourcesProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        Arn: stack.resolve(created.function.functionArn),
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: stack.resolve(created.deadLetterQueue.queueArn) },
+      }),
+    });
+  });
+});
+
+describe('the event each schedule sends', () => {
+  test('carries the selection and the defaults, and resume-only fields only on resume', () => {
+    // WHEN
+    const { template } = synthScheduler({
+      tags: { env: 'dev', team: 'web' },
+      regions: ['eu-west-1', 'us-east-1'],
+      timeZone: TimeZone.EUROPE_LONDON,
+      pauseAt: '19:00',
+      resumeAt: '07:00',
+      holidays: ['2026-12-25', '2026-12-26'],
+      resumeManuallyPaused: true,
+    });
+
+    // THEN
+    expect(scheduleInput(template, 'pause')).toEqual({
+      action: 'pause',
+      tags: { env: 'dev', team: 'web' },
+      regions: ['eu-west-1', 'us-east-1'],
+      timeZone: 'Europe/London',
+    });
+    expect(scheduleInput(template, 'resume')).toEqual({
+      action: 'resume',
+      tags: { env: 'dev', team: 'web' },
+      regions: ['eu-west-1', 'us-east-1'],
+      deployAfterResume: 'auto',
+      timeZone: 'Europe/London',
+      holidays: ['2026-12-25', '2026-12-26'],
+      resumeManuallyPaused: true,
+    });
+  });
+
+  test.each([
+    [DeployAfterResume.NEVER, 'never'],
+    [DeployAfterResume.AUTO, 'auto'],
+    [DeployAfterResume.ALWAYS, 'always'],
+  ])('maps deployAfterResume %s to "%s"', (deployAfterResume, expected) => {
+    const { template } = synthScheduler({ ...MINIMAL_PROPS, deployAfterResume });
+
+    expect(scheduleInput(template, 'resume')).toMatchObject({ deployAfterResume: expected });
+  });
+
+  test('carries listed ARNs and dryRun on both runs', () => {
+    const { template } = synthScheduler({ ...MINIMAL_PROPS, services: [WEB_API_ARN, WORKER_ARN], dryRun: true });
+
+    for (const action of ['pause', 'resume'] as const) {
+      expect(scheduleInput(template, action)).toMatchObject({ services: [WEB_API_ARN, WORKER_ARN], dryRun: true });
+    }
+  });
+
+  test('takes the ARN of a service in the same app, resolved at deploy time', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack');
+    const service = new apprunner.CfnService(stack, 'WebApi', {
+      sourceConfiguration: { imageRepository: { imageIdentifier: 'public.ecr.aws/nginx/nginx:latest', imageRepositoryType: 'ECR_PUBLIC' } },
+    });
+
+    // WHEN
+    new AppRunnerScheduler(stack, 'Scheduler', { services: [service.attrServiceArn], pauseAt: '19:00' });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    const serviceArn = { 'Fn::GetAtt': ['WebApi', 'ServiceArn'] };
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        Input: { 'Fn::Join': ['', ['{"action":"pause","services":["', serviceArn, '"],"timeZone":"Etc/UTC"}']] },
+      }),
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{ PolicyName: 'AppRunnerScheduler', PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadListedServices', Resource: serviceArn })]) } }],
+    });
+  });
+});
+
+describe('function', () => {
+  test('runs the bundled handler on Node.js 22, arm64, one run at a time, for up to 15 minutes', () => {
+    const { template } = synthScheduler(MINIMAL_PROPS);
+
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 900,
+      MemorySize: 256,
+      ReservedConcurrentExecutions: 1,
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
+    });
+  });
+
+  test('logs to its own log group, kept for a year and encrypted with the construct’s key', () => {
+    const { stack, template } = synthScheduler(MINIMAL_PROPS);
+
+    const keys = template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
+    const [keyId] = Object.keys(keys);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroupId } } });
+    expect(stack.resolve(keys[keyId].Properties.KeyPolicy.Statement)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
+        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      }),
+    );
+  });
+
+  test('retries a failed run twice, then sends it to the dead-letter queue', () => {
+    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: { TargetArn: stack.resolve(created.deadLetterQueue.queueArn) },
+    });
+  });
+
+  test('sends each successful run’s report to the summary topic', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack');
+    const summaryTopic = new sns.Topic(stack, 'Summaries');
+
+    // WHEN
+    new AppRunnerScheduler(stack, 'Scheduler', { ...MINIMAL_PROPS, summaryTopic });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      DestinationConfig: { OnSuccess: { Destination: stack.resolve(summaryTopic.topicArn) } },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{ Action: 'sns:Publish', Effect: 'Allow', Resource: stack.resolve(summaryTopic.topicArn) }]),
+      },
+    });
+  });
+
+  test('has no on-success destination without a summary topic', () => {
+    const { template } = synthScheduler(MINIMAL_PROPS);
+
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: Match.absent() });
+  });
+});
+
+describe('dead-letter queue', () => {
+  test('is encrypted, TLS-only, keeps messages 14 days and is marked as a dead-letter queue', () => {
+    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+      RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [stack.resolve(created.deadLetterQueue.queueUrl)],
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+      },
+    });
+  });
+});
+
+describe('failed-run alarm', () => {
+  test('goes off while the dead-letter queue holds a message, and notifies the alarm topic', () => {
+    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: stack.resolve(created.deadLetterQueue.queueName) }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [stack.resolve(created.alarmTopic.topicArn)],
+    });
+  });
+
+  test('notifies a topic it creates, encrypted with the construct’s key, that only this alarm may publish to over TLS', () => {
+    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+
+    const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [stack.resolve(created.alarmTopic.topicArn)],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          {
+            Sid: 'AllowFailedRunAlarmToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: stack.resolve(created.alarmTopic.topicArn),
+            Condition: {
+              ArnLike: { 'aws:SourceArn': stack.resolve(created.alarm.alarmArn) },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+          },
+        ]),
+      },
+    });
+  });
+
+  test('notifies the given alarm topic instead, and leaves its policy alone', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack');
+    const alarmTopic = sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:eu-west-1:123456789012:ops');
+
+    // WHEN
+    const created = new AppRunnerScheduler(stack, 'Scheduler', { ...MINIMAL_PROPS, alarmTopic });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    expect(created.alarmTopic).toBe(alarmTopic);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
+  });
+});
+
+describe('two schedulers in one stack', () => {
+  function twoSchedulers(): Template {
+    const stack = new Stack(new App(), 'Stack');
+    new AppRunnerScheduler(stack, 'Office', { ...MINIMAL_PROPS, tags: { schedule: 'office' } });
+    new AppRunnerScheduler(stack, 'Night', { services: [WORKER_ARN], pauseAt: '23:00', resumeAt: '05:00' });
+    return Template.fromStack(stack);
+  }
+
+  test('get one of everything each, in schedule groups of their own', () => {
+    const template = twoSchedulers();
+
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    template.resourceCountIs('AWS::IAM::Role', 4);
+    const groupNames = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')).map((g) => g.Properties.Name);
+    expect(new Set(groupNames).size).toBe(2);
+  });
+
+  test.each([
+    ['AWS::Lambda::Function', 'FunctionName'],
+    ['AWS::SQS::Queue', 'QueueName'],
+    ['AWS::SNS::Topic', 'TopicName'],
+    ['AWS::Logs::LogGroup', 'LogGroupName'],
+    ['AWS::IAM::Role', 'RoleName'],
+    ['AWS::Scheduler::Schedule', 'Name'],
+    ['AWS::CloudWatch::Alarm', 'AlarmName'],
+  ])('leave %s unnamed (no %s), so they never collide', (type, nameProperty) => {
+    twoSchedulers().allResourcesProperties(type, { [nameProperty]: Match.absent() });
+  });
+});

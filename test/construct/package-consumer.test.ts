@@ -1,0 +1,110 @@
+/**
+ * Packs the library the way it is published and synthesizes a plain JavaScript CDK app against the
+ * tarball: the consumer has neither esbuild nor Docker, only the package, aws-cdk-lib and constructs.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
+
+/** What `npm pack` reads, without compiled output lying beside the sources. */
+const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'lib', 'lambda', 'bin', 'scripts'];
+
+const CONSUMER_APP = `
+const { App, Stack } = require('aws-cdk-lib');
+const { AppRunnerScheduler, DeployAfterResume } = require('cdk-apprunner-scheduler');
+
+const app = new App({ outdir: 'cdk.out' });
+const stack = new Stack(app, 'Consumer');
+new AppRunnerScheduler(stack, 'Scheduler', {
+  tags: { env: 'dev' },
+  pauseAt: '19:00',
+  resumeAt: '07:00',
+  deployAfterResume: DeployAfterResume.ALWAYS,
+});
+app.synth();
+`;
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Copies the package sources into `dir`, with this project's node_modules linked for the build tools. */
+function copySources(dir: string): void {
+  for (const entry of PACKED_SOURCES.filter((e) => fs.existsSync(path.join(PROJECT_ROOT, e)))) {
+    fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), {
+      recursive: true,
+      filter: (source) => !/\.(js|d\.ts)$/.test(source) || source.includes(`${path.sep}scripts${path.sep}`),
+    });
+  }
+  fs.symlinkSync(NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
+}
+
+describe('the published package', () => {
+  let workDir: string;
+  let tarball: string;
+
+  beforeAll(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'apprunner-scheduler-pack-'));
+    const sources = path.join(workDir, 'source');
+    fs.mkdirSync(sources);
+    copySources(sources);
+    // prepack runs `npm run build`: tsc and the handler bundle.
+    const packed = run('npm', ['pack', '--offline', '--silent', '--pack-destination', workDir], sources).trim().split('\n');
+    tarball = path.join(workDir, packed[packed.length - 1]);
+  }, 120_000);
+
+  afterAll(() => {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('ships the compiled library, its types and the bundled handler, and no sources or tests', () => {
+    const files = run('tar', ['-tzf', tarball], workDir)
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'lambda/event.js', 'assets/handler/index.js']));
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => /(^|\/)test\/|\.test\.|^bin\/|^scripts\//.test(f))).toEqual([]);
+  });
+
+  test('synthesizes in a plain JavaScript app with no build tools of its own', () => {
+    // GIVEN a consumer that depends on the tarball, with aws-cdk-lib and constructs linked from here
+    const consumer = path.join(workDir, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(
+      path.join(consumer, 'package.json'),
+      JSON.stringify({
+        name: 'consumer',
+        private: true,
+        dependencies: {
+          'cdk-apprunner-scheduler': `file:${tarball}`,
+          'aws-cdk-lib': `file:${path.join(NODE_MODULES, 'aws-cdk-lib')}`,
+          'constructs': `file:${path.join(NODE_MODULES, 'constructs')}`,
+        },
+      }),
+    );
+    fs.writeFileSync(path.join(consumer, 'app.js'), CONSUMER_APP);
+    // --legacy-peer-deps: the peers are listed above; npm's peer placement fails on linked directories.
+    run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps'], consumer);
+    expect(fs.existsSync(path.join(consumer, 'node_modules', 'esbuild'))).toBe(false);
+
+    // WHEN the app runs with nothing on its PATH but node
+    run(process.execPath, ['app.js'], consumer, { PATH: path.dirname(process.execPath), HOME: consumer });
+
+    // THEN the template has the function, loaded from a staged asset, and both schedules
+    const cdkOut = path.join(consumer, 'cdk.out');
+    const template = JSON.parse(fs.readFileSync(path.join(cdkOut, 'Consumer.template.json'), 'utf8'));
+    const resources = Object.values(template.Resources) as { Type: string; Properties: Record<string, unknown> }[];
+    const [fn] = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) } });
+    const assetHash = (fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+    expect(fs.readFileSync(path.join(cdkOut, `asset.${assetHash}`, 'index.js'), 'utf8')).toContain('apprunner-scheduler');
+    const schedules = resources.filter((r) => r.Type === 'AWS::Scheduler::Schedule').map((r) => r.Properties.ScheduleExpression);
+    expect(schedules.sort()).toEqual(['cron(0 19 ? * MON-FRI *)', 'cron(0 7 ? * MON-FRI *)']);
+  });
+});
