@@ -14,6 +14,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   paginateListServices,
+  type Service,
 } from '@aws-sdk/client-apprunner';
 import { ResourceGroupsTaggingAPIClient, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { OperationRecord } from './decide';
@@ -32,6 +33,16 @@ export interface ServiceDetail extends ServiceSummary {
   readonly autoDeploymentsEnabled: boolean;
 }
 
+/**
+ * What ResumeService answers. The run keeps `service` for the deployment decision after the
+ * resume: it carries AutoDeploymentsEnabled, so that no DescribeService is needed for it.
+ */
+export interface ResumeStarted {
+  readonly operationId?: string;
+  /** Absent only if App Runner leaves out the Service it documents as always returned. */
+  readonly service?: ServiceDetail;
+}
+
 /** The calls a run makes. Every method throws `AppRunnerCallError` (or a subclass) on failure. */
 export interface AppRunnerGateway {
   /** Every service in a region, all pages of ListServices. */
@@ -46,8 +57,8 @@ export interface AppRunnerGateway {
   untagService(arn: string, key: string): Promise<void>;
   /** Starts a pause; returns the operation id. */
   pauseService(arn: string): Promise<string | undefined>;
-  /** Starts a resume; returns the operation id. */
-  resumeService(arn: string): Promise<string | undefined>;
+  /** Starts a resume; returns the operation id and the service as the answer shows it. */
+  resumeService(arn: string): Promise<ResumeStarted>;
   /** Starts a deployment; returns the operation id. */
   startDeployment(arn: string): Promise<string>;
 }
@@ -118,6 +129,15 @@ function tagsFromList(tags: readonly { Key?: string; Value?: string }[] | undefi
     if (tag.Key !== undefined) result[tag.Key] = tag.Value ?? '';
   }
   return result;
+}
+
+function serviceDetail(arn: string, service: Service | undefined): ServiceDetail {
+  return {
+    arn,
+    name: service?.ServiceName ?? '',
+    status: service?.Status ?? 'UNKNOWN',
+    autoDeploymentsEnabled: service?.SourceConfiguration?.AutoDeploymentsEnabled ?? false,
+  };
 }
 
 /** How the SDK clients are built: one per region, created on first use and kept for the container's life. */
@@ -208,12 +228,7 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
   describeService(arn: string): Promise<ServiceDetail> {
     return call('DescribeService', arn, async () => {
       const { Service } = await this.forArn(arn).send(new DescribeServiceCommand({ ServiceArn: arn }));
-      return {
-        arn,
-        name: Service?.ServiceName ?? '',
-        status: Service?.Status ?? 'UNKNOWN',
-        autoDeploymentsEnabled: Service?.SourceConfiguration?.AutoDeploymentsEnabled ?? false,
-      };
+      return serviceDetail(arn, Service);
     });
   }
 
@@ -244,9 +259,9 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
     return output.OperationId;
   }
 
-  async resumeService(arn: string): Promise<string | undefined> {
+  async resumeService(arn: string): Promise<ResumeStarted> {
     const output = await call('ResumeService', arn, () => this.forArn(arn).send(new ResumeServiceCommand({ ServiceArn: arn })));
-    return output.OperationId;
+    return { operationId: output.OperationId, service: output.Service && serviceDetail(arn, output.Service) };
   }
 
   async startDeployment(arn: string): Promise<string> {

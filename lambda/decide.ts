@@ -18,6 +18,11 @@ export interface ServiceState {
   readonly status: string;
   /** The service's tags. */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * True when this run already saw the service RUNNING, or resumed it: finding it PAUSED again means
+   * someone else paused it since. @default false
+   */
+  readonly seenRunningThisRun?: boolean;
 }
 
 /** The run-wide settings that decisions depend on. */
@@ -36,9 +41,11 @@ export interface DecisionSettings {
  * - `pause`: set the marker to `paused`, pause, wait for PAUSED;
  * - `resume`: set the marker to `resumed`, resume, wait for RUNNING, deploy per policy, remove the marker;
  * - `finish-resume`: an earlier resume was cut short; deploy per policy (unless it already did), remove the marker;
- * - `clear-marker`: the marker says `paused` but the service runs; remove the marker, no deployment.
+ * - `clear-marker`: the marker says `paused` but the service runs; remove the marker, no deployment;
+ * - `yield`: someone paused the service after this run saw it running or resumed it; remove the marker,
+ *   leave it paused (outcome `failed`: it is not running).
  */
-export type PlanKind = 'skip' | 'leave' | 'wait' | 'pause' | 'resume' | 'finish-resume' | 'clear-marker';
+export type PlanKind = 'skip' | 'leave' | 'wait' | 'pause' | 'resume' | 'finish-resume' | 'clear-marker' | 'yield';
 
 /** A decision and the reason a person reads in the report. */
 export interface Plan {
@@ -111,7 +118,9 @@ export function decide(service: ServiceState, settings: DecisionSettings, now: D
   if (service.status !== 'RUNNING' && service.status !== 'PAUSED') {
     return { kind: 'skip', reason: `skipped because its status ${service.status} is not one the scheduler knows` };
   }
-  return settings.action === 'pause' ? decidePause(service.status, marker) : decideResume(service.status, marker, settings);
+  return settings.action === 'pause'
+    ? decidePause(service.status, marker)
+    : decideResume(service.status, marker, settings, service.seenRunningThisRun ?? false);
 }
 
 function decidePause(status: 'RUNNING' | 'PAUSED', marker: MarkerState | undefined): Plan {
@@ -123,8 +132,16 @@ function decidePause(status: 'RUNNING' | 'PAUSED', marker: MarkerState | undefin
   return { kind: 'pause', reason: 'running: marked and paused' };
 }
 
-function decideResume(status: 'RUNNING' | 'PAUSED', marker: MarkerState | undefined, settings: DecisionSettings): Plan {
+function decideResume(status: 'RUNNING' | 'PAUSED', marker: MarkerState | undefined, settings: DecisionSettings, seenRunning: boolean): Plan {
   if (status === 'PAUSED') {
+    // The marker may still say `resumed`, but this pause is someone else's, made during the run: do not
+    // fight it, unless the event asks to resume services paused outside the scheduler.
+    if (seenRunning && !settings.resumeManuallyPaused) {
+      return {
+        kind: 'yield',
+        reason: 'paused by someone else during the run, after the scheduler saw it running: left paused, and its marker removed so that later runs leave it paused too',
+      };
+    }
     if (marker) return { kind: 'resume', reason: 'paused by the scheduler: resumed' };
     if (settings.resumeManuallyPaused) {
       return { kind: 'resume', reason: 'paused outside the scheduler, resumed because resumeManuallyPaused is set' };

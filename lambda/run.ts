@@ -10,7 +10,15 @@ import {
   type AppRunnerGateway,
   type ServiceDetail,
 } from './app-runner';
-import { decide, deployedSinceLatestResume, markerValue, shouldDeploy, type DecisionSettings, type Plan } from './decide';
+import {
+  decide,
+  deployedSinceLatestResume,
+  markerValue,
+  shouldDeploy,
+  type DecisionSettings,
+  type OperationRecord,
+  type Plan,
+} from './decide';
 import type { SchedulerRequest } from './event';
 import { countOutcomes, type ActionTaken, type Outcome, type RunReport, type ServiceOutcome } from './report';
 import { MARKER_TAG_KEY } from './scheduler-tags';
@@ -64,19 +72,41 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   };
 }
 
-/** Wraps every gateway method so that at most `limit` calls are in flight. */
+/**
+ * When calls queue for the concurrency limit, the call furthest along its service's way goes first
+ * (lowest number): a RUNNING service's history check and deployment, then status reads of waiting
+ * services, then pause, resume and marker removal, and last the marker that starts work on another
+ * service. So each service moves on without waiting behind a whole fleet's earlier steps: the first
+ * pauses and resumes start after a service's marker, not after a thousand markers, and a service
+ * that is RUNNING gets its deployment while the rest of a large fleet is still being resumed.
+ * Selection's reads are made before any service starts, so they compete with nothing.
+ */
+const CALL_PRIORITY: Readonly<Record<keyof AppRunnerGateway, number>> = {
+  startDeployment: 0,
+  listRecentOperations: 0,
+  describeService: 1,
+  listServices: 1,
+  pauseService: 2,
+  resumeService: 2,
+  untagService: 2,
+  tagService: 3,
+  listTags: 3,
+  findTaggedServices: 3,
+};
+
+/** Wraps every gateway method so that at most `limit` calls are in flight; queued calls go in `CALL_PRIORITY` order. */
 function limitConcurrency(gateway: AppRunnerGateway, limit: number): AppRunnerGateway {
   let active = 0;
-  const queue: (() => void)[] = [];
-  const acquire = (): Promise<void> => {
+  const queues: (() => void)[][] = [[], [], [], []];
+  const acquire = (priority: number): Promise<void> => {
     if (active < limit) {
       active += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => queue.push(resolve));
+    return new Promise((resolve) => queues[priority].push(resolve));
   };
   const release = (): void => {
-    const next = queue.shift();
+    const next = queues.find((queue) => queue.length > 0)?.shift();
     if (next) next();
     else active -= 1;
   };
@@ -84,12 +114,14 @@ function limitConcurrency(gateway: AppRunnerGateway, limit: number): AppRunnerGa
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
+      const priority = CALL_PRIORITY[property as keyof AppRunnerGateway] ?? queues.length - 1;
       return async (...args: unknown[]) => {
-        await acquire();
+        await acquire(priority);
         try {
           return await value.apply(target, args);
         } finally {
-          release();
+          // Handed on once the caller has moved on, so that its service's next call is queued and competes.
+          setImmediate(release);
         }
       };
     },
@@ -107,6 +139,8 @@ class ServiceRun {
   private readonly actions: ActionTaken[] = [];
   private readonly operationIds: string[] = [];
   private mutated = false;
+  /** Whether this run saw the service RUNNING, or resumed it: a later PAUSED is someone else's doing. */
+  private seenRunning = false;
   private detail?: ServiceDetail;
 
   constructor(
@@ -125,7 +159,9 @@ class ServiceRun {
   async run(): Promise<ServiceOutcome> {
     try {
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
-        const plan = decide({ status: this.status, tags: this.tags }, this.settings, new Date(this.clock()));
+        this.seenRunning ||= this.status === 'RUNNING' || this.actions.includes('resume');
+        const state = { status: this.status, tags: this.tags, seenRunningThisRun: this.seenRunning };
+        const plan = decide(state, this.settings, new Date(this.clock()));
         try {
           const outcome = this.request.dryRun ? await this.plan(plan) : await this.act(plan);
           if (outcome) return outcome;
@@ -156,15 +192,22 @@ class ServiceRun {
         return this.awaitTarget('PAUSED', plan.reason);
       case 'resume': {
         await this.setMarker('resumed');
-        this.record('resume', await this.gateway.resumeService(this.service.arn));
+        const resumed = await this.gateway.resumeService(this.service.arn);
+        this.detail = resumed.service ?? this.detail;
+        this.record('resume', resumed.operationId);
         const failed = await this.awaitTarget('RUNNING', plan.reason);
-        return failed ?? this.deployAndClearMarker(plan.reason, false);
+        if (failed) return failed;
+        // Not RUNNING although the resume succeeded: someone paused it since. Deciding again yields to them.
+        return this.status === 'RUNNING' ? this.deployAndClearMarker(plan.reason, true) : undefined;
       }
       case 'finish-resume':
         return this.deployAndClearMarker(plan.reason, true);
       case 'clear-marker':
         await this.clearMarker();
         return this.finish('changed', plan.reason);
+      case 'yield':
+        await this.clearMarker();
+        return this.finish('failed', plan.reason);
     }
   }
 
@@ -172,6 +215,7 @@ class ServiceRun {
   private async plan(plan: Plan): Promise<ServiceOutcome> {
     switch (plan.kind) {
       case 'skip':
+      case 'yield':
         return this.finish('skipped', plan.reason);
       case 'leave':
         return this.finish('unchanged', plan.reason);
@@ -192,19 +236,26 @@ class ServiceRun {
     }
   }
 
-  /** Waits for the status an operation aims at. Returns a failed outcome if the service settled elsewhere. */
+  /**
+   * Waits for the status an operation aims at. Returns the outcome of a pause that got there, or of a
+   * service that settled elsewhere; undefined when a resume got there, or when it succeeded but the
+   * service is not RUNNING (someone changed it since: the caller decides again).
+   */
   private async awaitTarget(target: 'PAUSED' | 'RUNNING', reason: string): Promise<ServiceOutcome | undefined> {
     this.status = await this.watcher.settled(this.service);
     if (this.status === target) {
       return target === 'PAUSED' ? this.finish('changed', reason) : undefined;
     }
     if (this.status === 'DELETED') return this.finish('skipped', 'deleted during the run');
-    return this.finish('failed', `${await this.describeLastOperation()}; the service is ${this.status}, not ${target}`);
+    const last = await this.lastOperation();
+    const ours = last.operation?.id !== undefined && this.operationIds.includes(last.operation.id);
+    if (target === 'RUNNING' && ours && last.operation?.status === 'SUCCEEDED') return undefined;
+    return this.finish('failed', `${last.description}; the service is ${this.status}, not ${target}`);
   }
 
-  private async deployAndClearMarker(reason: string, finishing: boolean): Promise<ServiceOutcome> {
+  private async deployAndClearMarker(reason: string, checkHistory: boolean): Promise<ServiceOutcome> {
     let detail = reason;
-    if (await this.deploymentWanted(finishing)) {
+    if (await this.deploymentWanted(checkHistory)) {
       this.record('deploy', await this.gateway.startDeployment(this.service.arn));
       this.status = 'OPERATION_IN_PROGRESS';
       detail = `${reason}; deployment started`;
@@ -214,20 +265,20 @@ class ServiceRun {
   }
 
   /**
-   * Whether the policy calls for a deployment. A run finishing a cut-short resume first checks the
-   * operation history, so that a deployment an earlier run started is not started twice.
+   * Whether the policy calls for a deployment that nobody has started yet. With `checkHistory` (every
+   * real run; a dry run planning a resume has no resume to look after) it first reads the operation
+   * history, so that a deployment started since the latest resume is not started twice: one from an
+   * earlier run cut short, from an overlapping run, or from a person while this run waited.
    */
-  private async deploymentWanted(finishing: boolean): Promise<boolean> {
+  private async deploymentWanted(checkHistory: boolean): Promise<boolean> {
     const policy = this.request.deployAfterResume;
     if (policy === 'never') return false;
     if (policy === 'auto') {
       this.detail ??= await this.gateway.describeService(this.service.arn);
       if (!shouldDeploy(policy, this.detail.autoDeploymentsEnabled)) return false;
     }
-    if (finishing && !this.actions.includes('deploy')) {
-      return !deployedSinceLatestResume(await this.gateway.listRecentOperations(this.service.arn));
-    }
-    return !this.actions.includes('deploy');
+    if (this.actions.includes('deploy')) return false;
+    return !checkHistory || !deployedSinceLatestResume(await this.gateway.listRecentOperations(this.service.arn));
   }
 
   private async setMarker(state: 'paused' | 'resumed'): Promise<void> {
@@ -249,14 +300,17 @@ class ServiceRun {
     if (operationId) this.operationIds.push(operationId);
   }
 
-  /** The latest operation's type and status, for a failure reason. */
-  private async describeLastOperation(): Promise<string> {
+  /** This run's latest operation on the service (else the service's latest), and its type and status for a failure reason. */
+  private async lastOperation(): Promise<{ readonly operation?: OperationRecord; readonly description: string }> {
     try {
       const operations = await this.gateway.listRecentOperations(this.service.arn);
-      const ours = operations.find((o) => o.id !== undefined && this.operationIds.includes(o.id)) ?? operations[0];
-      return ours ? `operation ${ours.id} (${ours.type}) ended ${ours.status}` : 'App Runner lists no operation for it';
+      const operation = operations.find((o) => o.id !== undefined && this.operationIds.includes(o.id)) ?? operations[0];
+      return {
+        operation,
+        description: operation ? `operation ${operation.id} (${operation.type}) ended ${operation.status}` : 'App Runner lists no operation for it',
+      };
     } catch (error) {
-      return `the operation's result could not be read (${errorText(error)})`;
+      return { description: `the operation's result could not be read (${errorText(error)})` };
     }
   }
 

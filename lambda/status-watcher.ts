@@ -43,6 +43,12 @@ interface Listing {
   readonly statuses: Promise<Map<string, string>>;
 }
 
+/** A status, and when the read that returned it started (epoch ms). */
+interface StatusRead {
+  readonly status: string;
+  readonly startedAt: number;
+}
+
 /** The status App Runner reports for a service that is gone. */
 const GONE = 'DELETED';
 
@@ -68,11 +74,14 @@ export class StatusWatcher {
       let delay = this.poll.initialMs;
       let lastRead = this.clock();
       for (;;) {
-        if (this.clock() + delay > this.deadline) throw new DeadlineError(service.arn, lastStatus);
-        await this.sleep(delay);
-        const readAfter = lastRead;
-        lastRead = this.clock();
-        lastStatus = await this.statusOf(service, readAfter);
+        // Counted from the start of the read that answered last, not from its end: otherwise a long
+        // ListServices walk (50 pages for 1,000 services) adds its own duration to `maxMs`.
+        const wait = Math.max(0, lastRead + delay - this.clock());
+        if (this.clock() + wait > this.deadline) throw new DeadlineError(service.arn, lastStatus);
+        await this.sleep(wait);
+        const read = await this.statusOf(service, lastRead);
+        lastRead = read.startedAt;
+        lastStatus = read.status;
         if (lastStatus !== 'OPERATION_IN_PROGRESS') return lastStatus;
         delay = Math.min(this.poll.maxMs, delay * this.poll.factor);
       }
@@ -82,19 +91,21 @@ export class StatusWatcher {
   }
 
   /** Reads the service's status now, with no wait (after App Runner refused a call in the state we thought it had). */
-  current(service: WatchedService): Promise<string> {
-    return this.statusOf(service, this.clock());
+  async current(service: WatchedService): Promise<string> {
+    return (await this.statusOf(service, this.clock())).status;
   }
 
-  private async statusOf(service: WatchedService, readAfter: number): Promise<string> {
+  /** The status from a read that started after `readAfter`, and when that read started. */
+  private async statusOf(service: WatchedService, readAfter: number): Promise<StatusRead> {
     if (service.bulk && this.listingIsCheaper(service.region)) {
-      const statuses = await this.listing(service.region, readAfter);
-      return statuses.get(service.arn) ?? GONE;
+      const listing = this.listing(service.region, readAfter);
+      return { status: (await listing.statuses).get(service.arn) ?? GONE, startedAt: listing.startedAt };
     }
+    const startedAt = this.clock();
     try {
-      return (await this.gateway.describeService(service.arn)).status;
+      return { status: (await this.gateway.describeService(service.arn)).status, startedAt };
     } catch (error) {
-      if (error instanceof ServiceNotFoundError) return GONE;
+      if (error instanceof ServiceNotFoundError) return { status: GONE, startedAt };
       throw error;
     }
   }
@@ -104,18 +115,23 @@ export class StatusWatcher {
     return (this.waiting.get(region) ?? 0) >= pages;
   }
 
-  private listing(region: string, readAfter: number): Promise<Map<string, string>> {
+  /**
+   * The latest listing of the region if it started after `readAfter`, else a new one. Strictly after:
+   * a waiter passes the start of the read that answered its previous poll, and that read is no news.
+   */
+  private listing(region: string, readAfter: number): Listing {
     const latest = this.listings.get(region);
-    if (latest && latest.startedAt >= readAfter) return latest.statuses;
+    if (latest && latest.startedAt > readAfter) return latest;
     const startedAt = this.clock();
     const statuses = this.gateway
       .listServices(region)
       .then((services: ServiceSummary[]) => new Map(services.map((s) => [s.arn, s.status])));
-    this.listings.set(region, { startedAt, statuses });
+    const listing = { startedAt, statuses };
+    this.listings.set(region, listing);
     // A failed listing must not be reused by the next waiter; it gets its own try (and its own error).
     statuses.catch(() => {
       if (this.listings.get(region)?.statuses === statuses) this.listings.delete(region);
     });
-    return statuses;
+    return listing;
   }
 }

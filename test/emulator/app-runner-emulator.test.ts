@@ -223,6 +223,9 @@ describe('DescribeService', () => {
 
 describe('pause and resume', () => {
   it('pauses asynchronously: OPERATION_IN_PROGRESS with an OperationId, PAUSED after the pause timing', async () => {
+    // Long enough that the status read after the response cannot miss the operation on a loaded machine.
+    const pauseMs = 500;
+    emulator.setTimings({ pause: pauseMs });
     const arn = emulator.addService({ name: 'web-app' });
 
     const response = await appRunner.send(new PauseServiceCommand({ ServiceArn: arn }));
@@ -240,7 +243,7 @@ describe('pause and resume', () => {
       TargetArn: arn,
     });
     const { StartedAt, EndedAt } = OperationSummaryList?.[0] ?? {};
-    expect(EndedAt?.getTime()).toBe((StartedAt?.getTime() ?? 0) + OPERATION_MS);
+    expect(EndedAt?.getTime()).toBe((StartedAt?.getTime() ?? 0) + pauseMs);
   });
 
   it('resumes a PAUSED service to RUNNING the same way', async () => {

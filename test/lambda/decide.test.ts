@@ -54,6 +54,21 @@ describe('resume run', () => {
     expect(decide({ status, tags }, { ...RESUME, resumeManuallyPaused }, NOW).kind).toBe(kind);
   });
 
+  describe('a service paused by someone else after this run saw it running', () => {
+    test.each<[string, Record<string, string>, boolean, PlanKind]>([
+      ['yields even though the marker still says resumed', RESUMED_MARK, false, 'yield'],
+      ['yields when the marker says paused', PAUSED_MARK, false, 'yield'],
+      ['resumes it again when resumeManuallyPaused is set', RESUMED_MARK, true, 'resume'],
+    ])('%s', (_name, tags, resumeManuallyPaused, kind) => {
+      const state = { status: 'PAUSED', tags, seenRunningThisRun: true };
+      expect(decide(state, { ...RESUME, resumeManuallyPaused }, NOW).kind).toBe(kind);
+    });
+
+    it('is not a reason to hold back a pause run', () => {
+      expect(decide({ status: 'PAUSED', tags: PAUSED_MARK, seenRunningThisRun: true }, PAUSE, NOW).kind).toBe('leave');
+    });
+  });
+
   it('explains why a service paused outside the scheduler stays paused', () => {
     expect(decide({ status: 'PAUSED', tags: {} }, RESUME, NOW).reason).toBe('paused outside the scheduler (no marker tag): left paused');
   });

@@ -36,16 +36,15 @@ export interface HarnessOptions {
   readonly handler?: Omit<HandlerDependencies, 'gateway'>;
 }
 
+/** The SDK gateway pointed at an emulator: 4 standard attempts unless `options` says otherwise, so faults surface quickly. */
+export function emulatorGateway(emulator: AppRunnerEmulator, options: HarnessOptions['gateway'] = {}): SdkAppRunnerGateway {
+  return new SdkAppRunnerGateway({ maxAttempts: 4, retryMode: 'standard', ...options, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS });
+}
+
 /** Starts an emulator and builds a handler against it; the logger is silent unless one is given. */
 export async function startHarness(options: HarnessOptions = {}): Promise<SchedulerHarness> {
   const emulator = await startEmulator(options.emulator);
-  const gateway = new SdkAppRunnerGateway({
-    maxAttempts: 4,
-    retryMode: 'standard',
-    ...options.gateway,
-    endpoint: emulator.endpoint,
-    credentials: TEST_CREDENTIALS,
-  });
+  const gateway = emulatorGateway(emulator, options.gateway);
   const invoke = createHandler({
     region: REGION,
     poll: FAST_POLL,

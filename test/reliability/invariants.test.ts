@@ -1,0 +1,107 @@
+/**
+ * The invariant check itself: a check that never fails proves nothing, so each invariant is shown
+ * catching a scheduler broken on purpose (its App Runner gateway sabotaged) in the way it guards against.
+ */
+import type { AppRunnerGateway } from '../../lambda/app-runner';
+import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
+import { checkInvariants, type InvariantId } from './invariants';
+import { observeStatuses, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness';
+import { recordSummary, selfCheckLine } from './summary';
+
+const NIGHTLY = { schedule: 'nightly' };
+const MARKED_PAUSED = { ...NIGHTLY, [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
+
+let harness: ReliabilityHarness;
+
+afterEach(() => harness?.close());
+
+/** A gateway that behaves like `gateway` except for the methods in `overrides`. */
+function sabotage(overrides: Partial<AppRunnerGateway>): (gateway: AppRunnerGateway) => AppRunnerGateway {
+  return (gateway) =>
+    new Proxy(gateway, {
+      get(target, property, receiver) {
+        const override = (overrides as Record<string | symbol, unknown>)[property];
+        return override ?? Reflect.get(target, property, receiver);
+      },
+    });
+}
+
+/** The invariants the check reports broken, and a line for the summary. */
+function brokenInvariants(invariant: InvariantId, retries: Parameters<typeof checkInvariants>[1] = []): InvariantId[] {
+  const broken = [...new Set(checkInvariants(harness, retries).map((v) => v.invariant))];
+  recordSummary(selfCheckLine(invariant, broken.includes(invariant)));
+  return broken;
+}
+
+describe('the invariant check', () => {
+  it('catches a service paused without its marker (1)', async () => {
+    harness = await startReliabilityHarness({ wrapGateway: sabotage({ tagService: () => Promise.resolve() }) });
+    harness.emulator.addService({ name: 'unmarked', tags: NIGHTLY });
+
+    await harness.run({ action: 'pause', tags: NIGHTLY });
+
+    expect(brokenInvariants(1)).toContain(1);
+  });
+
+  it('catches a resume of a service someone else paused (2)', async () => {
+    const forgeMarker = (gateway: AppRunnerGateway) =>
+      sabotage({
+        findTaggedServices: async (region, tags) => {
+          const found = await gateway.findTaggedServices(region, tags);
+          for (const serviceTags of found.values()) serviceTags[MARKER_TAG_KEY] = 'paused 2026-11-29T19:00:00Z';
+          return found;
+        },
+      })(gateway);
+    harness = await startReliabilityHarness({ wrapGateway: forgeMarker });
+    harness.emulator.addService({ name: 'paused-by-hand', status: 'PAUSED', tags: NIGHTLY });
+
+    await harness.run({ action: 'resume', tags: NIGHTLY });
+
+    expect(brokenInvariants(2)).toContain(2);
+  });
+
+  it('catches a StartDeployment sent before the run saw the service RUNNING (3)', async () => {
+    const calls: string[] = [];
+    const stub = new Proxy({} as AppRunnerGateway, {
+      get: (_target, property) => async () => {
+        calls.push(String(property));
+        return property === 'describeService' ? { arn: 'a', name: 'a', status: 'PAUSED', autoDeploymentsEnabled: true } : 'operation';
+      },
+    });
+    const { gateway, blindDeployments } = observeStatuses(stub);
+
+    await gateway.describeService('a');
+    await gateway.startDeployment('a');
+
+    expect(calls).toEqual(['describeService', 'startDeployment']);
+    expect(blindDeployments).toEqual([{ serviceArn: 'a', lastSeen: 'PAUSED' }]);
+    recordSummary(selfCheckLine(3, blindDeployments.length === 1));
+  });
+
+  it('catches a service reported unchanged that never reached its target (4)', async () => {
+    const claimPaused = (gateway: AppRunnerGateway) =>
+      sabotage({
+        listServices: async (region) => (await gateway.listServices(region)).map((s) => ({ ...s, status: 'PAUSED' })),
+        describeService: async (arn) => ({ ...(await gateway.describeService(arn)), status: 'PAUSED' }),
+      })(gateway);
+    harness = await startReliabilityHarness({ wrapGateway: claimPaused });
+    harness.emulator.addService({ name: 'still-running', tags: NIGHTLY });
+
+    await harness.run({ action: 'pause', tags: NIGHTLY });
+
+    expect(brokenInvariants(4)).toContain(4);
+  });
+
+  it('catches a retry that deploys a second time (5)', async () => {
+    harness = await startReliabilityHarness({ wrapGateway: sabotage({ listRecentOperations: () => Promise.resolve([]) }) });
+    const arn = harness.emulator.addService({ name: 'deployed-twice', status: 'PAUSED', tags: MARKED_PAUSED });
+    harness.emulator.injectFault({ kind: 'internal', operation: 'UntagResource', serviceArn: arn, times: 4 });
+    const resume = { action: 'resume', tags: NIGHTLY, deployAfterResume: 'always' };
+
+    await harness.run(resume);
+    await harness.emulator.settled();
+    const retry = await harness.run(resume);
+
+    expect(brokenInvariants(5, [retry])).toContain(5);
+  });
+});

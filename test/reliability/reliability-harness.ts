@@ -1,0 +1,265 @@
+/**
+ * The harness of the reliability suite: the emulator and the real handler through the real AWS SDK
+ * (as `test/support/scheduler-harness.ts` builds them), plus what the invariants need to know about
+ * each run: the state of every service before and after it, the calls it made, what it read before
+ * each StartDeployment, and what people did by hand meanwhile.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ServiceNotFoundError,
+  type AppRunnerGateway,
+  type SdkGatewayOptions,
+  type ServiceDetail,
+  type ServiceSummary,
+} from '../../lambda/app-runner';
+import { parseEvent, type SchedulerRequest } from '../../lambda/event';
+import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { RunFailedError, type RunReport } from '../../lambda/report';
+import {
+  startEmulator,
+  type AppRunnerEmulator,
+  type EmulatorOptions,
+  type ServiceSnapshot,
+  type StartableOperation,
+} from '../emulator/app-runner-emulator';
+import { FAST_POLL, REGION, emulatorGateway } from '../support/scheduler-harness';
+
+/** A StartDeployment the scheduler sent although the last status it had read for the service was not RUNNING. */
+export interface BlindDeployment {
+  readonly serviceArn: string;
+  /** The last status the run read for the service; undefined when it had read none. */
+  readonly lastSeen: string | undefined;
+}
+
+/** The gateway methods whose answer tells the run a service's status. */
+const STATUS_READS = new Set(['listServices', 'describeService']);
+/** The gateway methods that start an operation: afterwards the run knows the service is OPERATION_IN_PROGRESS. */
+const OPERATION_STARTS = new Set(['pauseService', 'resumeService', 'startDeployment']);
+
+/**
+ * Wraps a gateway so that every call passes through to it, while remembering per service the last
+ * status the run read (or caused): invariant 3 asks whether the run had seen a service RUNNING
+ * before it sent StartDeployment. A Proxy, so that it keeps up with the gateway's interface. One per
+ * run, so that overlapping runs do not see each other's reads.
+ */
+export function observeStatuses(inner: AppRunnerGateway): { gateway: AppRunnerGateway; blindDeployments: BlindDeployment[] } {
+  const lastSeen = new Map<string, { status: string; tick: number }>();
+  const blindDeployments: BlindDeployment[] = [];
+  let tick = 0;
+  const see = (arn: string, status: string, startedAt: number): void => {
+    const known = lastSeen.get(arn);
+    // A read that started before the last known status was learnt is older news: it does not replace it.
+    if (!known || known.tick <= startedAt) lastSeen.set(arn, { status, tick: startedAt });
+  };
+  const gateway = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return async (...args: unknown[]) => {
+        const startedAt = ++tick;
+        const arn = typeof args[0] === 'string' ? args[0] : '';
+        if (property === 'startDeployment' && lastSeen.get(arn)?.status !== 'RUNNING') {
+          blindDeployments.push({ serviceArn: arn, lastSeen: lastSeen.get(arn)?.status });
+        }
+        try {
+          const result: unknown = await value.apply(target, args);
+          if (property === 'listServices') for (const s of result as ServiceSummary[]) see(s.arn, s.status, startedAt);
+          if (property === 'describeService') see(arn, (result as ServiceDetail).status, startedAt);
+          if (OPERATION_STARTS.has(property)) see(arn, 'OPERATION_IN_PROGRESS', ++tick);
+          return result;
+        } catch (error) {
+          if (STATUS_READS.has(property) && error instanceof ServiceNotFoundError) see(arn, 'DELETED', startedAt);
+          throw error;
+        }
+      };
+    },
+  });
+  return { gateway, blindDeployments };
+}
+
+/** One invocation of the handler and what surrounded it. */
+export interface RunRecord {
+  readonly event: unknown;
+  /** The parsed event. */
+  readonly request: SchedulerRequest;
+  /** The report: returned, or carried by the RunFailedError. */
+  readonly report: RunReport;
+  /** True when the handler rejected (with a RunFailedError). */
+  readonly rejected: boolean;
+  /** Every service before and just after the run (not settled: an operation may still be running). */
+  readonly before: readonly ServiceSnapshot[];
+  readonly after: readonly ServiceSnapshot[];
+  /** The emulator's call sequence numbers of this run's calls: (afterSeq, lastSeq]. */
+  readonly afterSeq: number;
+  readonly lastSeq: number;
+  /** Epoch ms of the invocation's start. */
+  readonly startedAt: number;
+  readonly blindDeployments: readonly BlindDeployment[];
+}
+
+/** Something a person did to a service, as the invariants need it. */
+export interface HandAction {
+  readonly serviceArn: string;
+  readonly action: 'pause' | 'resume' | 'deploy' | 'delete';
+  /** The emulator's last call sequence number when it happened: calls after it see its effect. */
+  readonly afterSeq: number;
+}
+
+/** Options for `startReliabilityHarness`. */
+export interface ReliabilityHarnessOptions {
+  readonly emulator?: EmulatorOptions;
+  readonly gateway?: Omit<SdkGatewayOptions, 'endpoint' | 'credentials'>;
+  readonly handler?: Omit<HandlerDependencies, 'gateway' | 'logger'>;
+  /** Wraps the SDK gateway, e.g. to break it on purpose and show that the invariants notice. @default none */
+  readonly wrapGateway?: (gateway: AppRunnerGateway) => AppRunnerGateway;
+}
+
+/** The emulator, a handler factory against it, and the record of runs and hand actions. */
+export class ReliabilityHarness {
+  readonly runs: RunRecord[] = [];
+  readonly handActions: HandAction[] = [];
+  /** Operations the test armed to fail; a retry may repeat what they undid. */
+  readonly armedFailures: { readonly serviceArn: string; readonly type: StartableOperation }[] = [];
+
+  private constructor(
+    readonly emulator: AppRunnerEmulator,
+    private readonly gateway: AppRunnerGateway,
+    private readonly handlerOptions: ReliabilityHarnessOptions['handler'],
+  ) {}
+
+  static async start(options: ReliabilityHarnessOptions = {}): Promise<ReliabilityHarness> {
+    const emulator = await startEmulator(options.emulator);
+    const gateway = emulatorGateway(emulator, options.gateway);
+    return new ReliabilityHarness(emulator, options.wrapGateway ? options.wrapGateway(gateway) : gateway, options.handler);
+  }
+
+  /** The highest call sequence number so far (0 before any call); the suite never clears the log. */
+  lastSeq(): number {
+    const calls = this.emulator.calls;
+    return calls.length === 0 ? 0 : calls[calls.length - 1].seq;
+  }
+
+  /** Invokes the real handler as Lambda would: the report, or the handler's own error. Not recorded as a run. */
+  invoke(event: unknown, context?: InvocationContext): Promise<RunReport> {
+    return this.handlerFor(this.gateway)(event, context);
+  }
+
+  private handlerFor(gateway: AppRunnerGateway) {
+    return createHandler({
+      region: REGION,
+      poll: FAST_POLL,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      ...this.handlerOptions,
+      gateway,
+    });
+  }
+
+  /** Invokes the real handler once; resolves with the report whether the run resolved or rejected. */
+  async run(event: unknown, context?: InvocationContext): Promise<RunRecord> {
+    const [record] = await this.runTogether([event], context);
+    return record;
+  }
+
+  /** Invokes the handler with each event at the same time (overlapping runs on the same services). */
+  async runTogether(events: readonly unknown[], context?: InvocationContext): Promise<RunRecord[]> {
+    const before = this.emulator.services();
+    const afterSeq = this.lastSeq();
+    const startedAt = Date.now();
+    const observers = events.map(() => observeStatuses(this.gateway));
+    const settled = await Promise.all(
+      events.map((event, i) => {
+        return this.handlerFor(observers[i].gateway)(event, context).then(
+          (report) => ({ report, rejected: false }),
+          (error: unknown) => {
+            if (error instanceof RunFailedError) return { report: error.report, rejected: true };
+            throw error;
+          },
+        );
+      }),
+    );
+    const after = this.emulator.services();
+    const lastSeq = this.lastSeq();
+    const records = events.map((event, i) => ({
+      event,
+      request: parseEvent(event, { defaultRegion: REGION }),
+      report: settled[i].report,
+      rejected: settled[i].rejected,
+      before,
+      after,
+      afterSeq,
+      lastSeq,
+      startedAt,
+      blindDeployments: observers[i].blindDeployments,
+    }));
+    this.runs.push(...records);
+    return records;
+  }
+
+  /** A person pauses the service in the console. */
+  pauseByHand(arn: string): string {
+    const afterSeq = this.lastSeq();
+    const operationId = this.emulator.pauseByHand(arn);
+    this.handActions.push({ serviceArn: arn, action: 'pause', afterSeq });
+    return operationId;
+  }
+
+  /** A person resumes the service in the console. */
+  resumeByHand(arn: string): string {
+    const afterSeq = this.lastSeq();
+    const operationId = this.emulator.resumeByHand(arn);
+    this.handActions.push({ serviceArn: arn, action: 'resume', afterSeq });
+    return operationId;
+  }
+
+  /** A person deploys the service in the console. */
+  deployByHand(arn: string): string {
+    const afterSeq = this.lastSeq();
+    const operationId = this.emulator.deployByHand(arn);
+    this.handActions.push({ serviceArn: arn, action: 'deploy', afterSeq });
+    return operationId;
+  }
+
+  /** A person deletes the service. */
+  deleteService(arn: string): void {
+    this.handActions.push({ serviceArn: arn, action: 'delete', afterSeq: this.lastSeq() });
+    this.emulator.deleteService(arn);
+  }
+
+  /** The next operation of `type` on the service starts but ends FAILED, the service back where it was. */
+  failNextOperation(arn: string, type: StartableOperation): void {
+    this.armedFailures.push({ serviceArn: arn, type });
+    this.emulator.failNextOperation(arn, type);
+  }
+
+  /**
+   * Resolves once the first call matching `matches` reaches the emulator (polled every 2 ms), or once
+   * `stopWhen` settles (the run ended without making that call).
+   */
+  async whenCall(matches: (call: AppRunnerEmulator['calls'][number]) => boolean, stopWhen?: Promise<unknown>): Promise<void> {
+    let stopped = false;
+    void stopWhen?.then(
+      () => (stopped = true),
+      () => (stopped = true),
+    );
+    const deadline = Date.now() + 10_000;
+    while (!stopped && !this.emulator.calls.some(matches)) {
+      if (Date.now() > deadline) throw new Error('the awaited call never reached the emulator');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  close(): Promise<void> {
+    return this.emulator.close();
+  }
+}
+
+/** Starts a reliability harness: an emulator on 127.0.0.1 and the real handler against it. */
+export function startReliabilityHarness(options: ReliabilityHarnessOptions = {}): Promise<ReliabilityHarness> {
+  return ReliabilityHarness.start(options);
+}
+
+/** A Lambda context with `ms` of run time left once the handler's 30 s safety margin is taken off. */
+export function contextWithBudget(ms: number): InvocationContext {
+  const end = Date.now() + ms + 30_000;
+  return { getRemainingTimeInMillis: () => end - Date.now() };
+}
