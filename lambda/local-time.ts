@@ -51,15 +51,24 @@ function offsetMs(instant: number, timeZone: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
+const DAY_MS = 86_400_000;
+
+function showsWallClock(instant: number, clock: WallClock, timeZone: string): boolean {
+  const c = wallClockAt(new Date(instant), timeZone);
+  return c.year === clock.year && c.month === clock.month && c.day === clock.day && c.hour === clock.hour && c.minute === clock.minute && c.second === clock.second;
+}
+
 /**
- * The instant at which a time zone's clocks show the given wall-clock time. A time that the zone
- * skips (spring forward) resolves to the instant just after the gap, as the clocks would read it.
+ * The instant at which a time zone's clocks show the given wall-clock time. The candidates come from
+ * the zone's offsets a day before and a day after, so a change of offset that day is seen. A time
+ * shown twice (clocks go back) is its first occurrence; a time the zone skips (clocks go forward)
+ * is read with the offset before the change, so 02:30 in a gap from 02:00 to 03:00 is 03:30.
  */
 export function instantOfWallClock(clock: WallClock, timeZone: string): Date {
-  const guess = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-  const first = guess - offsetMs(guess, timeZone);
-  const second = guess - offsetMs(first, timeZone);
-  return new Date(Math.max(first, second));
+  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  const candidates = [asUtc - offsetMs(asUtc - DAY_MS, timeZone), asUtc - offsetMs(asUtc + DAY_MS, timeZone)];
+  const exact = candidates.filter((instant) => showsWallClock(instant, clock, timeZone));
+  return new Date(exact.length > 0 ? Math.min(...exact) : Math.max(...candidates));
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -187,10 +187,17 @@ class ServiceRun {
         this.status = await this.watcher.settled(this.service);
         return undefined;
       case 'pause':
+        if (this.watcher.pastDeadline()) return this.notStarted();
         await this.setMarker('paused');
-        this.record('pause', await this.gateway.pauseService(this.service.arn));
+        try {
+          this.record('pause', await this.gateway.pauseService(this.service.arn));
+        } catch (error) {
+          if (!(error instanceof ServiceStateConflictError)) throw error;
+          return this.pauseRefused();
+        }
         return this.awaitTarget('PAUSED', plan.reason);
       case 'resume': {
+        if (this.watcher.pastDeadline()) return this.notStarted();
         await this.setMarker('resumed');
         const resumed = await this.gateway.resumeService(this.service.arn);
         this.detail = resumed.service ?? this.detail;
@@ -203,6 +210,7 @@ class ServiceRun {
       case 'finish-resume':
         return this.deployAndClearMarker(plan.reason, true);
       case 'clear-marker':
+        if (await this.markerChangedSinceSelection()) return undefined;
         await this.clearMarker();
         return this.finish('changed', plan.reason);
       case 'yield':
@@ -234,6 +242,37 @@ class ServiceRun {
       case 'clear-marker':
         return this.finish('planned', plan.reason);
     }
+  }
+
+  /**
+   * App Runner refused the pause just after the marker was written. If someone else paused the
+   * service meanwhile, the marker must go: it would make the next resume run wake a service that a
+   * person put to sleep. Otherwise (it was busy), decide again.
+   */
+  private async pauseRefused(): Promise<ServiceOutcome | undefined> {
+    this.status = await this.watcher.current(this.service);
+    if (this.status === 'OPERATION_IN_PROGRESS') this.status = await this.watcher.settled(this.service);
+    if (this.status !== 'PAUSED') return undefined;
+    await this.clearMarker();
+    return this.finish('unchanged', 'paused by someone else just before the scheduler could: its marker removed, so a resume run will leave it paused');
+  }
+
+  /**
+   * Tag selection reads tags from the Tagging API, which is eventually consistent: on a Lambda retry
+   * minutes after a cut-short resume it may still show the old `paused` marker. Removing the marker
+   * without a deployment drops work, so the marker is confirmed with ListTagsForResource first.
+   */
+  private async markerChangedSinceSelection(): Promise<boolean> {
+    if (!this.service.bulk) return false;
+    const marker = (await this.gateway.listTags(this.service.arn))[MARKER_TAG_KEY];
+    if (marker === this.tags[MARKER_TAG_KEY]) return false;
+    if (marker === undefined) delete this.tags[MARKER_TAG_KEY];
+    else this.tags[MARKER_TAG_KEY] = marker;
+    return true;
+  }
+
+  private notStarted(): ServiceOutcome {
+    return this.finish('failed', "not started: the run's deadline came first; the next run will pick it up");
   }
 
   /**

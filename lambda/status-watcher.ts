@@ -90,6 +90,11 @@ export class StatusWatcher {
     }
   }
 
+  /** True once the run's deadline has passed: no new operation should start. */
+  pastDeadline(): boolean {
+    return this.clock() > this.deadline;
+  }
+
   /** Reads the service's status now, with no wait (after App Runner refused a call in the state we thought it had). */
   async current(service: WatchedService): Promise<string> {
     return (await this.statusOf(service, this.clock())).status;

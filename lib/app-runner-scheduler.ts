@@ -74,8 +74,10 @@ export interface AppRunnerSchedulerProps {
   readonly regions?: string[];
 
   /**
-   * Time zone of `pauseAt`, `resumeAt` and `holidays`. A `ScheduleExpression` carries its own.
-   * @default TimeZone.ETC_UTC
+   * Time zone of `pauseAt`, `resumeAt`, `holidays` and dated skip tags. A `ScheduleExpression`
+   * carries its own for when it runs; without this prop, its time zone is also the one the run
+   * reads holidays and skip dates in.
+   * @default - the time zone of `pauseSchedule`/`resumeSchedule` when they have one, else TimeZone.ETC_UTC
    */
   readonly timeZone?: TimeZone;
 
@@ -275,7 +277,7 @@ export class AppRunnerScheduler extends Construct {
         enabled: props.enabled ?? true,
         target: new targets.LambdaInvoke(this.function, {
           role: scheduleRole,
-          input: scheduler.ScheduleTargetInput.fromObject(this.eventFor(run.action, props, timeZone)),
+          input: scheduler.ScheduleTargetInput.fromObject(this.eventFor(run.action, props, props.timeZone ?? run.expression.timeZone ?? timeZone)),
           deadLetterQueue: this.deadLetterQueue,
           // Retries cover a failed hand-over to Lambda, not a failed run (Lambda retries those). A
           // pause or resume that could not start within the hour is stale: dead-letter and alarm.
@@ -289,7 +291,10 @@ export class AppRunnerScheduler extends Construct {
     this.acknowledgeInvokeWildcard(scheduleRole);
   }
 
-  /** The event a schedule sends: only what the props set, so the schedule's input reads as the configuration. */
+  /**
+   * The event a schedule sends: only what the props set, so the schedule's input reads as the
+   * configuration. `timeZone` is the one the run reads holidays and skip dates in.
+   */
   private eventFor(action: Action, props: AppRunnerSchedulerProps, timeZone: TimeZone): SchedulerEvent {
     const resume = action === 'resume';
     return {
@@ -408,7 +413,7 @@ export class AppRunnerScheduler extends Construct {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${nagRegion}:<AWS::AccountId>:service/*]`,
         reason:
-          'Tag selection cannot know service ARNs in advance. Reads (DescribeService, ListOperations) cover the App Runner services of this account and region; every mutating call is conditioned on aws:ResourceTag for each selector tag, and TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only).',
+          'Tag selection cannot know service ARNs in advance. Reads (DescribeService, ListOperations, ListTagsForResource) cover the App Runner services of this account and region; every mutating call is conditioned on aws:ResourceTag for each selector tag, and TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only).',
       });
     }
   }
@@ -474,6 +479,13 @@ export class AppRunnerScheduler extends Construct {
         `${field} ${at} in ${zone} is ${effects.join(' and ')}. Choose a time daylight saving does not touch.`,
       );
     }
+    const resumeZone = props.resumeSchedule?.timeZone?.timezoneName;
+    if (props.holidays && props.timeZone && resumeZone && resumeZone !== zone) {
+      Annotations.of(this).addWarningV2(
+        `${WARNING_PREFIX}:holidayTimeZone`,
+        `holidays are read in timeZone ${zone}, but resumeSchedule runs in ${resumeZone}: a holiday may start or end a day off. Give both the same time zone.`,
+      );
+    }
     if (props.dryRun) {
       Annotations.of(this).addWarningV2(
         `${WARNING_PREFIX}:dryRun`,
@@ -523,7 +535,7 @@ function taggedServiceStatements(tags: { [key: string]: string }, regions: strin
     }),
     new iam.PolicyStatement({
       sid: 'ReadServicesInSelectedRegions',
-      actions: ['apprunner:DescribeService', 'apprunner:ListOperations'],
+      actions: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
       resources: anyService,
     }),
     new iam.PolicyStatement({
@@ -597,6 +609,9 @@ function plannedRuns(props: AppRunnerSchedulerProps, timeZone: TimeZone, problem
   const weekDays = props.weekDays ?? WORKING_WEEK;
   if (props.weekDays !== undefined) {
     if (props.weekDays.length === 0) problem('weekDays', props.weekDays, 'at least one WeekDay, such as WeekDay.MONDAY');
+    props.weekDays.forEach((day, i) => {
+      if (!Object.values(WeekDay).includes(day)) problem(`weekDays[${i}]`, day, `a WeekDay: one of ${Object.values(WeekDay).join(', ')}`);
+    });
     if (props.pauseAt === undefined && props.resumeAt === undefined) {
       problem('weekDays', props.weekDays, 'weekDays only together with pauseAt or resumeAt (a ScheduleExpression carries its own days)');
     }

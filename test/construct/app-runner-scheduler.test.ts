@@ -63,6 +63,17 @@ describe('schedules', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(12 hours)' });
   });
 
+  test('reads holidays in the resume schedule’s own time zone when no timeZone is given', () => {
+    // GIVEN
+    const resumeSchedule = scheduler.ScheduleExpression.cron({ minute: '0', hour: '7', weekDay: 'MON-FRI', timeZone: TimeZone.ASIA_TOKYO });
+
+    // WHEN
+    const { template } = synthScheduler({ services: [WEB_API_ARN], resumeSchedule, holidays: ['2026-12-25'] });
+
+    // THEN
+    expect(scheduleInput(template, 'resume')).toMatchObject({ timeZone: 'Asia/Tokyo', holidays: ['2026-12-25'] });
+  });
+
   test.each([
     ['pause only', { pauseAt: '19:00' }, 'pause'],
     ['resume only', { resumeAt: '07:00' }, 'resume'],

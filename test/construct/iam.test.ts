@@ -78,7 +78,7 @@ describe('function role', () => {
       {
         Sid: 'ReadServicesInSelectedRegions',
         Effect: 'Allow',
-        Action: ['apprunner:DescribeService', 'apprunner:ListOperations'],
+        Action: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
         Resource: anyService,
       },
       {

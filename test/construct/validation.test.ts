@@ -65,6 +65,11 @@ describe('props that cannot be deployed', () => {
     ['resumeAt with minute 60', { ...MINIMAL_PROPS, resumeAt: '06:60' }, 'resumeAt: received "06:60"; expected a local time HH:MM from 00:00 to 23:59, such as "19:00"'],
     ['no week days', { ...MINIMAL_PROPS, weekDays: [] }, 'weekDays: received []; expected at least one WeekDay, such as WeekDay.MONDAY'],
     [
+      'a week day that is not a WeekDay (from JavaScript)',
+      { ...MINIMAL_PROPS, weekDays: [WeekDay.MONDAY, 'MONDAY' as WeekDay] },
+      'weekDays[1]: received "MONDAY"; expected a WeekDay: one of MON, TUE, WED, THU, FRI, SAT, SUN',
+    ],
+    [
       'week days without pauseAt or resumeAt',
       { services: [WEB_API_ARN], pauseSchedule: scheduler.ScheduleExpression.rate(Duration.days(1)), weekDays: [WeekDay.SATURDAY] },
       'weekDays: received ["SAT"]; expected weekDays only together with pauseAt or resumeAt (a ScheduleExpression carries its own days)',
@@ -159,6 +164,16 @@ describe('legal but risky settings', () => {
     const stack = create({ services: [WEB_API_ARN], timeZone: TimeZone.of(zone), pauseAt: at });
 
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('warns when holidays are read in another time zone than the resume schedule runs in', () => {
+    const resumeSchedule = scheduler.ScheduleExpression.cron({ hour: '7', minute: '0', timeZone: TimeZone.ASIA_TOKYO });
+    const stack = create({ services: [WEB_API_ARN], timeZone: TimeZone.EUROPE_LONDON, resumeSchedule, holidays: ['2026-12-25'] });
+
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Scheduler',
+      'holidays are read in timeZone Europe/London, but resumeSchedule runs in Asia/Tokyo: a holiday may start or end a day off. Give both the same time zone. [ack: cdk-apprunner-scheduler:holidayTimeZone]',
+    );
   });
 
   test('warns that a dry run changes nothing', () => {

@@ -2,11 +2,22 @@
  * The handler end to end: the real AWS SDK against the App Runner emulator, one specification per
  * rule of the README's "How it decides".
  */
+import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { InvalidEventError } from '../../lambda/event';
+import { createHandler } from '../../lambda/index';
 import { RunFailedError, type RunReport, type ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
 import type { AppRunnerEmulator } from '../emulator/app-runner-emulator';
-import { contextWithRemaining, startHarness, type Invoke, type SchedulerHarness } from '../support/scheduler-harness';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  FAST_POLL,
+  REGION,
+  contextWithRemaining,
+  emulatorGateway,
+  startHarness,
+  type Invoke,
+  type SchedulerHarness,
+} from '../support/scheduler-harness';
 
 const OFFICE_HOURS = { schedule: 'office-hours' };
 const MARKED_PAUSED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
@@ -400,6 +411,62 @@ describe('faults', () => {
     const report = await invoke(PAUSE);
 
     expect(outcomeOf(report, doomed)).toMatchObject({ outcome: 'skipped', reason: 'deleted during the run' });
+  });
+});
+
+/** A handler whose gateway lets a test step in after one call, the way a person or a lagging API would. */
+function handlerWith(overrides: (gateway: AppRunnerGateway) => Partial<AppRunnerGateway>): Invoke {
+  const gateway = emulatorGateway(emulator);
+  const changed: AppRunnerGateway = Object.assign(Object.create(gateway) as AppRunnerGateway, overrides(gateway));
+  return createHandler({ gateway: changed, region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }) });
+}
+
+describe('races with people and lagging reads', () => {
+  it('removes its marker when someone pauses the service between the marker and the pause', async () => {
+    const arn = emulator.addService({ name: 'raced-api', tags: OFFICE_HOURS });
+    const racing = handlerWith((gateway) => ({
+      tagService: async (target, key, value) => {
+        await gateway.tagService(target, key, value);
+        emulator.pauseByHand(target);
+      },
+    }));
+
+    const report = await racing(PAUSE);
+    await emulator.settled();
+
+    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'unchanged', actions: [], reason: expect.stringContaining('paused by someone else') });
+    expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toBeUndefined();
+    const morning = await invoke(RESUME);
+    expect(outcomeOf(morning, arn).outcome).toBe('unchanged');
+    expect(emulator.service(arn).status).toBe('PAUSED');
+  });
+
+  it('confirms a stale "paused" marker before dropping a cut-short resume’s deployment', async () => {
+    const arn = emulator.addService({ name: 'cut-short', tags: MARKED_RESUMED });
+    const lagging = handlerWith((gateway) => ({
+      findTaggedServices: async (region, tags) => {
+        const found = await gateway.findTaggedServices(region, tags);
+        found.set(arn, { ...OFFICE_HOURS, [MARKER_TAG_KEY]: MARKED_PAUSED[MARKER_TAG_KEY] });
+        return found;
+      },
+    }));
+
+    const report = await lagging(RESUME);
+    await emulator.settled();
+
+    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'changed', actions: ['deploy'] });
+    expect(emulator.service(arn).deployments).toBe(1);
+    expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toBeUndefined();
+  });
+
+  it('starts no new pause once the deadline has passed, and reports each service as not started', async () => {
+    const arn = emulator.addService({ name: 'late-api', tags: OFFICE_HOURS });
+
+    const error = await invoke(PAUSE, contextWithRemaining(20_000)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RunFailedError);
+    expect(outcomeOf((error as RunFailedError).report, arn)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('not started') });
+    expect(mutations()).toEqual([]);
   });
 });
 
