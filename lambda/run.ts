@@ -245,16 +245,16 @@ class ServiceRun {
   }
 
   /**
-   * App Runner refused the pause just after the marker was written. If someone else paused the
-   * service meanwhile, the marker must go: it would make the next resume run wake a service that a
-   * person put to sleep. Otherwise (it was busy), decide again.
+   * App Runner refused the pause just after the marker was written: the service was already busy.
+   * Whoever paused it first (an overlapping run, or a person in that same instant) cannot be told
+   * apart from here: App Runner records no caller. The marker stays, because an overlapping run's
+   * pause is the scheduler's own, and the outcome says what happened. Otherwise, decide again.
    */
   private async pauseRefused(): Promise<ServiceOutcome | undefined> {
     this.status = await this.watcher.current(this.service);
     if (this.status === 'OPERATION_IN_PROGRESS') this.status = await this.watcher.settled(this.service);
     if (this.status !== 'PAUSED') return undefined;
-    await this.clearMarker();
-    return this.finish('unchanged', 'paused by someone else just before the scheduler could: its marker removed, so a resume run will leave it paused');
+    return this.finish('unchanged', 'another pause got there first (an overlapping run, or a person at the same moment): paused, marker kept');
   }
 
   /**
