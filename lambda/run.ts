@@ -19,7 +19,7 @@ import {
   type OperationRecord,
   type Plan,
 } from './decide';
-import type { SchedulerRequest } from './event';
+import type { Action, SchedulerRequest } from './event';
 import { countOutcomes, type ActionTaken, type Outcome, type RunReport, type ServiceOutcome } from './report';
 import { MARKER_TAG_KEY } from './scheduler-tags';
 import { selectServices, type SelectedService } from './select';
@@ -48,7 +48,7 @@ const MAX_ROUNDS = 8;
 export async function runScheduler(request: SchedulerRequest, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? Date.now;
   const startedAt = new Date(clock()).toISOString();
-  const gateway = limitConcurrency(options.gateway, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const gateway = limitConcurrency(options.gateway, options.concurrency ?? DEFAULT_CONCURRENCY, callPriorities(request.action));
   const selection = await selectServices(request, gateway);
   const watcher = new StatusWatcher(gateway, options.poll ?? DEFAULT_POLL, options.deadline, selection.regionSizes, clock);
   const settings: DecisionSettings = {
@@ -78,24 +78,29 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
  * services, then pause, resume and marker removal, and last the marker that starts work on another
  * service. So each service moves on without waiting behind a whole fleet's earlier steps: the first
  * pauses and resumes start after a service's marker, not after a thousand markers, and a service
- * that is RUNNING gets its deployment while the rest of a large fleet is still being resumed.
- * Selection's reads are made before any service starts, so they compete with nothing.
+ * that is RUNNING gets its deployment while the rest of a large fleet is still being resumed. In a
+ * pause run no step follows a status read, so there reads wait their turn with the markers: reading
+ * sooner would only mean more reads. Selection's reads are made before any service starts, so they
+ * compete with nothing.
  */
-const CALL_PRIORITY: Readonly<Record<keyof AppRunnerGateway, number>> = {
-  startDeployment: 0,
-  listRecentOperations: 0,
-  describeService: 1,
-  listServices: 1,
-  pauseService: 2,
-  resumeService: 2,
-  untagService: 2,
-  tagService: 3,
-  listTags: 3,
-  findTaggedServices: 3,
-};
+function callPriorities(action: Action): Readonly<Record<keyof AppRunnerGateway, number>> {
+  const statusRead = action === 'resume' ? 1 : 3;
+  return {
+    startDeployment: 0,
+    listRecentOperations: 0,
+    describeService: statusRead,
+    listServices: statusRead,
+    pauseService: 2,
+    resumeService: 2,
+    untagService: 2,
+    tagService: 3,
+    listTags: 3,
+    findTaggedServices: 3,
+  };
+}
 
-/** Wraps every gateway method so that at most `limit` calls are in flight; queued calls go in `CALL_PRIORITY` order. */
-function limitConcurrency(gateway: AppRunnerGateway, limit: number): AppRunnerGateway {
+/** Wraps every gateway method so that at most `limit` calls are in flight; queued calls go in `callPriorities` order. */
+function limitConcurrency(gateway: AppRunnerGateway, limit: number, priorities: ReturnType<typeof callPriorities>): AppRunnerGateway {
   let active = 0;
   const queues: (() => void)[][] = [[], [], [], []];
   const acquire = (priority: number): Promise<void> => {
@@ -114,7 +119,7 @@ function limitConcurrency(gateway: AppRunnerGateway, limit: number): AppRunnerGa
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      const priority = CALL_PRIORITY[property as keyof AppRunnerGateway] ?? queues.length - 1;
+      const priority = priorities[property as keyof AppRunnerGateway] ?? queues.length - 1;
       return async (...args: unknown[]) => {
         await acquire(priority);
         try {

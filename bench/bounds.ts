@@ -1,0 +1,171 @@
+/**
+ * Lower bounds for a fleet run: the fewest App Runner calls that can do the work, and the least
+ * time those calls and the transitions take at a given concurrency and per-call latency. The
+ * measured run is compared with these; see BENCHMARKS.md for the reasoning behind each term.
+ *
+ * Per service, the work is fixed by the scheduler's protocol (README, "How it decides"):
+ * - pause: TagResource (marker `paused`), PauseService, then observe PAUSED;
+ * - resume with a deployment: TagResource (marker `resumed`), ResumeService, observe RUNNING,
+ *   ListOperations (the history check: no second deployment if one started since the resume),
+ *   StartDeployment, UntagResource (the marker).
+ * Reads depend on what the function may read:
+ * - by tag: it may list the region, so statuses come from ListServices pages (20 services a page)
+ *   and tags from GetResources pages (100 a page); observing the fleet's new state takes one
+ *   ListServices walk after the last transition ended. AutoDeploymentsEnabled (for the `auto`
+ *   policy) is in the ResumeService answer, so it needs no read of its own.
+ * - by ARN: its IAM policy names only the listed ARNs (no ListServices, no GetResources), so each
+ *   service costs a DescribeService (status, AutoDeploymentsEnabled) and a ListTagsForResource to
+ *   select, and one DescribeService after its transition ended to observe it.
+ */
+
+import type { PollSettings } from '../lambda/status-watcher';
+
+/** The two actions a schedule runs. */
+export type FleetAction = 'pause' | 'resume';
+
+/** How the services are selected. */
+export type SelectionMode = 'arn' | 'tag';
+
+/** The shape of one benchmark run. */
+export interface BoundInput {
+  readonly action: FleetAction;
+  readonly selection: SelectionMode;
+  /** Services selected (all acted on). */
+  readonly services: number;
+  /** Services in the region, selected or not: what a ListServices walk reads. */
+  readonly regionServices: number;
+  /** Most App Runner calls in flight at once. */
+  readonly concurrency: number;
+  /** Time of one App Runner call, in ms. */
+  readonly latencyMs: number;
+  /** How long the pause (or resume) operation runs, in ms. */
+  readonly transitionMs: number;
+  /** Every service is already where the action takes it: the run only reads. @default false */
+  readonly settled?: boolean;
+}
+
+/** Calls by operation, split into mutating calls and reads. */
+export interface CallCounts {
+  readonly byOperation: Readonly<Record<string, number>>;
+  readonly mutating: number;
+  readonly reads: number;
+  readonly total: number;
+}
+
+/** The least time, in ms, and the terms it is the largest of. */
+export interface TimeBound {
+  readonly ms: number;
+  /** The last transition's chain: the calls that must precede it, the transition, the calls after it. */
+  readonly lastTransitionMs: number;
+  /** Every call at full concurrency. */
+  readonly throughputMs: number;
+  /** The first transition, then every call that can only follow a transition. */
+  readonly firstTransitionMs: number;
+}
+
+/** ListServices page size (the API's maximum). */
+export const LIST_SERVICES_PAGE = 20;
+/** GetResources page size (the API's maximum). */
+export const GET_RESOURCES_PAGE = 100;
+
+/** The calls that change state; every other call is a read. */
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(['TagResource', 'UntagResource', 'PauseService', 'ResumeService', 'StartDeployment']);
+
+/** The calls each service needs in sequence, before and after its transition, besides the reads that select and observe it. */
+function serviceCalls(action: FleetAction, settled = false): { before: Record<string, number>; after: Record<string, number> } {
+  if (settled) return { before: {}, after: {} };
+  return action === 'pause'
+    ? { before: { TagResource: 1, PauseService: 1 }, after: {} }
+    : { before: { TagResource: 1, ResumeService: 1 }, after: { ListOperations: 1, StartDeployment: 1, UntagResource: 1 } };
+}
+
+function sum(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** Pages of one ListServices walk over the region. */
+export function listServicesPages(regionServices: number): number {
+  return Math.max(1, Math.ceil(regionServices / LIST_SERVICES_PAGE));
+}
+
+/** The fewest calls that can do the run's work. */
+export function callBound(input: BoundInput): CallCounts {
+  const n = input.services;
+  const { before, after } = serviceCalls(input.action, input.settled);
+  const byOperation: Record<string, number> = {};
+  const add = (operation: string, count: number) => {
+    byOperation[operation] = (byOperation[operation] ?? 0) + count;
+  };
+  for (const [operation, count] of Object.entries({ ...before, ...after })) add(operation, count * n);
+  const observe = input.settled ? 0 : 1;
+  if (input.selection === 'arn') {
+    add('DescribeService', (1 + observe) * n);
+    add('ListTagsForResource', n);
+  } else {
+    const walk = listServicesPages(input.regionServices);
+    add('ListServices', walk + observe * Math.min(walk, n));
+    add('GetResources', Math.max(1, Math.ceil(n / GET_RESOURCES_PAGE)));
+  }
+  const total = sum(byOperation);
+  const mutating = sum(Object.fromEntries(Object.entries(byOperation).filter(([operation]) => MUTATING_OPERATIONS.has(operation))));
+  return { byOperation, mutating, reads: total - mutating, total };
+}
+
+/**
+ * The least wall time. The largest of three lower bounds, each a fact about any schedule of the
+ * calls with at most `concurrency` in flight, each taking `latencyMs`:
+ * - the last transition cannot start before every call that must precede some transition has
+ *   been made (reads to select, then the marker and the pause/resume), and after it ends come one
+ *   read to observe it and the calls that follow it in sequence;
+ * - every call must be made;
+ * - the calls that follow a transition cannot start before the first transition ended.
+ * A ListServices walk is sequential (each page needs the previous page's token), so selection by
+ * tag takes one walk's time before any service can be decided.
+ */
+export function timeBound(input: BoundInput): TimeBound {
+  const n = input.services;
+  const perCall = input.latencyMs / input.concurrency;
+  const call = input.latencyMs;
+  const { before, after } = serviceCalls(input.action, input.settled);
+  const callsBefore = sum(before);
+  const callsAfter = sum(after);
+  const bound = callBound(input);
+  let selectMs: number;
+  let callsAfterSelection: number;
+  let lastTransitionMs: number;
+  let firstTransitionMs: number;
+  if (input.selection === 'arn') {
+    // DescribeService and ListTagsForResource of a service run side by side: one call's time in its chain.
+    selectMs = 0;
+    callsAfterSelection = bound.total;
+    lastTransitionMs = n * (2 + callsBefore) * perCall + input.transitionMs + call + callsAfter * call;
+    firstTransitionMs = call + callsBefore * call + input.transitionMs + n * (1 + callsAfter) * perCall;
+  } else {
+    const walk = listServicesPages(input.regionServices);
+    const tagPages = bound.byOperation.GetResources;
+    selectMs = Math.max(walk, tagPages) * call;
+    callsAfterSelection = bound.total - walk - tagPages;
+    lastTransitionMs = selectMs + n * callsBefore * perCall + input.transitionMs + call + callsAfter * call;
+    firstTransitionMs = selectMs + callsBefore * call + input.transitionMs + call + n * callsAfter * perCall;
+  }
+  const throughputMs = selectMs + callsAfterSelection * perCall;
+  if (input.settled) {
+    // Nothing to change: selection's reads are the whole run.
+    const readsMs = input.selection === 'arn' ? call : selectMs;
+    return { ms: Math.max(readsMs, throughputMs), lastTransitionMs: readsMs, throughputMs, firstTransitionMs: readsMs };
+  }
+  return { ms: Math.max(lastTransitionMs, throughputMs, firstTransitionMs), lastTransitionMs, throughputMs, firstTransitionMs };
+}
+
+/** Reads of one waiting service until it is seen settled, when each read returns at once and the operation takes `transitionMs`. */
+export function pollsPerWait(transitionMs: number, poll: PollSettings): number {
+  let at = 0;
+  let delay = poll.initialMs;
+  let polls = 0;
+  while (at < transitionMs) {
+    at += delay;
+    polls += 1;
+    delay = Math.min(poll.maxMs, delay * poll.factor);
+  }
+  return polls;
+}

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench`: every benchmark of BENCHMARKS.md, printed as Markdown.
+ *
+ *   npm run bench                        all sections, fleets of 10, 100 and 1,000 services (about 10 min)
+ *   npm run bench -- --quick             fleets of 10 and 100, fewer repeats (about 3 min)
+ *   npm run bench -- --only=fleet,cold   some sections: fleet, noop, sweep, throttle, cold, synth (cost needs fleet, noop, cold)
+ *   npm run bench -- --write             also replace the generated part of BENCHMARKS.md
+ *   npm run bench -- --json=results.json also write the raw results
+ */
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CONCURRENCY } from '../lambda/run';
+import { DEFAULT_POLL } from '../lambda/status-watcher';
+import type { Timings } from '../test/emulator/app-runner-emulator';
+import { listServicesPages, pollsPerWait, type FleetAction, type SelectionMode } from './bounds';
+import { measureColdStart, type ColdStartResult } from './cold-start';
+import { engineSeconds, FUNCTION_MEMORY_MB, MB_PER_VCPU, pollingCost, scheduledCost, type RunUsage } from './cost';
+import { runFleet, type FleetResult, type FleetScenario, type FleetSettings } from './fleet-bench';
+import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, sweepTable, synthTable, table, throttleTable } from './report';
+import { measureSynth, type SynthResult } from './synth-bench';
+import type { RateQuota } from './throttling-proxy';
+
+/** Per-call latency the emulator adds: a plausible App Runner control-plane round trip. */
+const LATENCY_MS = 30;
+/** Operation times, scaled down from App Runner's minutes so that a full run stays short. */
+const TIMINGS: Timings = { pause: 4_000, resume: 4_000, deploy: 4_000 };
+/** What App Runner's pause and resume take for the cost estimate: "minutes", and no documented figure. */
+const ASSUMED_REAL_TRANSITION_S = 180;
+const SWEEP = [5, 10, 20, 40];
+/** A request-rate quota for the throttling runs. App Runner publishes none: an assumption, well below what the engine sends here. */
+const QUOTA: RateQuota = { ratePerSecond: 50, burst: 50 };
+const SECTIONS = ['fleet', 'noop', 'sweep', 'throttle', 'cold', 'synth'] as const;
+type Section = (typeof SECTIONS)[number];
+const BEGIN = '<!-- bench:begin -->';
+const END = '<!-- bench:end -->';
+
+interface Options {
+  readonly sizes: number[];
+  readonly sections: ReadonlySet<Section>;
+  readonly coldRepeats: number;
+  readonly synthProcesses: number;
+  readonly synthCliRuns: number;
+  readonly write: boolean;
+  readonly json?: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const quick = argv.includes('--quick');
+  const flag = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const only = flag('only')?.split(',');
+  const unknown = only?.filter((s) => !(SECTIONS as readonly string[]).includes(s)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only takes ${SECTIONS.join(', ')}; got ${unknown.join(', ')}`);
+  return {
+    sizes: flag('sizes')?.split(',').map(Number) ?? (quick ? [10, 100] : [10, 100, 1000]),
+    sections: new Set((only ?? SECTIONS) as Section[]),
+    coldRepeats: quick ? 3 : 10,
+    synthProcesses: quick ? 1 : 3,
+    synthCliRuns: quick ? 0 : 2,
+    write: argv.includes('--write'),
+    json: flag('json'),
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+const SETTINGS: FleetSettings = { latencyMs: LATENCY_MS, timings: TIMINGS, poll: DEFAULT_POLL };
+
+async function fleet(scenario: FleetScenario, settings: FleetSettings = SETTINGS): Promise<FleetResult> {
+  const result = await runFleet(scenario, settings);
+  log(
+    `${scenario.settled ? 'no-op ' : ''}${scenario.action} by ${scenario.selection}, ${scenario.services} services, ` +
+      `concurrency ${result.concurrency}: ${(result.wallMs / 1000).toFixed(1)} s, ${result.calls.total} calls, ${result.outcomes.failed} failed`,
+  );
+  return result;
+}
+
+/** Calls per service with `polls` reads per wait, against the bound (one read), for 100 services. */
+function pollProjection(): string {
+  const n = 100;
+  const pages = listServicesPages(n);
+  const rows = [4, 30, 60, 120, 300].map((s) => {
+    const polls = pollsPerWait(s * 1000, DEFAULT_POLL);
+    const perService = (selection: SelectionMode, action: FleetAction, reads: number) => {
+      const mutating = action === 'pause' ? 2 : 4;
+      const history = action === 'pause' ? 0 : 1;
+      return selection === 'arn' ? mutating + history + 2 + reads : mutating + history + ((1 + reads) * pages + 1) / n;
+    };
+    const cell = (selection: SelectionMode, action: FleetAction) => {
+      const measured = perService(selection, action, polls);
+      return `${measured.toFixed(2)} (${(measured / perService(selection, action, 1)).toFixed(2)}x)`;
+    };
+    return [`${s} s`, String(polls), cell('arn', 'pause'), cell('arn', 'resume'), cell('tag', 'pause'), cell('tag', 'resume')];
+  });
+  return table(
+    ['pause/resume takes', 'reads per wait', 'pause by ARN', 'resume + deploy by ARN', 'pause by tag', 'resume + deploy by tag'],
+    rows,
+  );
+}
+
+function machine(): string {
+  const cpu = os.cpus();
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // Not a git checkout: the commit is left unknown.
+  }
+  return (
+    `${new Date().toISOString().slice(0, 10)}, ${cpu.length} CPUs (\`nproc\`) ${cpu[0]?.model ?? ''}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, commit ${commit} ` +
+    `(plus uncommitted changes, if any); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} at the start`
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const out: string[] = [];
+  const raw: Record<string, unknown> = {};
+  const emit = (text: string) => {
+    out.push(text);
+    process.stdout.write(`${text}\n\n`);
+  };
+  const shown = process.argv.slice(2).filter((a) => a !== '--write' && !a.startsWith('--json='));
+  emit(
+    `_Generated by \`npm run bench${shown.length > 0 ? ` -- ${shown.join(' ')}` : ''}\`: ${machine()}._\n\n` +
+      `Settings: ${LATENCY_MS} ms added to every App Runner call by the emulator (in its own process); pause, resume and deployment ` +
+      `take ${TIMINGS.pause / 1000} s each in the emulator; production polling (DEFAULT_POLL: ${DEFAULT_POLL.initialMs / 1000} s growing ` +
+      `x${DEFAULT_POLL.factor} to ${DEFAULT_POLL.maxMs / 1000} s); DEFAULT_CONCURRENCY ${DEFAULT_CONCURRENCY}; the SDK's retry as in production ` +
+      `(adaptive, 8 attempts); the real handler through the real AWS SDK.`,
+  );
+
+  const fleetResults: FleetResult[] = [];
+  if (options.sections.has('fleet')) {
+    for (const services of options.sizes) {
+      for (const action of ['pause', 'resume'] as const) {
+        for (const selection of ['tag', 'arn'] as const) fleetResults.push(await fleet({ action, selection, services }));
+      }
+    }
+    raw.fleet = fleetResults;
+    emit(`### Fleet runs: time\n\n${fleetTimeTable(fleetResults)}`);
+    emit(`### Fleet runs: App Runner calls\n\n${fleetCallTable(fleetResults)}`);
+    emit(`### Reads per wait with DEFAULT_POLL, computed (not measured): calls per service for 100 services, and the ratio to the bound\n\n${pollProjection()}`);
+  }
+
+  const noopResults: FleetResult[] = [];
+  if (options.sections.has('noop')) {
+    for (const services of options.sizes) noopResults.push(await fleet({ action: 'pause', selection: 'tag', services, settled: true }));
+    raw.noop = noopResults;
+    emit(`### No-op runs (a pause run over a fleet already paused: what a poller pays every tick)\n\n${fleetTimeTable(noopResults)}\n\n${fleetCallTable(noopResults)}`);
+  }
+
+  if (options.sections.has('sweep')) {
+    const services = Math.max(...options.sizes);
+    const sweep: FleetResult[] = [];
+    for (const selection of ['tag', 'arn'] as const) {
+      for (const concurrency of SWEEP) sweep.push(await fleet({ action: 'resume', selection, services }, { ...SETTINGS, concurrency }));
+    }
+    raw.sweep = sweep;
+    emit(`### Concurrency sweep\n\n${sweepTable(sweep, FUNCTION_MEMORY_MB / MB_PER_VCPU)}`);
+  }
+
+  if (options.sections.has('throttle')) {
+    const scenario: FleetScenario = { action: 'resume', selection: 'arn', services: Math.min(100, Math.max(...options.sizes)) };
+    const rows = [];
+    for (const [label, retry] of [
+      ['adaptive, 8 attempts (production)', { mode: 'adaptive', maxAttempts: 8 }],
+      ['standard, 8 attempts', { mode: 'standard', maxAttempts: 8 }],
+      ["standard, 3 attempts (the SDK's default)", { mode: 'standard', maxAttempts: 3 }],
+    ] as const) {
+      rows.push({ label, result: await fleet(scenario, { ...SETTINGS, retry, quota: QUOTA }) });
+    }
+    emit(
+      `### Throttling: ${scenario.services} services resumed by ARN against a quota of ${QUOTA.ratePerSecond} requests/s ` +
+        `(burst ${QUOTA.burst}); above it App Runner answers ThrottlingException\n\n${throttleTable(rows)}`,
+    );
+    // Throttling that does not ease when this client slows down: another client spending the same quota.
+    const unrelenting: FleetScenario = { action: 'resume', selection: 'arn', services: 10 };
+    const fault = { kind: 'throttle' as const, probability: 0.2, forMs: 3_600_000 };
+    const others = [];
+    for (const [label, retry] of [
+      ['adaptive, 8 attempts (production)', { mode: 'adaptive', maxAttempts: 8 }],
+      ['standard, 8 attempts', { mode: 'standard', maxAttempts: 8 }],
+    ] as const) {
+      others.push({ label, result: await fleet(unrelenting, { ...SETTINGS, retry, fault }) });
+    }
+    raw.throttle = { quota: rows, unrelenting: others };
+    emit(
+      `### Throttling that does not ease: ${unrelenting.services} services resumed by ARN, 20% of all calls throttled whatever the rate\n\n` +
+        throttleTable(others),
+    );
+  }
+
+  let cold: ColdStartResult | undefined;
+  if (options.sections.has('cold')) {
+    log('cold start');
+    cold = await measureColdStart(options.coldRepeats, LATENCY_MS);
+    raw.cold = cold;
+    emit(`### Cold start\n\n${coldStartTable(cold)}`);
+  }
+
+  if (options.sections.has('synth')) {
+    const synth: SynthResult[] = [];
+    for (const variant of ['scheduler', 'function'] as const) {
+      log(`synth ${variant}`);
+      synth.push(await measureSynth(variant, options.synthProcesses, 5, options.synthCliRuns));
+    }
+    raw.synth = synth;
+    emit(`### Synth\n\n${synthTable(synth)}`);
+  }
+
+  if (fleetResults.length > 0 && noopResults.length > 0 && cold) {
+    const handler = cold.loads[cold.loads.length - 1];
+    const initSeconds = handler.requireMs / 1000;
+    const usage = (result: FleetResult, waitingSeconds: number): RunUsage => ({
+      engineSeconds: engineSeconds(result.wallMs - (result.scenario.settled ? 0 : result.transitionMs), result.cpuMs),
+      waitingSeconds,
+      initSeconds,
+      logBytes: result.reportBytes,
+    });
+    const find = (action: FleetAction, services: number) =>
+      fleetResults.find((r) => r.scenario.action === action && r.scenario.selection === 'tag' && r.scenario.services === services);
+    const rows = options.sizes.flatMap((services) => {
+      const pause = find('pause', services);
+      const resume = find('resume', services);
+      const idle = noopResults.find((r) => r.scenario.services === services);
+      if (!pause || !resume || !idle) return [];
+      return [
+        {
+          services,
+          scheduled: scheduledCost(usage(pause, ASSUMED_REAL_TRANSITION_S), usage(resume, ASSUMED_REAL_TRANSITION_S)),
+          polling: pollingCost({ ...usage(idle, 0), initSeconds: 0 }, usage(pause, 0), usage(resume, 0)),
+        },
+      ];
+    });
+    raw.cost = rows;
+    emit(`### Monthly cost (selection by tag; App Runner's pause and resume assumed to take ${ASSUMED_REAL_TRANSITION_S / 60} min each)\n\n${costTable(rows)}`);
+  }
+
+  emit(`_Bench took ${((Date.now() - started) / 60_000).toFixed(1)} min; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}._`);
+  if (options.json) writeFileSync(options.json, JSON.stringify(raw, null, 2));
+  if (options.write) {
+    const file = path.join(__dirname, '..', 'BENCHMARKS.md');
+    const doc = readFileSync(file, 'utf8');
+    const begin = doc.indexOf(BEGIN);
+    const end = doc.indexOf(END);
+    if (begin < 0 || end < begin) throw new Error(`BENCHMARKS.md has no ${BEGIN} ... ${END} block to replace`);
+    writeFileSync(file, `${doc.slice(0, begin + BEGIN.length)}\n${out.join('\n\n')}\n${doc.slice(end)}`);
+    log('BENCHMARKS.md updated');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,105 @@
+/**
+ * The benchmark code, run once at a tiny size so that it cannot rot: `npm run bench` measures with
+ * the same functions. Only structure is asserted (calls counted, bounds computed, tables drawn),
+ * never a time.
+ */
+import { DEFAULT_POLL } from '../../lambda/status-watcher';
+import { callBound, pollsPerWait, timeBound } from '../../bench/bounds';
+import { measureColdStart } from '../../bench/cold-start';
+import { engineSeconds, pollingCost, scheduledCost, type RunUsage } from '../../bench/cost';
+import { runFleet, type FleetSettings } from '../../bench/fleet-bench';
+import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, synthTable } from '../../bench/report';
+import { measureSynth } from '../../bench/synth-bench';
+import { FAST_POLL } from '../support/scheduler-harness';
+
+const TINY: FleetSettings = {
+  latencyMs: 1,
+  timings: { pause: 50, resume: 50, deploy: 50 },
+  poll: FAST_POLL,
+  concurrency: 4,
+  placement: 'in-process',
+};
+
+describe('fleet benchmark', () => {
+  it('counts every call of a pause by tag and sets it against the bound', async () => {
+    const result = await runFleet({ action: 'pause', selection: 'tag', services: 3 }, TINY);
+
+    expect(result.outcomes.changed).toBe(3);
+    expect(result.calls.byOperation).toMatchObject({ TagResource: 3, PauseService: 3, GetResources: 1 });
+    expect(result.calls.mutating).toBe(6);
+    expect(result.callBound).toEqual({ byOperation: { TagResource: 3, PauseService: 3, ListServices: 2, GetResources: 1 }, mutating: 6, reads: 3, total: 9 });
+    expect(result.callRatio).toBeGreaterThanOrEqual(1);
+    expect(result.timeBound.ms).toBeGreaterThan(TINY.timings.pause);
+    expect(result.deployLag).toBeUndefined();
+    expect(fleetTimeTable([result]).split('\n')).toHaveLength(3);
+  });
+
+  it('measures how late each deployment of a resume by ARN started', async () => {
+    const result = await runFleet({ action: 'resume', selection: 'arn', services: 3 }, TINY);
+
+    expect(result.outcomes.changed).toBe(3);
+    expect(result.calls.byOperation).toMatchObject({ ResumeService: 3, StartDeployment: 3, ListTagsForResource: 3, ListOperations: 3 });
+    expect(result.callBound.total).toBe(3 * 8);
+    expect(result.callRatio).toBeGreaterThanOrEqual(1);
+    expect(result.deployLag?.count).toBe(3);
+    expect(fleetCallTable([result])).toContain('resume + deploy by ARN');
+  });
+
+  it('reads only, in a run that has nothing to change', async () => {
+    const result = await runFleet({ action: 'pause', selection: 'tag', services: 3, settled: true }, TINY);
+
+    expect(result.outcomes.unchanged).toBe(3);
+    expect(result.calls.mutating).toBe(0);
+    expect(result.calls.total).toBe(result.callBound.total);
+  });
+});
+
+describe('bounds', () => {
+  it.each([
+    ['pause', 'tag', 1_000, 2 * 1_000 + 50 + 50 + 10],
+    ['pause', 'arn', 1_000, 5 * 1_000],
+    ['resume', 'tag', 1_000, 5 * 1_000 + 50 + 50 + 10],
+    ['resume', 'arn', 1_000, 8 * 1_000],
+  ] as const)('%s by %s of %i services takes at least %i calls', (action, selection, services, total) => {
+    const input = { action, selection, services, regionServices: services, concurrency: 10, latencyMs: 30, transitionMs: 4_000 };
+
+    expect(callBound(input).total).toBe(total);
+    expect(timeBound(input).ms).toBeGreaterThanOrEqual(input.transitionMs);
+  });
+
+  it('counts the reads of a wait with the production poll schedule', () => {
+    expect(pollsPerWait(4_000, DEFAULT_POLL)).toBe(2);
+    expect(pollsPerWait(60_000, DEFAULT_POLL)).toBe(16);
+  });
+});
+
+describe('cost', () => {
+  it('bills both designs', () => {
+    const run: RunUsage = { engineSeconds: engineSeconds(1_000, 100), waitingSeconds: 180, initSeconds: 0.1, logBytes: 2_000 };
+    const scheduled = scheduledCost(run, run);
+    const polling = pollingCost({ ...run, waitingSeconds: 0 }, run, run);
+
+    expect(scheduled.invocations).toBeCloseTo(60.8, 1);
+    expect(polling.invocations).toBeCloseTo(8_760, 0);
+    expect(scheduled.usd).toBeGreaterThan(0);
+    expect(costTable([{ services: 10, scheduled, polling }]).split('\n')).toHaveLength(4);
+  });
+});
+
+describe('cold start and synth', () => {
+  it('measures the bundled handler once', async () => {
+    const result = await measureColdStart(1, 1);
+
+    expect(result.assetBytes).toBeGreaterThan(result.assetDeflatedBytes);
+    expect(result.loads.map((l) => l.what)).toHaveLength(3);
+    expect(result.loads[2].firstInvokeMs).toBeDefined();
+    expect(coldStartTable(result)).toContain('bundled handler');
+  });
+
+  it('synthesizes the stack with the construct once', async () => {
+    const result = await measureSynth('scheduler', 1, 0, 0);
+
+    expect(result.resources).toBeGreaterThan(1);
+    expect(synthTable([result])).toContain('AppRunnerScheduler');
+  });
+});
