@@ -97,7 +97,8 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';
 }
 
-function errorMessage(error: unknown): string {
+/** The message of anything thrown, for reports and error messages. */
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

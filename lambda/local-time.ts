@@ -64,7 +64,7 @@ function showsWallClock(instant: number, clock: WallClock, timeZone: string): bo
  * shown twice (clocks go back) is its first occurrence; a time the zone skips (clocks go forward)
  * is read with the offset before the change, so 02:30 in a gap from 02:00 to 03:00 is 03:30.
  */
-export function instantOfWallClock(clock: WallClock, timeZone: string): Date {
+function instantOfWallClock(clock: WallClock, timeZone: string): Date {
   const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   const candidates = [asUtc - offsetMs(asUtc - DAY_MS, timeZone), asUtc - offsetMs(asUtc + DAY_MS, timeZone)];
   const exact = candidates.filter((instant) => showsWallClock(instant, clock, timeZone));

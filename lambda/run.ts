@@ -5,6 +5,7 @@
  */
 import {
   AppRunnerCallError,
+  errorMessage,
   ServiceNotFoundError,
   ServiceStateConflictError,
   type AppRunnerGateway,
@@ -131,10 +132,6 @@ function limitConcurrency(gateway: AppRunnerGateway, limit: number, priorities: 
       };
     },
   });
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One service's way through a run. */
@@ -354,7 +351,7 @@ class ServiceRun {
         description: operation ? `operation ${operation.id} (${operation.type}) ended ${operation.status}` : 'App Runner lists no operation for it',
       };
     } catch (error) {
-      return { description: `the operation's result could not be read (${errorText(error)})` };
+      return { description: `the operation's result could not be read (${errorMessage(error)})` };
     }
   }
 
@@ -365,7 +362,7 @@ class ServiceRun {
       return this.finish('failed', `still ${error.lastStatus} when the run's deadline came; the next run will pick it up`);
     }
     if (error instanceof AppRunnerCallError) return this.finish('failed', error.message);
-    return this.finish('failed', `unexpected error: ${errorText(error)}`);
+    return this.finish('failed', `unexpected error: ${errorMessage(error)}`);
   }
 
   private finish(outcome: Outcome, reason: string): ServiceOutcome {

@@ -4,7 +4,7 @@
  * may read every service there); for listed ARNs outside that, DescribeService and
  * ListTagsForResource on each ARN (the function may touch only those ARNs).
  */
-import { ServiceNotFoundError, type AppRunnerGateway, type ServiceDetail } from './app-runner';
+import { errorMessage, ServiceNotFoundError, type AppRunnerGateway, type ServiceDetail } from './app-runner';
 import { parseServiceArn, type SchedulerRequest } from './event';
 import type { SelectionFailure, ServiceOutcome } from './report';
 import type { WatchedService } from './status-watcher';
@@ -29,10 +29,6 @@ export interface Selection {
   readonly regionSizes: Map<string, number>;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Reads the selected services' status and tags. Never throws: what it cannot read, it reports. */
 export async function selectServices(request: SchedulerRequest, gateway: AppRunnerGateway): Promise<Selection> {
   const selection: Selection = { services: [], unreadable: [], failures: [], regionSizes: new Map() };
@@ -49,7 +45,7 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
           if (tags) selection.services.push({ arn: summary.arn, name: summary.name, status: summary.status, region, tags, bulk: true });
         }
       } catch (error) {
-        selection.failures.push({ target: region, reason: `could not list the services selected by tags: ${errorText(error)}` });
+        selection.failures.push({ target: region, reason: `could not list the services selected by tags: ${errorMessage(error)}` });
       }
     }),
   );
@@ -64,7 +60,7 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
           const [detail, tags] = await Promise.all([gateway.describeService(arn), gateway.listTags(arn)]);
           selection.services.push({ arn, name: detail.name, status: detail.status, region: parts.region, tags, bulk: false, detail });
         } catch (error) {
-          const reason = error instanceof ServiceNotFoundError ? 'no such service (it is listed in the event but App Runner does not know it)' : `could not read the service: ${errorText(error)}`;
+          const reason = error instanceof ServiceNotFoundError ? 'no such service (it is listed in the event but App Runner does not know it)' : `could not read the service: ${errorMessage(error)}`;
           selection.unreadable.push({
             serviceArn: arn,
             serviceName: parts.serviceName,
