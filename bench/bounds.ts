@@ -8,14 +8,15 @@
  * - resume with a deployment: TagResource (marker `resumed`), ResumeService, observe RUNNING,
  *   ListOperations (the history check: no second deployment if one started since the resume),
  *   StartDeployment, UntagResource (the marker).
- * Reads depend on what the function may read:
- * - by tag: it may list the region, so statuses come from ListServices pages (20 services a page)
- *   and tags from GetResources pages (100 a page); observing the fleet's new state takes one
- *   ListServices walk after the last transition ended. AutoDeploymentsEnabled (for the `auto`
- *   policy) is in the ResumeService answer, so it needs no read of its own.
- * - by ARN: its IAM policy names only the listed ARNs (no ListServices, no GetResources), so each
- *   service costs a DescribeService (status, AutoDeploymentsEnabled) and a ListTagsForResource to
- *   select, and one DescribeService after its transition ended to observe it.
+ * Reads: statuses come from ListServices pages (20 services a page), both to select and to observe,
+ * and observing the fleet's new state takes one ListServices walk after the last transition ended;
+ * when the region has more pages than services are selected, a DescribeService per service is
+ * fewer calls, and the bound counts that instead. Tags depend on what the function may read:
+ * - by tag: GetResources pages (100 a page);
+ * - by ARN: its IAM policy names only the listed ARNs for tags (no GetResources), so one
+ *   ListTagsForResource per service.
+ * AutoDeploymentsEnabled (for the `auto` policy) is in the ResumeService answer, so it needs no read
+ * of its own.
  */
 
 import type { PollSettings } from '../lambda/status-watcher';
@@ -97,15 +98,12 @@ export function callBound(input: BoundInput): CallCounts {
     byOperation[operation] = (byOperation[operation] ?? 0) + count;
   };
   for (const [operation, count] of Object.entries({ ...before, ...after })) add(operation, count * n);
-  const observe = input.settled ? 0 : 1;
-  if (input.selection === 'arn') {
-    add('DescribeService', (1 + observe) * n);
-    add('ListTagsForResource', n);
-  } else {
-    const walk = listServicesPages(input.regionServices);
-    add('ListServices', walk + observe * Math.min(walk, n));
-    add('GetResources', Math.max(1, Math.ceil(n / GET_RESOURCES_PAGE)));
-  }
+  const reads = 1 + (input.settled ? 0 : 1);
+  const walk = listServicesPages(input.regionServices);
+  if (walk <= n) add('ListServices', reads * walk);
+  else add('DescribeService', reads * n);
+  if (input.selection === 'arn') add('ListTagsForResource', n);
+  else add('GetResources', Math.max(1, Math.ceil(n / GET_RESOURCES_PAGE)));
   const total = sum(byOperation);
   const mutating = sum(Object.fromEntries(Object.entries(byOperation).filter(([operation]) => MUTATING_OPERATIONS.has(operation))));
   return { byOperation, mutating, reads: total - mutating, total };
@@ -119,8 +117,8 @@ export function callBound(input: BoundInput): CallCounts {
  *   read to observe it and the calls that follow it in sequence;
  * - every call must be made;
  * - the calls that follow a transition cannot start before the first transition ended.
- * A ListServices walk is sequential (each page needs the previous page's token), so selection by
- * tag takes one walk's time before any service can be decided.
+ * A ListServices walk is sequential (each page needs the previous page's token), so selection
+ * takes one walk's time before any service can be decided.
  */
 export function timeBound(input: BoundInput): TimeBound {
   const n = input.services;
@@ -130,29 +128,23 @@ export function timeBound(input: BoundInput): TimeBound {
   const callsBefore = sum(before);
   const callsAfter = sum(after);
   const bound = callBound(input);
-  let selectMs: number;
-  let callsAfterSelection: number;
-  let lastTransitionMs: number;
-  let firstTransitionMs: number;
-  if (input.selection === 'arn') {
-    // DescribeService and ListTagsForResource of a service run side by side: one call's time in its chain.
-    selectMs = 0;
-    callsAfterSelection = bound.total;
-    lastTransitionMs = n * (2 + callsBefore) * perCall + input.transitionMs + call + callsAfter * call;
-    firstTransitionMs = call + callsBefore * call + input.transitionMs + n * (1 + callsAfter) * perCall;
-  } else {
-    const walk = listServicesPages(input.regionServices);
-    const tagPages = bound.byOperation.GetResources;
-    selectMs = Math.max(walk, tagPages) * call;
-    callsAfterSelection = bound.total - walk - tagPages;
-    lastTransitionMs = selectMs + n * callsBefore * perCall + input.transitionMs + call + callsAfter * call;
-    firstTransitionMs = selectMs + callsBefore * call + input.transitionMs + call + n * callsAfter * perCall;
-  }
+  // Selection reads statuses and tags before any service is decided. Statuses: one walk (sequential
+  // pages), or one DescribeService per service side by side. Tags: GetResources pages (sequential)
+  // or one ListTagsForResource per service side by side.
+  const walk = listServicesPages(input.regionServices);
+  const statusReads = walk <= n ? { calls: walk, chainMs: walk * call } : { calls: n, chainMs: call };
+  const tagReads =
+    input.selection === 'arn'
+      ? { calls: n, chainMs: call }
+      : { calls: bound.byOperation.GetResources, chainMs: bound.byOperation.GetResources * call };
+  const selectMs = Math.max(statusReads.chainMs, tagReads.chainMs, (statusReads.calls + tagReads.calls) * perCall);
+  const callsAfterSelection = bound.total - statusReads.calls - tagReads.calls;
+  const lastTransitionMs = selectMs + n * callsBefore * perCall + input.transitionMs + call + callsAfter * call;
+  const firstTransitionMs = selectMs + callsBefore * call + input.transitionMs + call + n * callsAfter * perCall;
   const throughputMs = selectMs + callsAfterSelection * perCall;
   if (input.settled) {
     // Nothing to change: selection's reads are the whole run.
-    const readsMs = input.selection === 'arn' ? call : selectMs;
-    return { ms: Math.max(readsMs, throughputMs), lastTransitionMs: readsMs, throughputMs, firstTransitionMs: readsMs };
+    return { ms: Math.max(selectMs, throughputMs), lastTransitionMs: selectMs, throughputMs, firstTransitionMs: selectMs };
   }
   return { ms: Math.max(lastTransitionMs, throughputMs, firstTransitionMs), lastTransitionMs, throughputMs, firstTransitionMs };
 }

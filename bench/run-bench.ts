@@ -87,7 +87,8 @@ function pollProjection(): string {
     const perService = (selection: SelectionMode, action: FleetAction, reads: number) => {
       const mutating = action === 'pause' ? 2 : 4;
       const history = action === 'pause' ? 0 : 1;
-      return selection === 'arn' ? mutating + history + 2 + reads : mutating + history + ((1 + reads) * pages + 1) / n;
+      // Statuses: a walk to select and one per read; tags: a ListTagsForResource per service (by ARN) or one GetResources page.
+      return mutating + history + ((1 + reads) * pages) / n + (selection === 'arn' ? 1 : 1 / n);
     };
     const cell = (selection: SelectionMode, action: FleetAction) => {
       const measured = perService(selection, action, polls);

@@ -33,6 +33,12 @@ export interface ServiceDetail extends ServiceSummary {
   readonly autoDeploymentsEnabled: boolean;
 }
 
+/** What a ListServices walk read, and whether it read the region to its last page. */
+export interface ServiceScan {
+  readonly services: ServiceSummary[];
+  readonly complete: boolean;
+}
+
 /**
  * What ResumeService answers. The run keeps `service` for the deployment decision after the
  * resume: it carries AutoDeploymentsEnabled, so that no DescribeService is needed for it.
@@ -47,6 +53,8 @@ export interface ResumeStarted {
 export interface AppRunnerGateway {
   /** Every service in a region, all pages of ListServices. */
   listServices(region: string): Promise<ServiceSummary[]>;
+  /** ListServices pages up to `maxPages`: what they show, and whether that was the whole region. */
+  scanServices(region: string, maxPages: number): Promise<ServiceScan>;
   /** The services in a region that carry all the given tags, with all their tags (Tagging API, all pages). */
   findTaggedServices(region: string, tags: Readonly<Record<string, string>>): Promise<Map<string, Record<string, string>>>;
   describeService(arn: string): Promise<ServiceDetail>;
@@ -197,15 +205,22 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
     return this.appRunner(parts.region);
   }
 
-  listServices(region: string): Promise<ServiceSummary[]> {
+  async listServices(region: string): Promise<ServiceSummary[]> {
+    return (await this.scanServices(region, Infinity)).services;
+  }
+
+  scanServices(region: string, maxPages: number): Promise<ServiceScan> {
     return call('ListServices', region, async () => {
       const services: ServiceSummary[] = [];
+      let pages = 0;
       for await (const page of paginateListServices({ client: this.appRunner(region), pageSize: 20 }, {})) {
+        pages += 1;
         for (const s of page.ServiceSummaryList ?? []) {
           if (s.ServiceArn) services.push({ arn: s.ServiceArn, name: s.ServiceName ?? '', status: s.Status ?? 'UNKNOWN' });
         }
+        if (page.NextToken && pages >= maxPages) return { services, complete: false };
       }
-      return services;
+      return { services, complete: true };
     });
   }
 

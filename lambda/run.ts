@@ -91,6 +91,7 @@ function callPriorities(action: Action): Readonly<Record<keyof AppRunnerGateway,
     listRecentOperations: 0,
     describeService: statusRead,
     listServices: statusRead,
+    scanServices: statusRead,
     pauseService: 2,
     resumeService: 2,
     untagService: 2,
@@ -265,7 +266,7 @@ class ServiceRun {
    * without a deployment drops work, so the marker is confirmed with ListTagsForResource first.
    */
   private async markerChangedSinceSelection(): Promise<boolean> {
-    if (!this.service.bulk) return false;
+    if (!this.service.tagsFromTaggingApi) return false;
     const marker = (await this.gateway.listTags(this.service.arn))[MARKER_TAG_KEY];
     if (marker === this.tags[MARKER_TAG_KEY]) return false;
     if (marker === undefined) delete this.tags[MARKER_TAG_KEY];

@@ -1,10 +1,11 @@
 /**
  * Finds the services a run acts on, with their status and tags, in as few reads as the permissions
  * allow: with tag selection, one ListServices walk and one GetResources walk per region (the function
- * may read every service there); for listed ARNs outside that, DescribeService and
- * ListTagsForResource on each ARN (the function may touch only those ARNs).
+ * may read every service there); for listed ARNs outside that, a ListServices walk of their region
+ * for statuses when it costs no more than describing them, and ListTagsForResource on each ARN (the
+ * function may read tags of those ARNs only).
  */
-import { errorMessage, ServiceNotFoundError, type AppRunnerGateway, type ServiceDetail } from './app-runner';
+import { errorMessage, ServiceNotFoundError, type AppRunnerGateway, type ServiceDetail, type ServiceSummary } from './app-runner';
 import { parseServiceArn, type SchedulerRequest } from './event';
 import type { SelectionFailure, ServiceOutcome } from './report';
 import type { WatchedService } from './status-watcher';
@@ -14,6 +15,8 @@ export interface SelectedService extends WatchedService {
   readonly name: string;
   readonly status: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** True when the tags came from the Tagging API, which is eventually consistent; false when from ListTagsForResource. */
+  readonly tagsFromTaggingApi: boolean;
   /** DescribeService's answer, when selection already read it. */
   readonly detail?: ServiceDetail;
 }
@@ -25,13 +28,14 @@ export interface Selection {
   readonly unreadable: ServiceOutcome[];
   /** Regions whose services could not be listed. */
   readonly failures: SelectionFailure[];
-  /** Services per region listed in bulk. */
+  /** Services per region, for the regions that were listed to their last page. */
   readonly regionSizes: Map<string, number>;
 }
 
 /** Reads the selected services' status and tags. Never throws: what it cannot read, it reports. */
 export async function selectServices(request: SchedulerRequest, gateway: AppRunnerGateway): Promise<Selection> {
   const selection: Selection = { services: [], unreadable: [], failures: [], regionSizes: new Map() };
+  const listings = new Map<string, ServiceSummary[]>();
   const hasTags = Object.keys(request.tags).length > 0;
   const bulkRegions = hasTags ? request.regions : [];
 
@@ -40,9 +44,10 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
       try {
         const [summaries, tagged] = await Promise.all([gateway.listServices(region), gateway.findTaggedServices(region, request.tags)]);
         selection.regionSizes.set(region, summaries.length);
+        listings.set(region, summaries);
         for (const summary of summaries) {
           const tags = tagged.get(summary.arn);
-          if (tags) selection.services.push({ arn: summary.arn, name: summary.name, status: summary.status, region, tags, bulk: true });
+          if (tags) selection.services.push({ ...summaryFields(summary), region, tags, tagsFromTaggingApi: true });
         }
       } catch (error) {
         selection.failures.push({ target: region, reason: `could not list the services selected by tags: ${errorMessage(error)}` });
@@ -51,27 +56,62 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
   );
 
   const found = new Set(selection.services.map((s) => s.arn));
-  await Promise.all(
-    request.services
-      .filter((arn) => !found.has(arn))
-      .map(async (arn) => {
-        const parts = parseServiceArn(arn)!;
-        try {
-          const [detail, tags] = await Promise.all([gateway.describeService(arn), gateway.listTags(arn)]);
-          selection.services.push({ arn, name: detail.name, status: detail.status, region: parts.region, tags, bulk: false, detail });
-        } catch (error) {
-          const reason = error instanceof ServiceNotFoundError ? 'no such service (it is listed in the event but App Runner does not know it)' : `could not read the service: ${errorMessage(error)}`;
-          selection.unreadable.push({
-            serviceArn: arn,
-            serviceName: parts.serviceName,
-            region: parts.region,
-            actions: [],
-            operationIds: [],
-            outcome: 'failed',
-            reason,
-          });
-        }
-      }),
-  );
+  const listedByRegion = new Map<string, string[]>();
+  for (const arn of request.services) {
+    if (found.has(arn)) continue;
+    const region = parseServiceArn(arn)!.region;
+    listedByRegion.set(region, [...(listedByRegion.get(region) ?? []), arn]);
+  }
+  await Promise.all([...listedByRegion].map(([region, arns]) => selectListed(region, arns, listings.get(region), gateway, selection)));
   return selection;
+}
+
+function summaryFields(summary: ServiceSummary): Pick<SelectedService, 'arn' | 'name' | 'status'> {
+  return { arn: summary.arn, name: summary.name, status: summary.status };
+}
+
+/**
+ * Listed ARNs of one region. Statuses come from the region's listing when tag selection already
+ * made one, else from a ListServices walk of at most as many pages as there are ARNs: up to there
+ * the walk costs no more than one DescribeService per ARN, and a region with more pages than that
+ * is cheaper to read service by service, now and while the run waits. ARNs the walk did not show
+ * are described. If the function may not list (an older policy, a service control policy), every
+ * ARN is described. Tags come from ListTagsForResource, one call per ARN, read alongside.
+ */
+async function selectListed(region: string, arns: string[], listing: ServiceSummary[] | undefined, gateway: AppRunnerGateway, selection: Selection): Promise<void> {
+  // Settled results, so that a failed tag read waits without being an unhandled rejection.
+  const tagReads = new Map(arns.map((arn) => [arn, gateway.listTags(arn).then((tags) => ({ tags }), (error: unknown) => ({ error }))]));
+  let summaries = listing;
+  if (!summaries) {
+    try {
+      const scan = await gateway.scanServices(region, arns.length);
+      if (scan.complete) selection.regionSizes.set(region, scan.services.length);
+      summaries = scan.services;
+    } catch {
+      summaries = [];
+    }
+  }
+  const byArn = new Map(summaries.map((summary) => [summary.arn, summary]));
+  await Promise.all(
+    arns.map(async (arn) => {
+      try {
+        const summary = byArn.get(arn);
+        const detail = summary ? undefined : await gateway.describeService(arn);
+        const read = await tagReads.get(arn)!;
+        if ('error' in read) throw read.error;
+        selection.services.push({ ...summaryFields(summary ?? detail!), region, tags: read.tags, tagsFromTaggingApi: false, detail });
+      } catch (error) {
+        const reason = error instanceof ServiceNotFoundError ? 'no such service (it is listed in the event but App Runner does not know it)' : `could not read the service: ${errorMessage(error)}`;
+        selection.unreadable.push({
+          serviceArn: arn,
+          serviceName: parseServiceArn(arn)!.serviceName,
+          region,
+          actions: [],
+          operationIds: [],
+          outcome: 'failed',
+          reason,
+        });
+      }
+    }),
+  );
 }

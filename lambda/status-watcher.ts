@@ -30,12 +30,10 @@ export class DeadlineError extends Error {
   }
 }
 
-/** A service the watcher can read: its ARN, region, and whether its region may be listed in bulk. */
+/** A service the watcher can read. */
 export interface WatchedService {
   readonly arn: string;
   readonly region: string;
-  /** True when the run may call ListServices in the region (tag selection); otherwise DescribeService. */
-  readonly bulk: boolean;
 }
 
 interface Listing {
@@ -61,7 +59,10 @@ export class StatusWatcher {
     private readonly gateway: AppRunnerGateway,
     private readonly poll: PollSettings,
     private readonly deadline: number,
-    /** Services per bulk region, as selection found them: decides whether a listing is cheaper than describes. */
+    /**
+     * Services per region, for the regions selection listed to the end: decides whether a listing is
+     * cheaper than describes. A region not in it is read service by service.
+     */
     private readonly regionSizes: ReadonlyMap<string, number>,
     private readonly clock: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -102,7 +103,7 @@ export class StatusWatcher {
 
   /** The status from a read that started after `readAfter`, and when that read started. */
   private async statusOf(service: WatchedService, readAfter: number): Promise<StatusRead> {
-    if (service.bulk && this.listingIsCheaper(service.region)) {
+    if (this.listingIsCheaper(service.region)) {
       const listing = this.listing(service.region, readAfter);
       return { status: (await listing.statuses).get(service.arn) ?? GONE, startedAt: listing.startedAt };
     }
@@ -116,7 +117,9 @@ export class StatusWatcher {
   }
 
   private listingIsCheaper(region: string): boolean {
-    const pages = Math.max(1, Math.ceil((this.regionSizes.get(region) ?? 0) / 20));
+    const size = this.regionSizes.get(region);
+    if (size === undefined) return false;
+    const pages = Math.max(1, Math.ceil(size / 20));
     return (this.waiting.get(region) ?? 0) >= pages;
   }
 

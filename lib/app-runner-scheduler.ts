@@ -386,6 +386,7 @@ export class AppRunnerScheduler extends Construct {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
       }),
+      listingStatement(props.tags !== undefined),
       ...(props.services ? listedServiceStatements(props.services) : []),
       ...(props.tags ? taggedServiceStatements(props.tags, this.tagSelectionRegions(props)) : []),
     ];
@@ -394,6 +395,7 @@ export class AppRunnerScheduler extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: { AppRunnerScheduler: new iam.PolicyDocument({ statements }) },
     });
+    this.acknowledgeListingWildcard(role, props.tags !== undefined);
     if (props.tags) this.acknowledgeTagSelectionWildcards(role, this.tagSelectionRegions(props));
     return role;
   }
@@ -402,12 +404,16 @@ export class AppRunnerScheduler extends Construct {
     return props.regions ?? [Aws.REGION];
   }
 
-  private acknowledgeTagSelectionWildcards(role: iam.Role, regions: string[]): void {
+  private acknowledgeListingWildcard(role: iam.Role, withTags: boolean): void {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read.',
+      reason: withTags
+        ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read.'
+        : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, so that a fleet is read a page of 20 at a time rather than one DescribeService per service per poll.',
     });
+  }
+
+  private acknowledgeTagSelectionWildcards(role: iam.Role, regions: string[]): void {
     for (const region of regions.filter((r) => r === Aws.REGION || !Token.isUnresolved(r))) {
       const nagRegion = region === Aws.REGION ? '<AWS::Region>' : region;
       Validations.of(role).acknowledge({
@@ -503,6 +509,19 @@ export class AppRunnerScheduler extends Construct {
 
 type ProblemSink = (field: string, received: unknown, accepted: string) => void;
 
+/**
+ * ListServices for statuses in bulk (20 services a page), with listed ARNs too: waiting on a fleet
+ * then costs one walk per poll instead of a DescribeService per service. With tags, also the Tagging
+ * API's GetResources. Neither takes a resource.
+ */
+function listingStatement(withTags: boolean): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: withTags ? 'ListServicesAndTheirTags' : 'ListServices',
+    actions: ['apprunner:ListServices', ...(withTags ? ['tag:GetResources'] : [])],
+    resources: ['*'],
+  });
+}
+
 function listedServiceStatements(services: string[]): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
@@ -528,11 +547,6 @@ function taggedServiceStatements(tags: { [key: string]: string }, regions: strin
   const anyService = regions.map((region) => `arn:${Aws.PARTITION}:apprunner:${region}:${Aws.ACCOUNT_ID}:service/*`);
   const carriesSelectorTags = Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
   return [
-    new iam.PolicyStatement({
-      sid: 'ListServicesAndTheirTags',
-      actions: ['apprunner:ListServices', 'tag:GetResources'],
-      resources: ['*'],
-    }),
     new iam.PolicyStatement({
       sid: 'ReadServicesInSelectedRegions',
       actions: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],

@@ -39,7 +39,8 @@ describe('fleet benchmark', () => {
 
     expect(result.outcomes.changed).toBe(3);
     expect(result.calls.byOperation).toMatchObject({ ResumeService: 3, StartDeployment: 3, ListTagsForResource: 3, ListOperations: 3 });
-    expect(result.callBound.total).toBe(3 * 8);
+    // Per service: 4 mutating calls, the history check and a tag read; a ListServices page to select and one to observe.
+    expect(result.callBound.total).toBe(3 * 6 + 2);
     expect(result.callRatio).toBeGreaterThanOrEqual(1);
     expect(result.deployLag?.count).toBe(3);
     expect(fleetCallTable([result])).toContain('resume + deploy by ARN');
@@ -57,14 +58,20 @@ describe('fleet benchmark', () => {
 describe('bounds', () => {
   it.each([
     ['pause', 'tag', 1_000, 2 * 1_000 + 50 + 50 + 10],
-    ['pause', 'arn', 1_000, 5 * 1_000],
+    ['pause', 'arn', 1_000, 3 * 1_000 + 50 + 50],
     ['resume', 'tag', 1_000, 5 * 1_000 + 50 + 50 + 10],
-    ['resume', 'arn', 1_000, 8 * 1_000],
+    ['resume', 'arn', 1_000, 6 * 1_000 + 50 + 50],
   ] as const)('%s by %s of %i services takes at least %i calls', (action, selection, services, total) => {
     const input = { action, selection, services, regionServices: services, concurrency: 10, latencyMs: 30, transitionMs: 4_000 };
 
     expect(callBound(input).total).toBe(total);
     expect(timeBound(input).ms).toBeGreaterThanOrEqual(input.transitionMs);
+  });
+
+  it('counts a DescribeService per service when the region has more pages than services are selected', () => {
+    const input = { action: 'pause', selection: 'arn', services: 3, regionServices: 200, concurrency: 10, latencyMs: 30, transitionMs: 4_000 } as const;
+
+    expect(callBound(input).byOperation).toEqual({ TagResource: 3, PauseService: 3, DescribeService: 6, ListTagsForResource: 3 });
   });
 
   it('counts the reads of a wait with the production poll schedule', () => {

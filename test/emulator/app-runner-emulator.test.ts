@@ -645,6 +645,15 @@ describe('fault injection', () => {
     expect(emulator.calls.map((c) => [c.fault, c.httpStatus])).toEqual([['reset', undefined], [undefined, 200]]);
   });
 
+  it('denies a call with AccessDeniedException, which the SDK does not retry', async () => {
+    emulator.injectFault({ kind: 'accessDenied', operation: 'ListServices', times: 5 });
+
+    const error = await appRunner.send(new ListServicesCommand({})).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    expect(emulator.callsTo('ListServices')).toHaveLength(1);
+  });
+
   it('targets one operation of one service', async () => {
     const hit = emulator.addService({ name: 'hit-svc' });
     const spared = emulator.addService({ name: 'spared' });

@@ -14,8 +14,12 @@ import { SeededRandom } from './seeded-random';
  * - `notFound`: 400 `ResourceNotFoundException`; App Runner calls only, the Tagging API has no such error.
  * - `reset`: the connection is dropped without a response (the SDK sees ECONNRESET and retries).
  * - `latency`: `latencyMs` more before the call is handled; the call then proceeds normally.
+ * - `accessDenied`: 400 `AccessDeniedException`, what IAM answers for a call the caller's policy (or
+ *   a service control policy) does not allow. Not in App Runner's model nor the facts sheet: it is
+ *   the common error of AWS JSON APIs for a denied call, and the SDK does not retry it. The emulator
+ *   does no IAM of its own, so this is how tests deny a call.
  */
-export type FaultKind = 'throttle' | 'internal' | 'unavailable' | 'notFound' | 'reset' | 'latency';
+export type FaultKind = 'throttle' | 'internal' | 'unavailable' | 'notFound' | 'reset' | 'latency' | 'accessDenied';
 
 /** Which APIs the emulator serves, as named in their X-Amz-Target prefixes. */
 export type ApiName = 'AppRunner' | 'ResourceGroupsTaggingAPI';
@@ -158,6 +162,8 @@ function errorFor(kind: Exclude<FaultKind, 'latency'>, api: ApiName, throttleSta
       return new ApiError('ServiceUnavailableException', 503, 'Service unavailable (injected by the emulator).');
     case 'notFound':
       return new ApiError('ResourceNotFoundException', 400, 'Resource not found (injected by the emulator).');
+    case 'accessDenied':
+      return new ApiError('AccessDeniedException', 400, 'User is not authorized to perform this action (injected by the emulator).');
     case 'reset':
       return undefined;
   }

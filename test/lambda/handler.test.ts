@@ -120,17 +120,44 @@ describe('pause run', () => {
     expect(emulator.service(elsewhere).status).toBe('PAUSED');
   });
 
-  it('selects listed ARNs in their own regions, without listing any region', async () => {
-    const listed = emulator.addService({ name: 'listed-api', region: 'ap-southeast-2' });
+  it('reads listed ARNs’ statuses from one ListServices walk of their region, and their tags ARN by ARN', async () => {
+    const listed = [emulator.addService({ name: 'listed-api', region: 'ap-southeast-2' }), emulator.addService({ name: 'listed-web', region: 'ap-southeast-2' })];
     const other = emulator.addService({ name: 'other-api', region: 'ap-southeast-2' });
+
+    const report = await invoke({ action: 'pause', services: listed });
+
+    expect(report.services.map((s) => s.serviceArn)).toEqual([...listed].sort());
+    expect(listed.map((arn) => emulator.service(arn).status)).toEqual(['PAUSED', 'PAUSED']);
+    expect(emulator.service(other).status).toBe('RUNNING');
+    expect(emulator.callsTo('ListServices').length).toBeGreaterThanOrEqual(2); // selection, then the waits
+    expect(emulator.callsTo('DescribeService')).toEqual([]);
+    expect(emulator.callsTo('ListTagsForResource').map((c) => c.targetArn).sort()).toEqual([...listed].sort());
+    expect(emulator.callsTo('GetResources')).toEqual([]);
+    expect(emulator.mutatingCalls().map((c) => c.targetArn)).not.toContain(other);
+  });
+
+  it('describes a listed ARN when its region has more pages of services than ARNs are listed, and never walks that region again', async () => {
+    for (let i = 0; i < 45; i += 1) emulator.addService({ name: `crowd-${i}`, region: 'ap-southeast-2' });
+    const listed = emulator.addService({ name: 'listed-api', region: 'ap-southeast-2' });
 
     const report = await invoke({ action: 'pause', services: [listed] });
 
-    expect(report.services.map((s) => s.serviceArn)).toEqual([listed]);
-    expect(emulator.service(listed).status).toBe('PAUSED');
-    expect(emulator.service(other).status).toBe('RUNNING');
-    expect(emulator.callsTo('ListServices')).toEqual([]);
-    expect(emulator.callsTo('GetResources')).toEqual([]);
+    expect(outcomeOf(report, listed)).toMatchObject({ outcome: 'changed', actions: ['pause'] });
+    expect(emulator.callsTo('ListServices')).toHaveLength(1); // one page of three, at most one page per listed ARN
+    expect(emulator.callsTo('DescribeService').every((c) => c.targetArn === listed)).toBe(true);
+    expect(emulator.callsTo('DescribeService').length).toBeGreaterThanOrEqual(2); // selection, then the wait
+  });
+
+  it('reads listed ARNs one by one when the function may not list services, and still acts on every one', async () => {
+    const listed = [emulator.addService({ name: 'listed-api' }), emulator.addService({ name: 'listed-web' })];
+    emulator.injectFault({ kind: 'accessDenied', operation: 'ListServices', times: 100 });
+
+    const report = await invoke({ action: 'pause', services: listed });
+
+    expect(report.services.map((s) => s.outcome)).toEqual(['changed', 'changed']);
+    expect(report.selectionFailures).toEqual([]);
+    expect(emulator.callsTo('ListServices')).toHaveLength(1);
+    expect(new Set(emulator.callsTo('DescribeService').map((c) => c.targetArn))).toEqual(new Set(listed));
   });
 
   it('takes the union of listed ARNs and tag selection', async () => {

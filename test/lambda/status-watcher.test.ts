@@ -5,7 +5,7 @@
 import type { AppRunnerGateway, ServiceSummary } from '../../lambda/app-runner';
 import { StatusWatcher, type PollSettings, type WatchedService } from '../../lambda/status-watcher';
 
-const SERVICE: WatchedService = { arn: 'arn:aws:apprunner:eu-west-1:123456789012:service/web/0123456789abcdef0123456789abcdef', region: 'eu-west-1', bulk: true };
+const SERVICE: WatchedService = { arn: 'arn:aws:apprunner:eu-west-1:123456789012:service/web/0123456789abcdef0123456789abcdef', region: 'eu-west-1' };
 const POLL: PollSettings = { initialMs: 2_000, maxMs: 2_000, factor: 1 };
 
 /** A region whose listing takes `walkMs` of simulated time and shows the statuses in `script`, one per listing. */

@@ -10,6 +10,7 @@ import {
   type AppRunnerGateway,
   type SdkGatewayOptions,
   type ServiceDetail,
+  type ServiceScan,
   type ServiceSummary,
 } from '../../lambda/app-runner';
 import { parseEvent, type SchedulerRequest } from '../../lambda/event';
@@ -32,7 +33,7 @@ export interface BlindDeployment {
 }
 
 /** The gateway methods whose answer tells the run a service's status. */
-const STATUS_READS = new Set(['listServices', 'describeService']);
+const STATUS_READS = new Set(['listServices', 'scanServices', 'describeService']);
 /** The gateway methods that start an operation: afterwards the run knows the service is OPERATION_IN_PROGRESS. */
 const OPERATION_STARTS = new Set(['pauseService', 'resumeService', 'startDeployment']);
 
@@ -64,6 +65,7 @@ export function observeStatuses(inner: AppRunnerGateway): { gateway: AppRunnerGa
         try {
           const result: unknown = await value.apply(target, args);
           if (property === 'listServices') for (const s of result as ServiceSummary[]) see(s.arn, s.status, startedAt);
+          if (property === 'scanServices') for (const s of (result as ServiceScan).services) see(s.arn, s.status, startedAt);
           if (property === 'describeService') see(arn, (result as ServiceDetail).status, startedAt);
           if (OPERATION_STARTS.has(property)) see(arn, 'OPERATION_IN_PROGRESS', ++tick);
           return result;
