@@ -24,7 +24,7 @@ import type { Action, SchedulerRequest } from './event';
 import { countOutcomes, type ActionTaken, type Outcome, type RunReport, type ServiceOutcome } from './report';
 import { MARKER_TAG_KEY } from './scheduler-tags';
 import { selectServices, type SelectedService } from './select';
-import { DeadlineError, DEFAULT_POLL, StatusWatcher, type PollSettings } from './status-watcher';
+import { DeadlineError, DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
 
 /** What a run needs besides the request. */
 export interface RunOptions {
@@ -51,7 +51,7 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   const startedAt = new Date(clock()).toISOString();
   const gateway = limitConcurrency(options.gateway, options.concurrency ?? DEFAULT_CONCURRENCY, callPriorities(request.action));
   const selection = await selectServices(request, gateway);
-  const watcher = new StatusWatcher(gateway, options.poll ?? DEFAULT_POLL, options.deadline, selection.regionSizes, clock);
+  const watcher = new StatusWatcher(gateway, pollFor(request.action, options.poll ?? DEFAULT_POLL), options.deadline, selection.regionSizes, clock);
   const settings: DecisionSettings = {
     action: request.action,
     resumeManuallyPaused: request.resumeManuallyPaused,

@@ -3,13 +3,13 @@
  * may share, and when it reads again.
  */
 import type { AppRunnerGateway, ServiceSummary } from '../../lambda/app-runner';
-import { StatusWatcher, type PollSettings, type WatchedService } from '../../lambda/status-watcher';
+import { DeadlineError, pollFor, StatusWatcher, type PollSettings, type WatchedService } from '../../lambda/status-watcher';
 
 const SERVICE: WatchedService = { arn: 'arn:aws:apprunner:eu-west-1:123456789012:service/web/0123456789abcdef0123456789abcdef', region: 'eu-west-1' };
 const POLL: PollSettings = { initialMs: 2_000, maxMs: 2_000, factor: 1 };
 
 /** A region whose listing takes `walkMs` of simulated time and shows the statuses in `script`, one per listing. */
-function scriptedRegion(script: string[], walkMs: number) {
+function scriptedRegion(script: string[], walkMs: number, poll: PollSettings = POLL, deadline = Number.MAX_SAFE_INTEGER) {
   let now = 0;
   const listingsStartedAt: number[] = [];
   const gateway = {
@@ -20,7 +20,7 @@ function scriptedRegion(script: string[], walkMs: number) {
       return [{ arn: SERVICE.arn, name: 'web', status }];
     },
   } as unknown as AppRunnerGateway;
-  const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), () => now, async (ms) => {
+  const watcher = new StatusWatcher(gateway, poll, deadline, new Map([[SERVICE.region, 1]]), () => now, async (ms) => {
     now += ms;
   });
   return { watcher, listingsStartedAt };
@@ -39,5 +39,34 @@ describe('status watcher', () => {
 
     await expect(watcher.settled(SERVICE)).resolves.toBe('RUNNING');
     expect(listingsStartedAt).toEqual([2_000, 4_000, 6_000]);
+  });
+
+  it('in a pause run, lets the wait grow past a resume run’s longest, up to pauseMaxMs', async () => {
+    const poll: PollSettings = { initialMs: 2_000, maxMs: 4_000, factor: 2, pauseMaxMs: 10_000 };
+    const inProgress = Array<string>(5).fill('OPERATION_IN_PROGRESS');
+
+    const pause = scriptedRegion([...inProgress, 'PAUSED'], 0, pollFor('pause', poll));
+    const resume = scriptedRegion([...inProgress, 'RUNNING'], 0, pollFor('resume', poll));
+    await pause.watcher.settled(SERVICE);
+    await resume.watcher.settled(SERVICE);
+
+    expect(pause.listingsStartedAt).toEqual([2_000, 6_000, 14_000, 24_000, 34_000, 44_000]);
+    expect(resume.listingsStartedAt).toEqual([2_000, 6_000, 10_000, 14_000, 18_000, 22_000]);
+  });
+
+  it('cuts a wait short at the deadline for one last read, and reports the deadline only after it', async () => {
+    const poll: PollSettings = { initialMs: 2_000, maxMs: 30_000, factor: 10 };
+    const { watcher, listingsStartedAt } = scriptedRegion(['OPERATION_IN_PROGRESS'], 0, poll, 15_000);
+
+    await expect(watcher.settled(SERVICE)).rejects.toBeInstanceOf(DeadlineError);
+    expect(listingsStartedAt).toEqual([2_000, 15_000]);
+  });
+
+  it('sees a service settle at its last read before the deadline', async () => {
+    const poll: PollSettings = { initialMs: 2_000, maxMs: 30_000, factor: 10 };
+    const { watcher, listingsStartedAt } = scriptedRegion(['OPERATION_IN_PROGRESS', 'PAUSED'], 0, poll, 15_000);
+
+    await expect(watcher.settled(SERVICE)).resolves.toBe('PAUSED');
+    expect(listingsStartedAt).toEqual([2_000, 15_000]);
   });
 });
