@@ -51,8 +51,11 @@ export interface ResumeStarted {
 
 /** The calls a run makes. Every method throws `AppRunnerCallError` (or a subclass) on failure. */
 export interface AppRunnerGateway {
-  /** Every service in a region, all pages of ListServices. */
-  listServices(region: string): Promise<ServiceSummary[]>;
+  /**
+   * Every service in a region, all pages of ListServices. `onPage`, if given, sees each page's
+   * services as soon as that page is read, before the next page is asked for.
+   */
+  listServices(region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]>;
   /** ListServices pages up to `maxPages`: what they show, and whether that was the whole region. */
   scanServices(region: string, maxPages: number): Promise<ServiceScan>;
   /** The services in a region that carry all the given tags, with all their tags (Tagging API, all pages). */
@@ -205,19 +208,26 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
     return this.appRunner(parts.region);
   }
 
-  async listServices(region: string): Promise<ServiceSummary[]> {
-    return (await this.scanServices(region, Infinity)).services;
+  async listServices(region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]> {
+    return (await this.walkServices(region, Infinity, onPage)).services;
   }
 
   scanServices(region: string, maxPages: number): Promise<ServiceScan> {
+    return this.walkServices(region, maxPages);
+  }
+
+  private walkServices(region: string, maxPages: number, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceScan> {
     return call('ListServices', region, async () => {
       const services: ServiceSummary[] = [];
       let pages = 0;
       for await (const page of paginateListServices({ client: this.appRunner(region), pageSize: 20 }, {})) {
         pages += 1;
+        const summaries: ServiceSummary[] = [];
         for (const s of page.ServiceSummaryList ?? []) {
-          if (s.ServiceArn) services.push({ arn: s.ServiceArn, name: s.ServiceName ?? '', status: s.Status ?? 'UNKNOWN' });
+          if (s.ServiceArn) summaries.push({ arn: s.ServiceArn, name: s.ServiceName ?? '', status: s.Status ?? 'UNKNOWN' });
         }
+        services.push(...summaries);
+        onPage?.(summaries);
         if (page.NextToken && pages >= maxPages) return { services, complete: false };
       }
       return { services, complete: true };

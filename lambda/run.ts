@@ -49,7 +49,8 @@ const MAX_ROUNDS = 8;
 export async function runScheduler(request: SchedulerRequest, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? Date.now;
   const startedAt = new Date(clock()).toISOString();
-  const gateway = limitConcurrency(options.gateway, options.concurrency ?? DEFAULT_CONCURRENCY, callPriorities(request.action));
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const gateway = limitConcurrency(options.gateway, concurrency, callOrder(request.action, concurrency));
   const selection = await selectServices(request, gateway);
   const watcher = new StatusWatcher(gateway, pollFor(request.action, options.poll ?? DEFAULT_POLL), options.deadline, selection.regionSizes, clock);
   const settings: DecisionSettings = {
@@ -73,62 +74,122 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   };
 }
 
+/** The order in which queued calls get a slot under the concurrency limit. */
+interface CallOrder {
+  /** Per gateway method, its queue: lower numbers go first. */
+  readonly priority: Readonly<Record<keyof AppRunnerGateway, number>>;
+  /** The queues of the calls that start work on another service (marker, pause, resume). */
+  readonly starting: ReadonlySet<number>;
+  /** Slots those calls keep while they queue, even when deployments are waiting too. */
+  readonly startingSlots: number;
+  /** The queues of status reads: while one waits, starting calls keep no slots. */
+  readonly statusReads: ReadonlySet<number>;
+}
+
 /**
  * When calls queue for the concurrency limit, the call furthest along its service's way goes first
- * (lowest number): a RUNNING service's history check and deployment, then status reads of waiting
- * services, then pause, resume and marker removal, and last the marker that starts work on another
- * service. So each service moves on without waiting behind a whole fleet's earlier steps: the first
- * pauses and resumes start after a service's marker, not after a thousand markers, and a service
- * that is RUNNING gets its deployment while the rest of a large fleet is still being resumed. In a
- * pause run no step follows a status read, so there reads wait their turn with the markers: reading
- * sooner would only mean more reads. Selection's reads are made before any service starts, so they
- * compete with nothing.
+ * (lowest number): a RUNNING service's deployment, then its history check, then status reads of
+ * waiting services, then pause and resume, then the marker that starts work on another service. So
+ * each service moves on without waiting behind a whole fleet's earlier steps: the first pauses and
+ * resumes start after a service's marker, not after a thousand markers, and a service that is
+ * RUNNING gets its deployment while the rest of a large fleet is still being resumed.
+ *
+ * In a resume run, a region's ListServices walk goes before everything: it is one slot for 50 pages,
+ * and each of its pages is what lets the services on it go on to their deployment (a walk queued
+ * behind a burst of deployments found the next burst 2 s late). Marker removal goes last: nothing
+ * waits on it but the end of the run. And a fifth of the slots is kept for starting services while
+ * deployments queue: one walk can find hundreds of services RUNNING at once, and with strict
+ * priorities their deployments kept every resume waiting for seconds, so that the last resumes, and
+ * the run, ended later. Not while status reads queue, though: then the run already waits on more
+ * services than it can read (by ARN each waiter reads its own status), and starting more would
+ * only add reads and make every waiter see RUNNING later.
+ *
+ * In a pause run no step follows a status read, so there reads wait their turn with the markers:
+ * reading sooner would only mean more reads. Selection's reads are made before any service starts,
+ * so they compete with nothing.
  */
-function callPriorities(action: Action): Readonly<Record<keyof AppRunnerGateway, number>> {
-  const statusRead = action === 'resume' ? 1 : 3;
+function callOrder(action: Action, limit: number): CallOrder {
+  if (action === 'resume') {
+    return {
+      priority: {
+        listServices: 0,
+        scanServices: 0,
+        startDeployment: 1,
+        listRecentOperations: 2,
+        describeService: 3,
+        pauseService: 4,
+        resumeService: 4,
+        tagService: 5,
+        listTags: 5,
+        findTaggedServices: 5,
+        untagService: 6,
+      },
+      starting: new Set([4, 5]),
+      startingSlots: Math.floor(limit / 5),
+      statusReads: new Set([0, 3]),
+    };
+  }
   return {
-    startDeployment: 0,
-    listRecentOperations: 0,
-    describeService: statusRead,
-    listServices: statusRead,
-    scanServices: statusRead,
-    pauseService: 2,
-    resumeService: 2,
-    untagService: 2,
-    tagService: 3,
-    listTags: 3,
-    findTaggedServices: 3,
+    priority: {
+      startDeployment: 0,
+      listRecentOperations: 0,
+      pauseService: 1,
+      resumeService: 1,
+      untagService: 1,
+      describeService: 2,
+      listServices: 2,
+      scanServices: 2,
+      tagService: 2,
+      listTags: 2,
+      findTaggedServices: 2,
+    },
+    starting: new Set(),
+    startingSlots: 0,
+    statusReads: new Set(),
   };
 }
 
-/** Wraps every gateway method so that at most `limit` calls are in flight; queued calls go in `callPriorities` order. */
-function limitConcurrency(gateway: AppRunnerGateway, limit: number, priorities: ReturnType<typeof callPriorities>): AppRunnerGateway {
+/** Wraps every gateway method so that at most `limit` calls are in flight; queued calls go in `order`. */
+function limitConcurrency(gateway: AppRunnerGateway, limit: number, order: CallOrder): AppRunnerGateway {
   let active = 0;
-  const queues: (() => void)[][] = [[], [], [], []];
+  let activeStarting = 0;
+  const startingQueues = [...order.starting].sort((a, b) => a - b);
+  const readQueues = [...order.statusReads];
+  const queues: (() => void)[][] = Array.from({ length: Math.max(...Object.values(order.priority)) + 1 }, () => []);
+  const take = (priority: number): void => {
+    active += 1;
+    if (order.starting.has(priority)) activeStarting += 1;
+  };
   const acquire = (priority: number): Promise<void> => {
     if (active < limit) {
-      active += 1;
+      take(priority);
       return Promise.resolve();
     }
     return new Promise((resolve) => queues[priority].push(resolve));
   };
-  const release = (): void => {
-    const next = queues.find((queue) => queue.length > 0)?.shift();
-    if (next) next();
-    else active -= 1;
+  const release = (priority: number): void => {
+    active -= 1;
+    if (order.starting.has(priority)) activeStarting -= 1;
+    const waiting = (p: number) => queues[p].length > 0;
+    // Starting calls keep their slots while deployments queue, but not while status reads do: see `callOrder`.
+    const keepSlot = activeStarting < order.startingSlots && !readQueues.some(waiting);
+    const next = (keepSlot ? startingQueues.find(waiting) : undefined) ?? queues.findIndex((queue) => queue.length > 0);
+    if (next < 0) return;
+    take(next);
+    queues[next].shift()!();
   };
   return new Proxy(gateway, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      const priority = priorities[property as keyof AppRunnerGateway] ?? queues.length - 1;
+      const priority = order.priority[property as keyof AppRunnerGateway] ?? queues.length - 1;
       return async (...args: unknown[]) => {
         await acquire(priority);
         try {
           return await value.apply(target, args);
         } finally {
           // Handed on once the caller has moved on, so that its service's next call is queued and competes.
-          setImmediate(release);
+          setImmediate(() => release(priority));
         }
       };
     },

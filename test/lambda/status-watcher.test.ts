@@ -69,4 +69,90 @@ describe('status watcher', () => {
     await expect(watcher.settled(SERVICE)).resolves.toBe('PAUSED');
     expect(listingsStartedAt).toEqual([2_000, 15_000]);
   });
+
+  it('answers a waiter from the page that holds its service, before the walk ends', async () => {
+    let endWalk!: () => void;
+    const gateway = {
+      listServices: (_region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]> => {
+        const page = [{ arn: SERVICE.arn, name: 'web', status: 'RUNNING' }];
+        onPage?.(page);
+        return new Promise((resolve) => (endWalk = () => resolve(page)));
+      },
+    } as unknown as AppRunnerGateway;
+    const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), () => 0, async () => {});
+
+    await expect(watcher.settled(SERVICE)).resolves.toBe('RUNNING');
+    endWalk();
+  });
+
+  describe('with two services waiting', () => {
+    const OTHER: WatchedService = { ...SERVICE, arn: SERVICE.arn.replace('/web/', '/api/') };
+
+    beforeEach(() => jest.useFakeTimers({ now: 0 }));
+    afterEach(() => jest.useRealTimers());
+
+    it("wakes a waiter as soon as another waiter's listing shows its service settled, without a read of its own", async () => {
+      const listingsStartedAt: number[] = [];
+      const gateway = {
+        async listServices(): Promise<ServiceSummary[]> {
+          listingsStartedAt.push(Date.now());
+          const first = listingsStartedAt.length === 1;
+          return [
+            { arn: SERVICE.arn, name: 'web', status: first ? 'OPERATION_IN_PROGRESS' : 'RUNNING' },
+            { arn: OTHER.arn, name: 'api', status: 'RUNNING' },
+          ];
+        },
+      } as unknown as AppRunnerGateway;
+      const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), Date.now);
+
+      const first = watcher.settled(SERVICE);
+      await jest.advanceTimersByTimeAsync(500);
+      let otherSettledAt: number | undefined;
+      const other = watcher.settled(OTHER).then((status) => {
+        otherSettledAt = Date.now();
+        return status;
+      });
+      await jest.advanceTimersByTimeAsync(1_500);
+
+      // The first waiter's poll at 2 s listed the region; the other one, due at 2.5 s, took its answer from that listing.
+      await expect(other).resolves.toBe('RUNNING');
+      expect(otherSettledAt).toBe(2_000);
+      await jest.advanceTimersByTimeAsync(2_000);
+      await expect(first).resolves.toBe('RUNNING');
+      expect(listingsStartedAt).toEqual([2_000, 4_000]);
+    });
+
+    it('does not wake a waiter for a listing that started before its last read', async () => {
+      let release!: () => void;
+      const listingsStartedAt: number[] = [];
+      const gateway = {
+        async listServices(_region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]> {
+          listingsStartedAt.push(Date.now());
+          if (listingsStartedAt.length === 1) await new Promise<void>((resolve) => (release = resolve));
+          const page = [
+            { arn: SERVICE.arn, name: 'web', status: 'RUNNING' },
+            { arn: OTHER.arn, name: 'api', status: 'RUNNING' },
+          ];
+          onPage?.(page);
+          return page;
+        },
+      } as unknown as AppRunnerGateway;
+      const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), Date.now);
+
+      const first = watcher.settled(SERVICE);
+      await jest.advanceTimersByTimeAsync(2_100);
+      // The other service starts waiting while the listing that started at 2 s is still being read: that listing is no news to it.
+      let otherSettledAt: number | undefined;
+      const other = watcher.settled(OTHER).then((status) => {
+        otherSettledAt = Date.now();
+        return status;
+      });
+      release();
+      await expect(first).resolves.toBe('RUNNING');
+      await jest.advanceTimersByTimeAsync(2_000);
+      await expect(other).resolves.toBe('RUNNING');
+      expect(otherSettledAt).toBe(4_100);
+      expect(listingsStartedAt).toEqual([2_000, 4_100]);
+    });
+  });
 });

@@ -62,6 +62,14 @@ export function observeStatuses(inner: AppRunnerGateway): { gateway: AppRunnerGa
         if (property === 'startDeployment' && lastSeen.get(arn)?.status !== 'RUNNING') {
           blindDeployments.push({ serviceArn: arn, lastSeen: lastSeen.get(arn)?.status });
         }
+        if (property === 'listServices' && typeof args[1] === 'function') {
+          // Pages reach the run before the walk ends: what they show is seen from then on.
+          const onPage = args[1] as (page: readonly ServiceSummary[]) => void;
+          args = [args[0], (page: readonly ServiceSummary[]) => {
+            for (const s of page) see(s.arn, s.status, startedAt);
+            onPage(page);
+          }];
+        }
         try {
           const result: unknown = await value.apply(target, args);
           if (property === 'listServices') for (const s of result as ServiceSummary[]) see(s.arn, s.status, startedAt);
