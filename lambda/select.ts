@@ -79,16 +79,19 @@ function summaryFields(summary: ServiceSummary): Pick<SelectedService, 'arn' | '
  * ARN is described. Tags come from ListTagsForResource, one call per ARN, read alongside.
  */
 async function selectListed(region: string, arns: string[], listing: ServiceSummary[] | undefined, gateway: AppRunnerGateway, selection: Selection): Promise<void> {
-  // Settled results, so that a failed tag read waits without being an unhandled rejection.
+  // The walk is asked for first, so that it takes a slot before a thousand tag reads queue: its
+  // pages come one after another, and the tag reads fill the other slots meanwhile.
+  const scan = listing ? undefined : gateway.scanServices(region, arns.length);
+  // Settled results, so that a failed read waits without being an unhandled rejection.
   const tagReads = new Map(arns.map((arn) => [arn, gateway.listTags(arn).then((tags) => ({ tags }), (error: unknown) => ({ error }))]));
-  let summaries = listing;
-  if (!summaries) {
+  let summaries: ServiceSummary[] = listing ?? [];
+  if (scan) {
     try {
-      const scan = await gateway.scanServices(region, arns.length);
-      if (scan.complete) selection.regionSizes.set(region, scan.services.length);
-      summaries = scan.services;
+      const { services, complete } = await scan;
+      if (complete) selection.regionSizes.set(region, services.length);
+      summaries = services;
     } catch {
-      summaries = [];
+      // Not allowed to list, or the walk failed: every ARN is described below.
     }
   }
   const byArn = new Map(summaries.map((summary) => [summary.arn, summary]));
