@@ -75,10 +75,14 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
 }
 
 /** The order in which queued calls get a slot under the concurrency limit. */
-interface CallOrder {
+export interface CallOrder {
   /** Per gateway method, its queue: lower numbers go first. */
   readonly priority: Readonly<Record<keyof AppRunnerGateway, number>>;
-  /** The queues of the calls that start work on another service (marker, pause, resume). */
+  /**
+   * The queues of the calls that start work on another service (marker, pause, resume). Selection's
+   * tag reads share the marker's queue: during selection they compete with nothing, and after it
+   * the only one is the stale-marker check that leads to a marker removal.
+   */
   readonly starting: ReadonlySet<number>;
   /** Slots those calls keep while they queue, even when deployments are waiting too. */
   readonly startingSlots: number;
@@ -108,7 +112,7 @@ interface CallOrder {
  * reading sooner would only mean more reads. Selection's reads are made before any service starts,
  * so they compete with nothing.
  */
-function callOrder(action: Action, limit: number): CallOrder {
+export function callOrder(action: Action, limit: number): CallOrder {
   if (action === 'resume') {
     return {
       priority: {
@@ -150,7 +154,7 @@ function callOrder(action: Action, limit: number): CallOrder {
 }
 
 /** Wraps every gateway method so that at most `limit` calls are in flight; queued calls go in `order`. */
-function limitConcurrency(gateway: AppRunnerGateway, limit: number, order: CallOrder): AppRunnerGateway {
+export function limitConcurrency(gateway: AppRunnerGateway, limit: number, order: CallOrder): AppRunnerGateway {
   let active = 0;
   let activeStarting = 0;
   const startingQueues = [...order.starting].sort((a, b) => a - b);
@@ -357,6 +361,10 @@ class ServiceRun {
   }
 
   private async deployAndClearMarker(reason: string, checkHistory: boolean): Promise<ServiceOutcome> {
+    if (this.request.deployAfterResume !== 'never' && this.watcher.pastDeadline()) {
+      // What is left of the run belongs to its report; the marker stays, so that a retry deploys.
+      return this.finish('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
+    }
     let detail = reason;
     if (await this.deploymentWanted(checkHistory)) {
       this.record('deploy', await this.gateway.startDeployment(this.service.arn));

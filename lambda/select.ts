@@ -72,10 +72,10 @@ function summaryFields(summary: ServiceSummary): Pick<SelectedService, 'arn' | '
 
 /**
  * Listed ARNs of one region. Statuses come from the region's listing when tag selection already
- * made one, else from a ListServices walk of at most as many pages as there are ARNs: up to there
- * the walk costs no more than one DescribeService per ARN, and a region with more pages than that
- * is cheaper to read service by service, now and while the run waits. ARNs the walk did not show
- * are described. If the function may not list (an older policy, a service control policy), every
+ * made one, else from a ListServices walk of at most as many pages as there are ARNs. A region that
+ * fits in those pages costs no more than one DescribeService per ARN; a larger one is cheaper to
+ * read service by service, so the walk stops there, the ARNs it did not show are described (at
+ * worst twice the calls of describing them all), and the run's waits describe them too. If the function may not list (an older policy, a service control policy), every
  * ARN is described. Tags come from ListTagsForResource, one call per ARN, read alongside.
  */
 async function selectListed(region: string, arns: string[], listing: ServiceSummary[] | undefined, gateway: AppRunnerGateway, selection: Selection): Promise<void> {

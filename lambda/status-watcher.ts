@@ -59,7 +59,7 @@ export interface WatchedService {
  */
 class Listing {
   private readonly statuses = new Map<string, string>();
-  private readonly pending = new Map<string, { resolve: (status: string) => void; reject: (error: unknown) => void }[]>();
+  private readonly pending = new Map<string, { resolve: (status: string | undefined) => void; reject: (error: unknown) => void }[]>();
   private ended?: { readonly error?: unknown };
   /** Settles when the walk ends; rejects with its error. */
   readonly walked: Promise<void>;
@@ -82,11 +82,11 @@ class Listing {
     );
   }
 
-  /** The service's status in this walk: `DELETED` if the walk ended without it; rejects if the walk failed before reading it. */
-  status(arn: string): Promise<string> {
+  /** The service's status in this walk: undefined if the walk ended without it; rejects if the walk failed before reading it. */
+  status(arn: string): Promise<string | undefined> {
     const status = this.statuses.get(arn);
     if (status !== undefined) return Promise.resolve(status);
-    if (this.ended) return this.ended.error === undefined ? Promise.resolve(GONE) : Promise.reject(this.ended.error);
+    if (this.ended) return this.ended.error === undefined ? Promise.resolve(undefined) : Promise.reject(this.ended.error);
     return new Promise((resolve, reject) => {
       const waiters = this.pending.get(arn) ?? [];
       waiters.push({ resolve, reject });
@@ -108,7 +108,7 @@ class Listing {
     this.ended = ended;
     for (const waiters of this.pending.values()) {
       for (const waiter of waiters) {
-        if (ended.error === undefined) waiter.resolve(GONE);
+        if (ended.error === undefined) waiter.resolve(undefined);
         else waiter.reject(ended.error);
       }
     }
@@ -234,7 +234,9 @@ export class StatusWatcher {
   private async statusOf(service: WatchedService, readAfter: number): Promise<StatusRead> {
     if (this.listingIsCheaper(service.region)) {
       const listing = this.listing(service.region, readAfter);
-      return { status: await listing.status(service.arn), startedAt: listing.startedAt };
+      const status = await listing.status(service.arn);
+      if (status !== undefined) return { status, startedAt: listing.startedAt };
+      // Not in the walk: deleted, or a listing that lags. Only DescribeService can say it is gone.
     }
     const startedAt = this.clock();
     try {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Aws, Duration, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -386,7 +386,7 @@ export class AppRunnerScheduler extends Construct {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
       }),
-      listingStatement(props.tags !== undefined),
+      listingStatement(props.tags !== undefined, this.listedRegions(props)),
       ...(props.services ? listedServiceStatements(props.services) : []),
       ...(props.tags ? taggedServiceStatements(props.tags, this.tagSelectionRegions(props)) : []),
     ];
@@ -398,6 +398,13 @@ export class AppRunnerScheduler extends Construct {
     this.acknowledgeListingWildcard(role, props.tags !== undefined);
     if (props.tags) this.acknowledgeTagSelectionWildcards(role, this.tagSelectionRegions(props));
     return role;
+  }
+
+  /** The regions the function lists: those of the listed ARNs (resolved at deployment for tokens) and of tag selection. */
+  private listedRegions(props: AppRunnerSchedulerProps): string[] {
+    const arnRegions = (props.services ?? []).map((arn) => (Token.isUnresolved(arn) ? Fn.select(3, Fn.split(':', arn)) : arn.split(':')[3]));
+    const tagRegions = props.tags ? this.tagSelectionRegions(props) : [];
+    return [...new Set([...arnRegions, ...tagRegions])];
   }
 
   private tagSelectionRegions(props: AppRunnerSchedulerProps): string[] {
@@ -512,13 +519,15 @@ type ProblemSink = (field: string, received: unknown, accepted: string) => void;
 /**
  * ListServices for statuses in bulk (20 services a page), with listed ARNs too: waiting on a fleet
  * then costs one walk per poll instead of a DescribeService per service. With tags, also the Tagging
- * API's GetResources. Neither takes a resource.
+ * API's GetResources. Neither takes a resource, so `aws:RequestedRegion` keeps them to the regions
+ * the function works in.
  */
-function listingStatement(withTags: boolean): iam.PolicyStatement {
+function listingStatement(withTags: boolean, regions: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: withTags ? 'ListServicesAndTheirTags' : 'ListServices',
     actions: ['apprunner:ListServices', ...(withTags ? ['tag:GetResources'] : [])],
     resources: ['*'],
+    conditions: { StringEquals: { 'aws:RequestedRegion': regions } },
   });
 }
 

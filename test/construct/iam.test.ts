@@ -1,4 +1,7 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import * as apprunner from 'aws-cdk-lib/aws-apprunner';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AppRunnerScheduler } from '../../lib';
 import { MINIMAL_PROPS, WEB_API_ARN, WORKER_ARN, synthScheduler } from './fixtures';
 
 const MARKER_TAG_ONLY = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:state'] } };
@@ -29,14 +32,20 @@ function logGroupStatement(template: Template) {
 }
 
 describe('function role', () => {
-  test('with listed ARNs, may touch exactly those services, and list statuses (the one wildcard, for an action that takes no resource)', () => {
+  test('with listed ARNs, may touch exactly those services, and list statuses in their regions (the one wildcard, for an action that takes no resource)', () => {
     // WHEN
     const { template } = synthScheduler({ ...MINIMAL_PROPS, services: [WEB_API_ARN, WORKER_ARN] });
 
     // THEN
     expect(functionRoleStatements(template)).toEqual([
       logGroupStatement(template),
-      { Sid: 'ListServices', Effect: 'Allow', Action: 'apprunner:ListServices', Resource: '*' },
+      {
+        Sid: 'ListServices',
+        Effect: 'Allow',
+        Action: 'apprunner:ListServices',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+      },
       {
         Sid: 'ReadListedServices',
         Effect: 'Allow',
@@ -75,6 +84,7 @@ describe('function role', () => {
         Effect: 'Allow',
         Action: ['apprunner:ListServices', 'tag:GetResources'],
         Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': [{ Ref: 'AWS::Region' }] } },
       },
       {
         Sid: 'ReadServicesInSelectedRegions',
@@ -97,6 +107,23 @@ describe('function role', () => {
         Condition: { ...carriesSelectorTags, ...MARKER_TAG_ONLY },
       },
     ]);
+  });
+
+  test('with an ARN known only at deployment, lists services in the region that ARN names', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack');
+    const service = new apprunner.CfnService(stack, 'WebApi', {
+      sourceConfiguration: { imageRepository: { imageIdentifier: 'public.ecr.aws/nginx/nginx:latest', imageRepositoryType: 'ECR_PUBLIC' } },
+    });
+
+    // WHEN
+    new AppRunnerScheduler(stack, 'Scheduler', { services: [service.attrServiceArn], pauseAt: '19:00' });
+
+    // THEN
+    const statements = functionRoleStatements(Template.fromStack(stack)) as { Sid: string; Condition?: unknown }[];
+    expect(statements.find((s) => s.Sid === 'ListServices')!.Condition).toEqual({
+      StringEquals: { 'aws:RequestedRegion': [{ 'Fn::Select': [3, { 'Fn::Split': [':', { 'Fn::GetAtt': ['WebApi', 'ServiceArn'] }] }] }] },
+    });
   });
 
   test('with tags and regions, reads and changes services in each of those regions', () => {

@@ -2,6 +2,8 @@
  * The order of App Runner calls under the concurrency limit: a service moves on as soon as it can,
  * instead of waiting behind every other service's earlier steps.
  */
+import type { AppRunnerGateway } from '../../lambda/app-runner';
+import { callOrder, limitConcurrency } from '../../lambda/run';
 import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
 import { startHarness, type SchedulerHarness } from '../support/scheduler-harness';
 
@@ -45,5 +47,73 @@ describe('calls under the concurrency limit', () => {
 
     const calls = mutations();
     expect(calls.indexOf('StartDeployment svc-a')).toBeLessThan(calls.indexOf('ResumeService svc-b'));
+  });
+});
+
+/** A gateway whose calls stay in flight until the test ends them, oldest first; it records the order they started in. */
+function heldGateway() {
+  const started: string[] = [];
+  const inFlight: (() => void)[] = [];
+  const gateway = new Proxy({} as AppRunnerGateway, {
+    get: (_target, method) => (target: string) => {
+      started.push(`${String(method)} ${target}`);
+      return new Promise<void>((resolve) => inFlight.push(resolve));
+    },
+  });
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** Ends the oldest call in flight and lets the limiter hand its slot on. */
+  const endOldest = async (): Promise<void> => {
+    await settle();
+    inFlight.shift()!();
+    await settle();
+  };
+  return { gateway, started, endOldest };
+}
+
+describe('the limiter of a resume run, at 5 calls in flight', () => {
+  function fiveDeploymentsInFlight() {
+    const held = heldGateway();
+    const limited = limitConcurrency(held.gateway, 5, callOrder('resume', 5));
+    for (const name of ['d1', 'd2', 'd3', 'd4', 'd5']) void limited.startDeployment(name);
+    return { ...held, limited };
+  }
+
+  it('keeps one slot (a fifth) for starting services while deployments queue', async () => {
+    const { limited, started, endOldest } = fiveDeploymentsInFlight();
+    void limited.startDeployment('d6');
+    void limited.startDeployment('d7');
+    void limited.tagService('s1', MARKER_TAG_KEY, 'resumed');
+    void limited.resumeService('s2');
+
+    await endOldest();
+    await endOldest();
+    await endOldest();
+
+    expect(started.slice(5)).toEqual(['resumeService s2', 'startDeployment d6', 'startDeployment d7']);
+  });
+
+  it('keeps no slot for them while a status read queues: the read, then deployments, go first', async () => {
+    const { limited, started, endOldest } = fiveDeploymentsInFlight();
+    void limited.tagService('s1', MARKER_TAG_KEY, 'resumed');
+    void limited.describeService('r1');
+    void limited.startDeployment('d6');
+
+    await endOldest();
+    await endOldest();
+    await endOldest();
+
+    expect(started.slice(5)).toEqual(['startDeployment d6', 'describeService r1', 'tagService s1']);
+  });
+
+  it('starts a queued ListServices walk before any queued deployment', async () => {
+    const { limited, started, endOldest } = fiveDeploymentsInFlight();
+    void limited.startDeployment('d6');
+    void limited.listServices('eu-west-1');
+
+    await endOldest();
+
+    expect(started.slice(5)).toEqual(['listServices eu-west-1']);
   });
 });

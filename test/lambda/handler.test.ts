@@ -493,6 +493,25 @@ describe('races with people and lagging reads', () => {
   });
 });
 
+describe('deadline', () => {
+  it('starts no deployment once the deadline has passed: keeps the marker, reports the service failed, and a retry deploys', async () => {
+    const arn = emulator.addService({ name: 'late-api', tags: MARKED_RESUMED });
+    const event = { ...RESUME, deployAfterResume: 'always' };
+
+    const error = await invoke(event, contextWithRemaining(20_000)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RunFailedError);
+    expect(outcomeOf((error as RunFailedError).report, arn)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('deployment was not started') });
+    expect(mutations()).toEqual([]);
+    expect(emulator.service(arn).tags).toEqual(MARKED_RESUMED);
+
+    const retry = await invoke(event);
+
+    expect(outcomeOf(retry, arn)).toMatchObject({ outcome: 'changed', actions: ['deploy'] });
+    expect(mutations()).toEqual(['StartDeployment late-api', 'UntagResource late-api']);
+  });
+});
+
 describe('idempotence', () => {
   test.each([
     ['pause', PAUSE],

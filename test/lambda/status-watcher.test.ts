@@ -2,7 +2,7 @@
  * The status watcher's polling, with a scripted gateway and a simulated clock: which reads a waiter
  * may share, and when it reads again.
  */
-import type { AppRunnerGateway, ServiceSummary } from '../../lambda/app-runner';
+import { ServiceNotFoundError, type AppRunnerGateway, type ServiceSummary } from '../../lambda/app-runner';
 import { DeadlineError, pollFor, StatusWatcher, type PollSettings, type WatchedService } from '../../lambda/status-watcher';
 
 const SERVICE: WatchedService = { arn: 'arn:aws:apprunner:eu-west-1:123456789012:service/web/0123456789abcdef0123456789abcdef', region: 'eu-west-1' };
@@ -68,6 +68,24 @@ describe('status watcher', () => {
 
     await expect(watcher.settled(SERVICE)).resolves.toBe('PAUSED');
     expect(listingsStartedAt).toEqual([2_000, 15_000]);
+  });
+
+  it.each([
+    ['RUNNING', async () => ({ arn: SERVICE.arn, name: 'web', status: 'RUNNING', autoDeploymentsEnabled: false })],
+    ['DELETED', async () => Promise.reject(new ServiceNotFoundError('DescribeService', SERVICE.arn, new Error('gone')))],
+  ])('asks DescribeService about a service a walk did not show, and takes its answer (%s)', async (expected, describeService) => {
+    const described: string[] = [];
+    const gateway = {
+      listServices: async (): Promise<ServiceSummary[]> => [],
+      describeService: (arn: string) => {
+        described.push(arn);
+        return describeService();
+      },
+    } as unknown as AppRunnerGateway;
+    const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), () => 0, async () => {});
+
+    await expect(watcher.settled(SERVICE)).resolves.toBe(expected);
+    expect(described).toEqual([SERVICE.arn]);
   });
 
   it('answers a waiter from the page that holds its service, before the walk ends', async () => {
