@@ -361,7 +361,9 @@ class ServiceRun {
   }
 
   private async deployAndClearMarker(reason: string, checkHistory: boolean): Promise<ServiceOutcome> {
-    if (this.request.deployAfterResume !== 'never' && this.watcher.pastDeadline()) {
+    // Unknown AutoDeploymentsEnabled counts as a deployment that may be wanted.
+    const mayDeploy = shouldDeploy(this.request.deployAfterResume, this.detail?.autoDeploymentsEnabled ?? true);
+    if (mayDeploy && this.watcher.pastDeadline()) {
       // What is left of the run belongs to its report; the marker stays, so that a retry deploys.
       return this.finish('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
     }
