@@ -33,6 +33,14 @@ export interface ServiceDetail extends ServiceSummary {
   readonly autoDeploymentsEnabled: boolean;
 }
 
+/** How far a ListServices walk goes, and who sees its pages. */
+export interface ListServicesOptions {
+  /** Stop after this many pages. @default every page */
+  readonly maxPages?: number;
+  /** Sees each page's services as soon as that page is read, before the next page is asked for. */
+  readonly onPage?: (page: readonly ServiceSummary[]) => void;
+}
+
 /** What a ListServices walk read, and whether it read the region to its last page. */
 export interface ServiceScan {
   readonly services: ServiceSummary[];
@@ -51,13 +59,8 @@ export interface ResumeStarted {
 
 /** The calls a run makes. Every method throws `AppRunnerCallError` (or a subclass) on failure. */
 export interface AppRunnerGateway {
-  /**
-   * Every service in a region, all pages of ListServices. `onPage`, if given, sees each page's
-   * services as soon as that page is read, before the next page is asked for.
-   */
-  listServices(region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]>;
-  /** ListServices pages up to `maxPages`: what they show, and whether that was the whole region. */
-  scanServices(region: string, maxPages: number): Promise<ServiceScan>;
+  /** The services of a region, from ListServices pages: all of them, or up to `options.maxPages`. */
+  listServices(region: string, options?: ListServicesOptions): Promise<ServiceScan>;
   /** The services in a region that carry all the given tags, with all their tags (Tagging API, all pages). */
   findTaggedServices(region: string, tags: Readonly<Record<string, string>>): Promise<Map<string, Record<string, string>>>;
   describeService(arn: string): Promise<ServiceDetail>;
@@ -208,15 +211,7 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
     return this.appRunner(parts.region);
   }
 
-  async listServices(region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]> {
-    return (await this.walkServices(region, Infinity, onPage)).services;
-  }
-
-  scanServices(region: string, maxPages: number): Promise<ServiceScan> {
-    return this.walkServices(region, maxPages);
-  }
-
-  private walkServices(region: string, maxPages: number, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceScan> {
+  listServices(region: string, { maxPages = Infinity, onPage }: ListServicesOptions = {}): Promise<ServiceScan> {
     return call('ListServices', region, async () => {
       const services: ServiceSummary[] = [];
       let pages = 0;

@@ -117,7 +117,6 @@ export function callOrder(action: Action, limit: number): CallOrder {
     return {
       priority: {
         listServices: 0,
-        scanServices: 0,
         startDeployment: 1,
         listRecentOperations: 2,
         describeService: 3,
@@ -142,7 +141,6 @@ export function callOrder(action: Action, limit: number): CallOrder {
       untagService: 1,
       describeService: 2,
       listServices: 2,
-      scanServices: 2,
       tagService: 2,
       listTags: 2,
       findTaggedServices: 2,

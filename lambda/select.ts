@@ -42,7 +42,7 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
   await Promise.all(
     bulkRegions.map(async (region) => {
       try {
-        const [summaries, tagged] = await Promise.all([gateway.listServices(region), gateway.findTaggedServices(region, request.tags)]);
+        const [{ services: summaries }, tagged] = await Promise.all([gateway.listServices(region), gateway.findTaggedServices(region, request.tags)]);
         selection.regionSizes.set(region, summaries.length);
         listings.set(region, summaries);
         for (const summary of summaries) {
@@ -81,7 +81,7 @@ function summaryFields(summary: ServiceSummary): Pick<SelectedService, 'arn' | '
 async function selectListed(region: string, arns: string[], listing: ServiceSummary[] | undefined, gateway: AppRunnerGateway, selection: Selection): Promise<void> {
   // The walk is asked for first, so that it takes a slot before a thousand tag reads queue: its
   // pages come one after another, and the tag reads fill the other slots meanwhile.
-  const scan = listing ? undefined : gateway.scanServices(region, arns.length);
+  const scan = listing ? undefined : gateway.listServices(region, { maxPages: arns.length });
   // Settled results, so that a failed read waits without being an unhandled rejection.
   const tagReads = new Map(arns.map((arn) => [arn, gateway.listTags(arn).then((tags) => ({ tags }), (error: unknown) => ({ error }))]));
   let summaries: ServiceSummary[] = listing ?? [];

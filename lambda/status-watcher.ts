@@ -264,7 +264,7 @@ export class StatusWatcher {
     const startedAt = this.clock();
     const listing = new Listing(
       startedAt,
-      (onPage) => this.gateway.listServices(region, onPage),
+      (onPage) => this.gateway.listServices(region, { onPage }).then((scan) => scan.services),
       (page) => this.seenInListing(page, startedAt),
     );
     this.listings.set(region, listing);

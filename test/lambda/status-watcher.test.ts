@@ -2,7 +2,7 @@
  * The status watcher's polling, with a scripted gateway and a simulated clock: which reads a waiter
  * may share, and when it reads again.
  */
-import { ServiceNotFoundError, type AppRunnerGateway, type ServiceSummary } from '../../lambda/app-runner';
+import { ServiceNotFoundError, type AppRunnerGateway, type ListServicesOptions, type ServiceScan } from '../../lambda/app-runner';
 import { DeadlineError, pollFor, StatusWatcher, type PollSettings, type WatchedService } from '../../lambda/status-watcher';
 
 const SERVICE: WatchedService = { arn: 'arn:aws:apprunner:eu-west-1:123456789012:service/web/0123456789abcdef0123456789abcdef', region: 'eu-west-1' };
@@ -13,11 +13,11 @@ function scriptedRegion(script: string[], walkMs: number, poll: PollSettings = P
   let now = 0;
   const listingsStartedAt: number[] = [];
   const gateway = {
-    async listServices(): Promise<ServiceSummary[]> {
+    async listServices(): Promise<ServiceScan> {
       listingsStartedAt.push(now);
       now += walkMs;
       const status = script[Math.min(listingsStartedAt.length - 1, script.length - 1)];
-      return [{ arn: SERVICE.arn, name: 'web', status }];
+      return { services: [{ arn: SERVICE.arn, name: 'web', status }], complete: true };
     },
   } as unknown as AppRunnerGateway;
   const watcher = new StatusWatcher(gateway, poll, deadline, new Map([[SERVICE.region, 1]]), () => now, async (ms) => {
@@ -76,7 +76,7 @@ describe('status watcher', () => {
   ])('asks DescribeService about a service a walk did not show, and takes its answer (%s)', async (expected, describeService) => {
     const described: string[] = [];
     const gateway = {
-      listServices: async (): Promise<ServiceSummary[]> => [],
+      listServices: async (): Promise<ServiceScan> => ({ services: [], complete: true }),
       describeService: (arn: string) => {
         described.push(arn);
         return describeService();
@@ -91,10 +91,10 @@ describe('status watcher', () => {
   it('answers a waiter from the page that holds its service, before the walk ends', async () => {
     let endWalk!: () => void;
     const gateway = {
-      listServices: (_region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]> => {
+      listServices: (_region: string, options?: ListServicesOptions): Promise<ServiceScan> => {
         const page = [{ arn: SERVICE.arn, name: 'web', status: 'RUNNING' }];
-        onPage?.(page);
-        return new Promise((resolve) => (endWalk = () => resolve(page)));
+        options?.onPage?.(page);
+        return new Promise((resolve) => (endWalk = () => resolve({ services: page, complete: true })));
       },
     } as unknown as AppRunnerGateway;
     const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), () => 0, async () => {});
@@ -112,13 +112,14 @@ describe('status watcher', () => {
     it("wakes a waiter as soon as another waiter's listing shows its service settled, without a read of its own", async () => {
       const listingsStartedAt: number[] = [];
       const gateway = {
-        async listServices(): Promise<ServiceSummary[]> {
+        async listServices(): Promise<ServiceScan> {
           listingsStartedAt.push(Date.now());
           const first = listingsStartedAt.length === 1;
-          return [
+          const services = [
             { arn: SERVICE.arn, name: 'web', status: first ? 'OPERATION_IN_PROGRESS' : 'RUNNING' },
             { arn: OTHER.arn, name: 'api', status: 'RUNNING' },
           ];
+          return { services, complete: true };
         },
       } as unknown as AppRunnerGateway;
       const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), Date.now);
@@ -144,15 +145,15 @@ describe('status watcher', () => {
       let release!: () => void;
       const listingsStartedAt: number[] = [];
       const gateway = {
-        async listServices(_region: string, onPage?: (page: readonly ServiceSummary[]) => void): Promise<ServiceSummary[]> {
+        async listServices(_region: string, options?: ListServicesOptions): Promise<ServiceScan> {
           listingsStartedAt.push(Date.now());
           if (listingsStartedAt.length === 1) await new Promise<void>((resolve) => (release = resolve));
           const page = [
             { arn: SERVICE.arn, name: 'web', status: 'RUNNING' },
             { arn: OTHER.arn, name: 'api', status: 'RUNNING' },
           ];
-          onPage?.(page);
-          return page;
+          options?.onPage?.(page);
+          return { services: page, complete: true };
         },
       } as unknown as AppRunnerGateway;
       const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), Date.now);

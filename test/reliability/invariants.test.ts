@@ -81,7 +81,10 @@ describe('the invariant check', () => {
   it('catches a service reported unchanged that never reached its target (4)', async () => {
     const claimPaused = (gateway: AppRunnerGateway) =>
       sabotage({
-        listServices: async (region) => (await gateway.listServices(region)).map((s) => ({ ...s, status: 'PAUSED' })),
+        listServices: async (region) => {
+          const scan = await gateway.listServices(region);
+          return { ...scan, services: scan.services.map((s) => ({ ...s, status: 'PAUSED' })) };
+        },
         describeService: async (arn) => ({ ...(await gateway.describeService(arn)), status: 'PAUSED' }),
       })(gateway);
     harness = await startReliabilityHarness({ wrapGateway: claimPaused });

@@ -10,6 +10,7 @@ import {
   type AppRunnerGateway,
   type SdkGatewayOptions,
   type ServiceDetail,
+  type ListServicesOptions,
   type ServiceScan,
   type ServiceSummary,
 } from '../../lambda/app-runner';
@@ -33,7 +34,7 @@ export interface BlindDeployment {
 }
 
 /** The gateway methods whose answer tells the run a service's status. */
-const STATUS_READS = new Set(['listServices', 'scanServices', 'describeService']);
+const STATUS_READS = new Set(['listServices', 'describeService']);
 /** The gateway methods that start an operation: afterwards the run knows the service is OPERATION_IN_PROGRESS. */
 const OPERATION_STARTS = new Set(['pauseService', 'resumeService', 'startDeployment']);
 
@@ -62,18 +63,17 @@ export function observeStatuses(inner: AppRunnerGateway): { gateway: AppRunnerGa
         if (property === 'startDeployment' && lastSeen.get(arn)?.status !== 'RUNNING') {
           blindDeployments.push({ serviceArn: arn, lastSeen: lastSeen.get(arn)?.status });
         }
-        if (property === 'listServices' && typeof args[1] === 'function') {
+        if (property === 'listServices') {
           // Pages reach the run before the walk ends: what they show is seen from then on.
-          const onPage = args[1] as (page: readonly ServiceSummary[]) => void;
-          args = [args[0], (page: readonly ServiceSummary[]) => {
+          const options = (args[1] ?? {}) as ListServicesOptions;
+          args = [args[0], { ...options, onPage: (page: readonly ServiceSummary[]) => {
             for (const s of page) see(s.arn, s.status, startedAt);
-            onPage(page);
-          }];
+            options.onPage?.(page);
+          } }];
         }
         try {
           const result: unknown = await value.apply(target, args);
-          if (property === 'listServices') for (const s of result as ServiceSummary[]) see(s.arn, s.status, startedAt);
-          if (property === 'scanServices') for (const s of (result as ServiceScan).services) see(s.arn, s.status, startedAt);
+          if (property === 'listServices') for (const s of (result as ServiceScan).services) see(s.arn, s.status, startedAt);
           if (property === 'describeService') see(arn, (result as ServiceDetail).status, startedAt);
           if (OPERATION_STARTS.has(property)) see(arn, 'OPERATION_IN_PROGRESS', ++tick);
           return result;
