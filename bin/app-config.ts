@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { TimeZone } from 'aws-cdk-lib';
-import { describeValue, isTimeZone } from '../lambda/event';
+import { describeValue, isPlainObject, isTimeZone } from '../lambda/event';
 import { DeployAfterResume, WeekDay, type AppRunnerSchedulerProps } from '../lib';
 
 /** What the app deploys. */
@@ -40,7 +40,7 @@ export const SETTINGS = [
 type Setting = (typeof SETTINGS)[number];
 
 /** The defaults: services tagged for office hours, paused 19:00-07:00 London time on weekdays. */
-export const DEFAULTS = {
+const DEFAULTS = {
   stackName: 'AppRunnerScheduler',
   tags: { 'apprunner-scheduler:schedule': 'office-hours' },
   timeZone: 'Europe/London',
@@ -210,6 +210,3 @@ function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -6,9 +6,6 @@ import type { Action, DeployPolicy } from './event';
 import { localDate, parseIsoInstant } from './local-time';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from './scheduler-tags';
 
-/** App Runner's service statuses (ServiceStatus in the API model). */
-export type ServiceStatus = 'RUNNING' | 'PAUSED' | 'OPERATION_IN_PROGRESS' | 'CREATE_FAILED' | 'DELETED' | 'DELETE_FAILED';
-
 /** What the scheduler's marker tag says. */
 export type MarkerState = 'paused' | 'resumed';
 

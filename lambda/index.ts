@@ -10,6 +10,11 @@ import { RunFailedError, runFailed, type RunReport } from './report';
 import { runScheduler } from './run';
 import type { PollSettings } from './status-watcher';
 
+/** Time kept back from the Lambda's remaining time to report before it is cut off, in ms. */
+export const SAFETY_MARGIN_MS = 30_000;
+/** How long a run may wait when no Lambda context tells the remaining time, in ms. */
+const DEFAULT_BUDGET_MS = 600_000;
+
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
@@ -25,10 +30,6 @@ export interface HandlerDependencies {
   readonly poll?: PollSettings;
   /** Most App Runner calls in flight at once. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
-  /** Time kept back from the Lambda's remaining time to report before it is cut off, in ms. @default 30 s */
-  readonly safetyMarginMs?: number;
-  /** How long a run may wait when no Lambda context tells the remaining time, in ms. @default 10 min */
-  readonly defaultBudgetMs?: number;
   /** The function's region, where tag selection looks by default. @default AWS_REGION */
   readonly region?: string;
 }
@@ -47,8 +48,8 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
       throw error;
     }
     const budget = context
-      ? context.getRemainingTimeInMillis() - (dependencies.safetyMarginMs ?? 30_000)
-      : (dependencies.defaultBudgetMs ?? 600_000);
+      ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS
+      : DEFAULT_BUDGET_MS;
     gateway ??= new SdkAppRunnerGateway();
     const report = await runScheduler(request, {
       gateway,

@@ -16,7 +16,6 @@ import {
   deployedSinceLatestResume,
   markerValue,
   shouldDeploy,
-  type DecisionSettings,
   type OperationRecord,
   type Plan,
 } from './decide';
@@ -53,14 +52,8 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   const gateway = limitConcurrency(options.gateway, concurrency, callOrder(request.action, concurrency));
   const selection = await selectServices(request, gateway);
   const watcher = new StatusWatcher(gateway, pollFor(request.action, options.poll ?? DEFAULT_POLL), options.deadline, selection.regionSizes, clock);
-  const settings: DecisionSettings = {
-    action: request.action,
-    resumeManuallyPaused: request.resumeManuallyPaused,
-    timeZone: request.timeZone,
-    holidays: request.holidays,
-  };
   const handled = await Promise.all(
-    selection.services.map((service) => new ServiceRun(service, request, settings, gateway, watcher, clock).run()),
+    selection.services.map((service) => new ServiceRun(service, request, gateway, watcher, clock).run()),
   );
   const services = [...handled, ...selection.unreadable].sort((a, b) => a.serviceArn.localeCompare(b.serviceArn));
   return {
@@ -211,8 +204,8 @@ class ServiceRun {
 
   constructor(
     private readonly service: SelectedService,
+    /** Also the decision settings: a request carries every field `decide` reads. */
     private readonly request: SchedulerRequest,
-    private readonly settings: DecisionSettings,
     private readonly gateway: AppRunnerGateway,
     private readonly watcher: StatusWatcher,
     private readonly clock: () => number,
@@ -227,7 +220,7 @@ class ServiceRun {
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
         this.seenRunning ||= this.status === 'RUNNING' || this.actions.includes('resume');
         const state = { status: this.status, tags: this.tags, seenRunningThisRun: this.seenRunning };
-        const plan = decide(state, this.settings, new Date(this.clock()));
+        const plan = decide(state, this.request, new Date(this.clock()));
         try {
           const outcome = this.request.dryRun ? await this.plan(plan) : await this.act(plan);
           if (outcome) return outcome;
@@ -271,10 +264,10 @@ class ServiceRun {
         const failed = await this.awaitTarget('RUNNING', plan.reason);
         if (failed) return failed;
         // Not RUNNING although the resume succeeded: someone paused it since. Deciding again yields to them.
-        return this.status === 'RUNNING' ? this.deployAndClearMarker(plan.reason, true) : undefined;
+        return this.status === 'RUNNING' ? this.deployAndClearMarker(plan.reason) : undefined;
       }
       case 'finish-resume':
-        return this.deployAndClearMarker(plan.reason, true);
+        return this.deployAndClearMarker(plan.reason);
       case 'clear-marker':
         if (await this.markerChangedSinceSelection()) return undefined;
         await this.clearMarker();
@@ -358,7 +351,7 @@ class ServiceRun {
     return this.finish('failed', `${last.description}; the service is ${this.status}, not ${target}`);
   }
 
-  private async deployAndClearMarker(reason: string, checkHistory: boolean): Promise<ServiceOutcome> {
+  private async deployAndClearMarker(reason: string): Promise<ServiceOutcome> {
     // Unknown AutoDeploymentsEnabled counts as a deployment that may be wanted.
     const mayDeploy = shouldDeploy(this.request.deployAfterResume, this.detail?.autoDeploymentsEnabled ?? true);
     if (mayDeploy && this.watcher.pastDeadline()) {
@@ -366,7 +359,7 @@ class ServiceRun {
       return this.finish('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
     }
     let detail = reason;
-    if (await this.deploymentWanted(checkHistory)) {
+    if (await this.deploymentWanted(true)) {
       this.record('deploy', await this.gateway.startDeployment(this.service.arn));
       this.status = 'OPERATION_IN_PROGRESS';
       detail = `${reason}; deployment started`;

@@ -60,7 +60,9 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
   for (const arn of request.services) {
     if (found.has(arn)) continue;
     const region = parseServiceArn(arn)!.region;
-    listedByRegion.set(region, [...(listedByRegion.get(region) ?? []), arn]);
+    const arns = listedByRegion.get(region) ?? [];
+    listedByRegion.set(region, arns);
+    arns.push(arn);
   }
   await Promise.all([...listedByRegion].map(([region, arns]) => selectListed(region, arns, listings.get(region), gateway, selection)));
   return selection;

@@ -125,6 +125,10 @@ interface StatusRead {
 /** The status App Runner reports for a service that is gone. */
 const GONE = 'DELETED';
 
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts. On the global timers, not `node:timers/promises`,
+ * so that tests' fake clocks drive it.
+ */
 function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -161,9 +165,10 @@ export class StatusWatcher {
   ) {}
 
   /** Waits until the service is no longer OPERATION_IN_PROGRESS and returns its status (`DELETED` if it is gone). */
-  async settled(service: WatchedService, lastStatus = 'OPERATION_IN_PROGRESS'): Promise<string> {
+  async settled(service: WatchedService): Promise<string> {
     this.waiting.set(service.region, (this.waiting.get(service.region) ?? 0) + 1);
     try {
+      let lastStatus = 'OPERATION_IN_PROGRESS';
       let delay = this.poll.initialMs;
       let lastRead = this.clock();
       for (;;) {

@@ -274,7 +274,7 @@ export class AppRunnerScheduler extends Construct {
         description: `${run.action === 'pause' ? 'Pauses' : 'Resumes'} App Runner services`,
         schedule: run.expression,
         scheduleGroup: this.scheduleGroup,
-        enabled: props.enabled ?? true,
+        enabled: props.enabled,
         target: new targets.LambdaInvoke(this.function, {
           role: scheduleRole,
           input: scheduler.ScheduleTargetInput.fromObject(this.eventFor(run.action, props, props.timeZone ?? run.expression.timeZone ?? timeZone)),
@@ -380,15 +380,18 @@ export class AppRunnerScheduler extends Construct {
 
   /** The function's role: its own log group, the App Runner calls its selection needs, nothing else. */
   private createFunctionRole(props: AppRunnerSchedulerProps, logGroup: logs.LogGroup): iam.Role {
+    const tagRegions = props.tags ? (props.regions ?? [Aws.REGION]) : [];
+    // The listed ARNs' regions (Fn.select and Fn.split resolve at deployment for a token, at once for a literal).
+    const arnRegions = (props.services ?? []).map((arn) => Fn.select(3, Fn.split(':', arn)));
     const statements = [
       new iam.PolicyStatement({
         sid: 'WriteOwnLogGroup',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
       }),
-      listingStatement(props.tags !== undefined, this.listedRegions(props)),
+      listingStatement(props.tags !== undefined, [...new Set([...arnRegions, ...tagRegions])]),
       ...(props.services ? listedServiceStatements(props.services) : []),
-      ...(props.tags ? taggedServiceStatements(props.tags, this.tagSelectionRegions(props)) : []),
+      ...(props.tags ? taggedServiceStatements(props.tags, tagRegions) : []),
     ];
     const role = new iam.Role(this, 'FunctionRole', {
       description: 'Runs the App Runner scheduler function',
@@ -396,19 +399,8 @@ export class AppRunnerScheduler extends Construct {
       inlinePolicies: { AppRunnerScheduler: new iam.PolicyDocument({ statements }) },
     });
     this.acknowledgeListingWildcard(role, props.tags !== undefined);
-    if (props.tags) this.acknowledgeTagSelectionWildcards(role, this.tagSelectionRegions(props));
+    if (props.tags) this.acknowledgeTagSelectionWildcards(role, tagRegions);
     return role;
-  }
-
-  /** The regions the function lists: those of the listed ARNs (resolved at deployment for tokens) and of tag selection. */
-  private listedRegions(props: AppRunnerSchedulerProps): string[] {
-    const arnRegions = (props.services ?? []).map((arn) => (Token.isUnresolved(arn) ? Fn.select(3, Fn.split(':', arn)) : arn.split(':')[3]));
-    const tagRegions = props.tags ? this.tagSelectionRegions(props) : [];
-    return [...new Set([...arnRegions, ...tagRegions])];
-  }
-
-  private tagSelectionRegions(props: AppRunnerSchedulerProps): string[] {
-    return props.regions ?? [Aws.REGION];
   }
 
   private acknowledgeListingWildcard(role: iam.Role, withTags: boolean): void {

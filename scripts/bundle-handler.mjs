@@ -12,10 +12,10 @@ import { build } from 'esbuild';
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The handler's source entry point. */
-export const HANDLER_ENTRY = join(PACKAGE_ROOT, 'lambda', 'index.ts');
+const HANDLER_ENTRY = join(PACKAGE_ROOT, 'lambda', 'index.ts');
 
 /** The asset directory; lib/app-runner-scheduler.ts points Code.fromAsset here. */
-export const HANDLER_ASSET_DIR = join(PACKAGE_ROOT, 'assets', 'handler');
+const HANDLER_ASSET_DIR = join(PACKAGE_ROOT, 'assets', 'handler');
 
 /**
  * Writes the bundle. The file is replaced in one rename, so a synth running at the same time (another
