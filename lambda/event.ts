@@ -101,11 +101,7 @@ export class InvalidEventError extends Error {
   readonly problems: readonly FieldProblem[];
 
   constructor(problems: readonly FieldProblem[]) {
-    super(
-      `Invalid scheduler event: ${problems
-        .map((p) => `${p.field}: received ${p.received}; expected ${p.accepted}`)
-        .join('. ')}`,
-    );
+    super(`Invalid scheduler event: ${describeProblems(problems)}`);
     this.name = 'InvalidEventError';
     this.problems = problems;
   }
@@ -181,6 +177,11 @@ export function describeValue(value: unknown): string {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The problems as one sentence each: field, value received, what is accepted. */
+export function describeProblems(problems: readonly FieldProblem[]): string {
+  return problems.map((p) => `${p.field}: received ${p.received}; expected ${p.accepted}`).join('. ');
 }
 
 /** Collects problems field by field, so that one error can name all of them. */

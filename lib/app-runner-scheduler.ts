@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import {
   LIMITS,
   SERVICE_ARN_FORMAT,
+  describeProblems,
   describeValue,
   isLocalDate,
   isRegion,
@@ -458,9 +459,7 @@ export class AppRunnerScheduler extends Construct {
     const runs = plannedRuns(props, timeZone, problem);
 
     if (problems.length > 0) {
-      throw new Error(
-        `Invalid AppRunnerScheduler props: ${problems.map((p) => `${p.field}: received ${p.received}; expected ${p.accepted}`).join('. ')}`,
-      );
+      throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems)}`);
     }
     return runs;
   }
