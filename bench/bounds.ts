@@ -19,10 +19,12 @@
  * of its own.
  */
 
+import type { Action } from '../lambda/event';
 import type { PollSettings } from '../lambda/status-watcher';
+import { MUTATING_OPERATIONS } from '../test/emulator/app-runner-emulator';
 
 /** The two actions a schedule runs. */
-export type FleetAction = 'pause' | 'resume';
+export type FleetAction = Action;
 
 /** How the services are selected. */
 export type SelectionMode = 'arn' | 'tag';
@@ -65,12 +67,9 @@ export interface TimeBound {
 }
 
 /** ListServices page size (the API's maximum). */
-export const LIST_SERVICES_PAGE = 20;
+const LIST_SERVICES_PAGE = 20;
 /** GetResources page size (the API's maximum). */
-export const GET_RESOURCES_PAGE = 100;
-
-/** The calls that change state; every other call is a read. */
-export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(['TagResource', 'UntagResource', 'PauseService', 'ResumeService', 'StartDeployment']);
+const GET_RESOURCES_PAGE = 100;
 
 /** The calls each service needs in sequence, before and after its transition, besides the reads that select and observe it. */
 function serviceCalls(action: FleetAction, settled = false): { before: Record<string, number>; after: Record<string, number> } {

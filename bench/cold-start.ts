@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { startEmulator } from '../test/emulator/app-runner-emulator';
+import { median } from './median';
 
 const ROOT = path.join(__dirname, '..');
 const ASSET = path.join(ROOT, 'assets', 'handler', 'index.js');
@@ -55,11 +56,6 @@ const requireMs = performance.now() - t0;
   process.stdout.write('BENCH ' + JSON.stringify(result) + '\\n', () => process.exit(0));
 })();
 `;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}
 
 /** Runs the probe in a fresh process (asynchronously: the emulator answering the handler lives in this one). */
 function probeOnce(target: string, env: NodeJS.ProcessEnv): Promise<Omit<LoadTime, 'what'>> {

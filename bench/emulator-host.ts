@@ -107,17 +107,7 @@ export function serve({ emulator, proxy }: HostedEmulator): (method: HostRequest
 async function startInProcess(options: BenchEmulatorOptions): Promise<BenchEmulator> {
   const hosted = await hostEmulator(options);
   const call = serve(hosted);
-  return {
-    endpoint: hosted.endpoint,
-    addServices: (specs) => call('addServices', [specs]) as Promise<string[]>,
-    calls: () => call('calls', []) as Promise<CallRecord[]>,
-    clearCalls: () => call('clearCalls', []) as Promise<void>,
-    services: () => call('services', []) as Promise<ServiceSnapshot[]>,
-    peakInFlight: () => call('peakInFlight', []) as Promise<number>,
-    throttled: () => call('throttled', []) as Promise<number>,
-    injectFault: (spec) => call('injectFault', [spec]) as Promise<void>,
-    close: () => call('close', []) as Promise<void>,
-  };
+  return adapt(hosted.endpoint, call, () => call('close', []) as Promise<void>);
 }
 
 async function startChildProcess(options: BenchEmulatorOptions): Promise<BenchEmulator> {
@@ -146,19 +136,28 @@ async function startChildProcess(options: BenchEmulatorOptions): Promise<BenchEm
       pending.set(id, { resolve, reject });
       child.send({ id, method, args } satisfies HostRequest);
     });
+  return adapt(endpoint, call, async () => {
+    await call('close');
+    await stop(child);
+  });
+}
+
+/** A `BenchEmulator` whose methods are requests through `call`; `close` is given, as each placement closes differently. */
+function adapt(
+  endpoint: string,
+  call: (method: HostRequest['method'], args: unknown[]) => Promise<unknown>,
+  close: () => Promise<void>,
+): BenchEmulator {
   return {
     endpoint,
     addServices: (specs) => call('addServices', [specs]) as Promise<string[]>,
-    calls: () => call('calls') as Promise<CallRecord[]>,
-    clearCalls: () => call('clearCalls') as Promise<void>,
-    services: () => call('services') as Promise<ServiceSnapshot[]>,
-    peakInFlight: () => call('peakInFlight') as Promise<number>,
-    throttled: () => call('throttled') as Promise<number>,
+    calls: () => call('calls', []) as Promise<CallRecord[]>,
+    clearCalls: () => call('clearCalls', []) as Promise<void>,
+    services: () => call('services', []) as Promise<ServiceSnapshot[]>,
+    peakInFlight: () => call('peakInFlight', []) as Promise<number>,
+    throttled: () => call('throttled', []) as Promise<number>,
     injectFault: (spec) => call('injectFault', [spec]) as Promise<void>,
-    close: async () => {
-      await call('close');
-      await stop(child);
-    },
+    close,
   };
 }
 

@@ -11,13 +11,12 @@ import { RunFailedError, type Outcome, type RunReport } from '../lambda/report';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
 import { MARKER_TAG_KEY } from '../lambda/scheduler-tags';
 import { DEFAULT_POLL, type PollSettings } from '../lambda/status-watcher';
-import type { CallRecord, FaultSpec, ServiceSnapshot, ServiceSpec, Timings } from '../test/emulator/app-runner-emulator';
-import { callBound, MUTATING_OPERATIONS, timeBound, type CallCounts, type FleetAction, type SelectionMode, type TimeBound } from './bounds';
+import { MUTATING_OPERATIONS, type CallRecord, type FaultSpec, type ServiceSnapshot, type ServiceSpec, type Timings } from '../test/emulator/app-runner-emulator';
+import { REGION } from '../test/support/scheduler-harness';
+import { callBound, timeBound, type CallCounts, type FleetAction, type SelectionMode, type TimeBound } from './bounds';
 import { startBenchEmulator, type EmulatorPlacement } from './emulator-host';
 import type { RateQuota } from './throttling-proxy';
 
-/** The region every benchmark service lives in, and the function's own. */
-const REGION = 'eu-west-1';
 /** The tag that selects the fleet in tag mode. */
 const SELECTOR = { team: 'bench' };
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' };
@@ -116,7 +115,7 @@ function fleetSpecs(scenario: FleetScenario): ServiceSpec[] {
 }
 
 /** Median, 95th percentile and maximum. */
-export function spread(values: readonly number[]): Spread {
+function spread(values: readonly number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
   return { count: sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
 import { DEFAULT_POLL, pollFor } from '../lambda/status-watcher';
 import type { Timings } from '../test/emulator/app-runner-emulator';
-import { listServicesPages, pollsPerWait, type FleetAction, type SelectionMode } from './bounds';
+import { callBound, listServicesPages, pollsPerWait, type FleetAction, type SelectionMode } from './bounds';
 import { measureColdStart, type ColdStartResult } from './cold-start';
 import { engineSeconds, FUNCTION_MEMORY_MB, MB_PER_VCPU, pollingCost, scheduledCost, type RunUsage } from './cost';
 import { runFleet, type FleetResult, type FleetScenario, type FleetSettings } from './fleet-bench';
@@ -87,11 +87,10 @@ function pollProjection(): string {
   const pages = listServicesPages(n);
   const rows = [4, 30, 60, 120, 300].map((s) => {
     const polls = (action: FleetAction) => pollsPerWait(s * 1000, pollFor(action, DEFAULT_POLL));
+    // The bound (one read per wait), plus one ListServices walk for every further read.
     const perService = (selection: SelectionMode, action: FleetAction, reads: number) => {
-      const mutating = action === 'pause' ? 2 : 4;
-      const history = action === 'pause' ? 0 : 1;
-      // Statuses: a walk to select and one per read; tags: a ListTagsForResource per service (by ARN) or one GetResources page.
-      return mutating + history + ((1 + reads) * pages) / n + (selection === 'arn' ? 1 : 1 / n);
+      const bound = callBound({ action, selection, services: n, regionServices: n, concurrency: 1, latencyMs: 0, transitionMs: 0 }).total / n;
+      return bound + ((reads - 1) * pages) / n;
     };
     const cell = (selection: SelectionMode, action: FleetAction) => {
       const measured = perService(selection, action, polls(action));

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './median';
 
 const t0 = performance.now();
 /* eslint-disable @typescript-eslint/no-require-imports -- timed imports: a static import would run before t0 */
@@ -44,11 +45,6 @@ function synthOnce(outdir?: string): { buildMs: number; synthMs: number; resourc
   const assembly = app.synth();
   const resources = Object.keys(assembly.getStackByName('SynthBench').template.Resources ?? {}).length;
   return { buildMs: built - start, synthMs: performance.now() - built, resources };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
 const first = synthOnce();

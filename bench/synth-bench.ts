@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { median } from './median';
 
 const ROOT = path.join(__dirname, '..');
 const APP = path.join(__dirname, 'synth-app.ts');
@@ -45,11 +46,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
       else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
     });
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 interface AppReport {

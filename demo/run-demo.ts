@@ -6,14 +6,14 @@
  */
 import type { RunReport } from '../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../lambda/scheduler-tags';
-import { startEmulator, type AppRunnerEmulator } from '../test/emulator/app-runner-emulator';
+import { startEmulator, type AppRunnerEmulator, type ServiceSpec } from '../test/emulator/app-runner-emulator';
 
 const SELECTOR = { schedule: 'office-hours' };
 
 function seedServices(emulator: AppRunnerEmulator): Map<string, string> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const notes = new Map<string, string>();
-  const add = (name: string, note: string, spec: Omit<Parameters<AppRunnerEmulator['addService']>[0], 'name'>) => {
+  const add = (name: string, note: string, spec: Omit<ServiceSpec, 'name'>) => {
     notes.set(emulator.addService({ ...spec, name }), note);
   };
   add('storefront-web', 'running, automatic deployments on', { tags: SELECTOR, autoDeploymentsEnabled: true });

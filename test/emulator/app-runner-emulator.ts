@@ -70,6 +70,7 @@ export type {
   StartableOperation,
   Timings,
 };
+export { MUTATING_OPERATIONS };
 
 /** How to start the emulator. */
 export interface EmulatorOptions {

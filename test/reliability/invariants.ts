@@ -12,7 +12,7 @@
 import { decide, readMarker, shouldDeploy, type DecisionSettings } from '../../lambda/decide';
 import type { SchedulerRequest } from '../../lambda/event';
 import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
-import type { CallRecord, ServiceSnapshot } from '../emulator/app-runner-emulator';
+import { MUTATING_OPERATIONS, type CallRecord, type ServiceSnapshot } from '../emulator/app-runner-emulator';
 import type { ReliabilityHarness, RunRecord } from './reliability-harness';
 
 /** The invariants, numbered as above. */
@@ -47,7 +47,6 @@ export type Target =
   | { readonly kind: 'running'; readonly deployment: 'deployed' | 'not-deployed' };
 
 const SUCCEEDED_CALL = (call: CallRecord): boolean => call.httpStatus === 200;
-const MUTATING = new Set(['TagResource', 'UntagResource', 'PauseService', 'ResumeService', 'StartDeployment']);
 
 function shortName(arn: string | undefined): string {
   return arn?.split('/')[1] ?? '(none)';
@@ -61,7 +60,7 @@ function settledStatus(service: ServiceSnapshot): string {
 }
 
 /** The services a request selects among those that exist before the run. */
-export function selectedServices(request: SchedulerRequest, services: readonly ServiceSnapshot[]): ServiceSnapshot[] {
+function selectedServices(request: SchedulerRequest, services: readonly ServiceSnapshot[]): ServiceSnapshot[] {
   const tagEntries = Object.entries(request.tags);
   return services.filter(
     (s) =>
@@ -74,7 +73,7 @@ export function selectedServices(request: SchedulerRequest, services: readonly S
 }
 
 /** Where the rules (the pure `decide`) send a service, from its state when the run starts. */
-export function targetOf(service: ServiceSnapshot, request: SchedulerRequest, now: Date): Target {
+function targetOf(service: ServiceSnapshot, request: SchedulerRequest, now: Date): Target {
   if (request.dryRun) return { kind: 'untouched' };
   const settings: DecisionSettings = {
     action: request.action,
@@ -107,7 +106,7 @@ function callsOf(harness: ReliabilityHarness, afterSeq: number, lastSeq: number,
 /** Why a service is not in its target state after a run, or undefined when it is. */
 function missedTarget(target: Target, after: ServiceSnapshot | undefined, calls: readonly CallRecord[]): string | undefined {
   if (target.kind === 'untouched') {
-    const mutations = calls.filter((c) => MUTATING.has(c.operation));
+    const mutations = calls.filter((c) => MUTATING_OPERATIONS.has(c.operation));
     return mutations.length === 0 ? undefined : `should be untouched, got ${mutations.map((c) => c.operation).join(', ')}`;
   }
   if (!after) return 'gone';

@@ -15,16 +15,17 @@ import {
   type ServiceSummary,
 } from '../../lambda/app-runner';
 import { parseEvent, type SchedulerRequest } from '../../lambda/event';
-import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { createHandler, SAFETY_MARGIN_MS, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import { RunFailedError, type RunReport } from '../../lambda/report';
 import {
   startEmulator,
   type AppRunnerEmulator,
+  type CallRecord,
   type EmulatorOptions,
   type ServiceSnapshot,
   type StartableOperation,
 } from '../emulator/app-runner-emulator';
-import { FAST_POLL, REGION, emulatorGateway } from '../support/scheduler-harness';
+import { FAST_POLL, REGION, contextWithRemaining, emulatorGateway } from '../support/scheduler-harness';
 
 /** A StartDeployment the scheduler sent although the last status it had read for the service was not RUNNING. */
 export interface BlindDeployment {
@@ -207,25 +208,24 @@ export class ReliabilityHarness {
 
   /** A person pauses the service in the console. */
   pauseByHand(arn: string): string {
-    const afterSeq = this.lastSeq();
-    const operationId = this.emulator.pauseByHand(arn);
-    this.handActions.push({ serviceArn: arn, action: 'pause', afterSeq });
-    return operationId;
+    return this.byHand(arn, 'pause', () => this.emulator.pauseByHand(arn));
   }
 
   /** A person resumes the service in the console. */
   resumeByHand(arn: string): string {
-    const afterSeq = this.lastSeq();
-    const operationId = this.emulator.resumeByHand(arn);
-    this.handActions.push({ serviceArn: arn, action: 'resume', afterSeq });
-    return operationId;
+    return this.byHand(arn, 'resume', () => this.emulator.resumeByHand(arn));
   }
 
   /** A person deploys the service in the console. */
   deployByHand(arn: string): string {
+    return this.byHand(arn, 'deploy', () => this.emulator.deployByHand(arn));
+  }
+
+  /** Starts an operation by hand and records it, after the calls made so far (and only once it started). */
+  private byHand(arn: string, action: HandAction['action'], start: () => string): string {
     const afterSeq = this.lastSeq();
-    const operationId = this.emulator.deployByHand(arn);
-    this.handActions.push({ serviceArn: arn, action: 'deploy', afterSeq });
+    const operationId = start();
+    this.handActions.push({ serviceArn: arn, action, afterSeq });
     return operationId;
   }
 
@@ -245,7 +245,7 @@ export class ReliabilityHarness {
    * Resolves once the first call matching `matches` reaches the emulator (polled every 2 ms), or once
    * `stopWhen` settles (the run ended without making that call).
    */
-  async whenCall(matches: (call: AppRunnerEmulator['calls'][number]) => boolean, stopWhen?: Promise<unknown>): Promise<void> {
+  async whenCall(matches: (call: CallRecord) => boolean, stopWhen?: Promise<unknown>): Promise<void> {
     let stopped = false;
     void stopWhen?.then(
       () => (stopped = true),
@@ -268,8 +268,7 @@ export function startReliabilityHarness(options: ReliabilityHarnessOptions = {})
   return ReliabilityHarness.start(options);
 }
 
-/** A Lambda context with `ms` of run time left once the handler's 30 s safety margin is taken off. */
+/** A Lambda context with `ms` of run time left once the handler's safety margin is taken off. */
 export function contextWithBudget(ms: number): InvocationContext {
-  const end = Date.now() + ms + 30_000;
-  return { getRemainingTimeInMillis: () => end - Date.now() };
+  return contextWithRemaining(ms + SAFETY_MARGIN_MS);
 }
