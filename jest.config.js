@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // TypeScript first: `npm run build` compiles lib/ and lambda/ in place, and tests must not pick up stale .js.
+  // TypeScript first: `npm run build` compiles contract/, lib/ and lambda/ in place, and tests must not pick up stale .js.
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   globalSetup: '<rootDir>/test/global-setup.mjs',
   transform: { '^.+\\.ts$': 'ts-jest' },

@@ -19,7 +19,7 @@
  * of its own.
  */
 
-import type { Action } from '../lambda/event';
+import type { Action } from '../contract/event';
 import type { PollSettings } from '../lambda/status-watcher';
 import { MUTATING_OPERATIONS } from '../test/emulator/app-runner-emulator';
 

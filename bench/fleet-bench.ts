@@ -9,7 +9,7 @@ import { SdkAppRunnerGateway } from '../lambda/app-runner';
 import { createHandler } from '../lambda/index';
 import { RunFailedError, type Outcome, type RunReport } from '../lambda/report';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
-import { MARKER_TAG_KEY } from '../lambda/scheduler-tags';
+import { MARKER_TAG_KEY } from '../contract/scheduler-tags';
 import { DEFAULT_POLL, type PollSettings } from '../lambda/status-watcher';
 import { MUTATING_OPERATIONS, type CallRecord, type FaultSpec, type ServiceSnapshot, type ServiceSpec, type Timings } from '../test/emulator/app-runner-emulator';
 import { REGION } from '../test/support/scheduler-harness';

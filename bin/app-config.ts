@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import { TimeZone } from 'aws-cdk-lib';
-import { describeValue, isPlainObject, isTimeZone } from '../lambda/event';
+import { describeValue, isPlainObject } from '../contract/problems';
+import { isTimeZone } from '../contract/event';
 import { DeployAfterResume, WeekDay, type AppRunnerSchedulerProps } from '../lib';
 
 /** What the app deploys. */

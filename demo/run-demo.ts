@@ -5,7 +5,7 @@
  * deployments. Prints what happened to each service. No AWS account is needed.
  */
 import type { RunReport } from '../lambda/report';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../lambda/scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
 import { startEmulator, type AppRunnerEmulator, type ServiceSpec } from '../test/emulator/app-runner-emulator';
 
 const SELECTOR = { schedule: 'office-hours' };

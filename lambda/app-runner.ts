@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-apprunner';
 import { ResourceGroupsTaggingAPIClient, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { OperationRecord } from './decide';
-import { parseServiceArn } from './event';
+import { parseServiceArn } from '../contract/event';
 
 /** A service as a bulk listing shows it. */
 export interface ServiceSummary {

@@ -2,9 +2,9 @@
  * The decision rules: given one service's status and tags, what does this run do to it? Pure
  * functions, in the order the README states the rules. No AWS calls, no clock: `now` is passed in.
  */
-import type { Action, DeployPolicy } from './event';
+import type { Action, DeployPolicy } from '../contract/event';
 import { localDate, parseIsoInstant } from './local-time';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from './scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
 
 /** What the scheduler's marker tag says. */
 export type MarkerState = 'paused' | 'resumed';

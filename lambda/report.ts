@@ -1,7 +1,7 @@
 /**
  * The report a run returns and logs: one entry per selected service. Pure data and its summary.
  */
-import type { Action } from './event';
+import type { Action } from '../contract/event';
 
 /** What became of a service in a run. `planned` is a dry run's outcome for a service it would change. */
 export type Outcome = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'planned';

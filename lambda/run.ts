@@ -19,9 +19,9 @@ import {
   type OperationRecord,
   type Plan,
 } from './decide';
-import type { Action, SchedulerRequest } from './event';
+import type { Action, SchedulerRequest } from '../contract/event';
 import { countOutcomes, type ActionTaken, type Outcome, type RunReport, type ServiceOutcome } from './report';
-import { MARKER_TAG_KEY } from './scheduler-tags';
+import { MARKER_TAG_KEY } from '../contract/scheduler-tags';
 import { selectServices, type SelectedService } from './select';
 import { DeadlineError, DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
 

@@ -6,7 +6,7 @@
  * function may read tags of those ARNs only).
  */
 import { errorMessage, ServiceNotFoundError, type AppRunnerGateway, type ServiceDetail, type ServiceSummary } from './app-runner';
-import { parseServiceArn, type SchedulerRequest } from './event';
+import { parseServiceArn, type SchedulerRequest } from '../contract/event';
 import type { SelectionFailure, ServiceOutcome } from './report';
 import type { WatchedService } from './status-watcher';
 

@@ -1,1 +1,2 @@
 export * from './app-runner-scheduler';
+export { WeekDay } from './schedule-times';

@@ -10,5 +10,5 @@ function removeCompiled(dir) {
   }
 }
 
-for (const dir of ['lib', 'lambda', 'bin']) removeCompiled(dir);
+for (const dir of ['contract', 'lib', 'lambda', 'bin']) removeCompiled(dir);
 rmSync('assets', { recursive: true, force: true });

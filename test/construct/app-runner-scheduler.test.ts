@@ -1,5 +1,5 @@
-import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apprunner from 'aws-cdk-lib/aws-apprunner';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -343,6 +343,38 @@ describe('failed-run alarm', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
+  });
+});
+
+describe('warnings', () => {
+  test('warns that a dry run changes nothing', () => {
+    const { stack } = synthScheduler({ ...MINIMAL_PROPS, dryRun: true });
+
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Scheduler',
+      'dryRun is true: every run plans and reports, but no service is paused, resumed, tagged or deployed. [ack: cdk-apprunner-scheduler:dryRun]',
+    );
+  });
+
+  test('warns that disabled schedules run nothing', () => {
+    const { stack } = synthScheduler({ ...MINIMAL_PROPS, enabled: false });
+
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Scheduler',
+      'enabled is false: the schedules are created DISABLED and nothing runs until they are enabled. [ack: cdk-apprunner-scheduler:disabled]',
+    );
+  });
+
+  test('lets a warning be acknowledged', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack');
+    const created = new AppRunnerScheduler(stack, 'Scheduler', { ...MINIMAL_PROPS, dryRun: true });
+
+    // WHEN
+    Validations.of(created).acknowledge({ id: 'cdk-apprunner-scheduler:dryRun', reason: 'trying it out first' });
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });
 

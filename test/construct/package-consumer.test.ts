@@ -11,7 +11,7 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 
 /** What `npm pack` reads, without compiled output lying beside the sources. */
-const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'lib', 'lambda', 'bin', 'scripts'];
+const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'contract', 'lib', 'lambda', 'bin', 'scripts'];
 
 const CONSUMER_APP = `
 const { App, Stack } = require('aws-cdk-lib');
@@ -67,7 +67,7 @@ describe('the published package', () => {
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
 
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'lambda/event.js', 'assets/handler/index.js']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'contract/event.js', 'contract/problems.js', 'contract/scheduler-tags.js', 'assets/handler/index.js']));
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)test\/|\.test\.|^bin\/|^scripts\//.test(f))).toEqual([]);
   });

@@ -4,7 +4,7 @@
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { callOrder, limitConcurrency } from '../../lambda/run';
-import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { startHarness, type SchedulerHarness } from '../support/scheduler-harness';
 
 const OFFICE_HOURS = { schedule: 'office-hours' };

@@ -8,7 +8,7 @@ import {
   type DecisionSettings,
   type PlanKind,
 } from '../../lambda/decide';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 
 const NOW = new Date('2026-11-30T18:00:00Z');
 const PAUSE: DecisionSettings = { action: 'pause', resumeManuallyPaused: false, timeZone: 'UTC', holidays: [] };

@@ -3,10 +3,10 @@
  * rule of the README's "How it decides".
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
-import { InvalidEventError } from '../../lambda/event';
+import { InvalidEventError } from '../../contract/event';
 import { createHandler } from '../../lambda/index';
 import { RunFailedError, type RunReport, type ServiceOutcome } from '../../lambda/report';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import type { AppRunnerEmulator } from '../emulator/app-runner-emulator';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {

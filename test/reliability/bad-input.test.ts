@@ -4,9 +4,9 @@
  * call; a service with a tag value the scheduler cannot read is left alone, and the report names
  * the value.
  */
-import { InvalidEventError, SERVICE_ARN_FORMAT } from '../../lambda/event';
+import { InvalidEventError, SERVICE_ARN_FORMAT } from '../../contract/event';
 import type { ServiceOutcome } from '../../lambda/report';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import { startReliabilityHarness, type ReliabilityHarness } from './reliability-harness';
 import { currentTestName, recordSummary } from './summary';
 

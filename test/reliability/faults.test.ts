@@ -4,7 +4,7 @@
  * checks the invariants of `invariants.ts` over everything that happened.
  */
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import type { ServiceSpec } from '../emulator/app-runner-emulator';
 import { contextWithBudget, startReliabilityHarness, type ReliabilityHarness, type ReliabilityHarnessOptions } from './reliability-harness';
 import { verifyScenario } from './summary';

@@ -3,7 +3,7 @@
  * catching a scheduler broken on purpose (its App Runner gateway sabotaged) in the way it guards against.
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
-import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { checkInvariants, type InvariantId } from './invariants';
 import { observeStatuses, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness';
 import { recordSummary, selfCheckLine } from './summary';

@@ -10,8 +10,8 @@
  * 5. A retry of the same event finishes the work, with no second pause, resume or deployment.
  */
 import { decide, readMarker, shouldDeploy, type DecisionSettings } from '../../lambda/decide';
-import type { SchedulerRequest } from '../../lambda/event';
-import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
+import type { SchedulerRequest } from '../../contract/event';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { MUTATING_OPERATIONS, type CallRecord, type ServiceSnapshot } from '../emulator/app-runner-emulator';
 import type { ReliabilityHarness, RunRecord } from './reliability-harness';
 

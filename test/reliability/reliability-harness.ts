@@ -14,7 +14,7 @@ import {
   type ServiceScan,
   type ServiceSummary,
 } from '../../lambda/app-runner';
-import { parseEvent, type SchedulerRequest } from '../../lambda/event';
+import { parseEvent, type SchedulerRequest } from '../../contract/event';
 import { createHandler, SAFETY_MARGIN_MS, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import { RunFailedError, type RunReport } from '../../lambda/report';
 import {

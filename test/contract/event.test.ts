@@ -1,6 +1,7 @@
-import { InvalidEventError, parseEvent, isLocalDate, parseServiceArn } from '../../lambda/event';
+import { InvalidEventError, eventProblems, isLocalDate, parseEvent, parseServiceArn } from '../../contract/event';
+import { ProblemList } from '../../contract/problems';
+import { ARN, REJECTED_EVENT_VALUES } from './rejected-events';
 
-const ARN = 'arn:aws:apprunner:eu-west-1:123456789012:service/web-api/0123456789abcdef0123456789abcdef';
 const OPTIONS = { defaultRegion: 'eu-west-1' };
 
 function problemsOf(event: unknown, options = OPTIONS) {
@@ -64,10 +65,62 @@ describe('event contract', () => {
     expect(problemsOf({ action: 'stop', dryRun: 'yes' }).map((p) => p.field)).toEqual(['action', 'dryRun', 'services']);
   });
 
+  test.each(REJECTED_EVENT_VALUES.map((row) => [row.name, row]))('rejects %s, naming the field, the value and what is accepted', (_, row) => {
+    expect(problemsOf({ action: 'resume', ...row.fields }).map((p) => p.field)).toEqual([row.field]);
+    expect(() => parseEvent({ action: 'resume', ...row.fields }, OPTIONS)).toThrow(new Error(`Invalid scheduler event: ${row.message}`));
+  });
+
+  it('needs a region for tag selection when the function has none to default to', () => {
+    expect(() => parseEvent({ action: 'pause', tags: { env: 'dev' } }, {})).toThrow(
+      'Invalid scheduler event: regions: received nothing; expected a list of regions, since the function has no AWS_REGION to default to',
+    );
+  });
+
   it('says what was received and what is accepted', () => {
     expect(() => parseEvent({ action: 'pause', services: ['arn:aws:lambda:eu-west-1:123456789012:function:x'] }, OPTIONS)).toThrow(
       'Invalid scheduler event: services[0]: received "arn:aws:lambda:eu-west-1:123456789012:function:x"; expected App Runner service ARNs (arn:<partition>:apprunner:<region>:<12-digit account>:service/<name>/<32 hex id>)',
     );
+  });
+});
+
+describe('values not known yet', () => {
+  const TOKEN = '${Token[TOKEN.1]}';
+  const LIST_TOKEN = ['#{Token[TOKEN.2]}'];
+  const isUnresolved = (value: unknown) => value === TOKEN || value === LIST_TOKEN;
+
+  it('takes them as they are, wherever they stand', () => {
+    const event = {
+      action: 'resume',
+      services: [TOKEN, ARN],
+      tags: { [TOKEN]: 'dev', env: TOKEN },
+      deployAfterResume: TOKEN,
+      timeZone: TOKEN,
+      holidays: [TOKEN],
+      dryRun: TOKEN,
+    };
+
+    expect(eventProblems(event, { defaultRegion: TOKEN, isUnresolved })).toEqual([]);
+    expect(eventProblems({ ...event, services: LIST_TOKEN, regions: LIST_TOKEN, holidays: LIST_TOKEN }, { isUnresolved })).toEqual([]);
+  });
+
+  it('still checks every known value beside them', () => {
+    expect(eventProblems({ action: 'pause', services: [TOKEN, 'arn:nope'] }, { isUnresolved }).map((p) => p.field)).toEqual(['services[1]']);
+  });
+
+  it('are none unless the caller says which', () => {
+    expect(eventProblems({ action: 'pause', services: [TOKEN] }).map((p) => p.field)).toEqual(['services[0]']);
+  });
+});
+
+describe('problem list', () => {
+  it('lists a problem found by two checks once', () => {
+    const problems = new ProblemList();
+    const found = eventProblems({ action: 'pause', services: ['arn:nope'] });
+
+    problems.include(found);
+    problems.include(found);
+
+    expect(problems.problems).toEqual(found);
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * The event contract between a schedule (or a person invoking the function by hand) and the handler.
  *
- * The construct builds its schedules' input from `SchedulerEvent` and validates its props with the
- * same checks, so both sides share one definition of every field. This module is pure: no AWS SDK.
+ * The handler parses every event with `parseEvent`; the construct builds each event its schedules
+ * send as a `SchedulerEvent` and checks it with `eventProblems` at synth time, so both sides share
+ * one definition of every field, limit and message. Pure: no AWS SDK, no Lambda, no CDK.
  */
+import { ProblemList, isPlainObject, type FieldProblem, describeProblems } from './problems';
 
 /** What a run does: put services to sleep, or wake them up. */
 export type Action = 'pause' | 'resume';
@@ -85,16 +87,6 @@ export const LIMITS = {
   tagValueLength: 256,
 } as const;
 
-/** One thing wrong with one field of an event. */
-export interface FieldProblem {
-  /** The field, as a path: `services[2]`, `tags.env`. */
-  readonly field: string;
-  /** The value received, rendered for a person. */
-  readonly received: string;
-  /** What is accepted there. */
-  readonly accepted: string;
-}
-
 /** An event that cannot be run. Nothing was called: the run never started. */
 export class InvalidEventError extends Error {
   /** Every problem found, one per bad field. */
@@ -132,7 +124,7 @@ export function parseServiceArn(arn: string): ServiceArnParts | undefined {
 }
 
 /** True when the string is an AWS region name such as `eu-west-1`. */
-export function isRegion(value: string): boolean {
+function isRegion(value: string): boolean {
   return REGION.test(value);
 }
 
@@ -157,116 +149,95 @@ export function isTimeZone(value: string): boolean {
 }
 
 /** Why a tag key is not accepted, or undefined when it is. */
-export function tagKeyProblem(key: string): string | undefined {
+function tagKeyProblem(key: string): string | undefined {
   if (key.length < 1 || key.length > LIMITS.tagKeyLength) return `a tag key of 1-${LIMITS.tagKeyLength} characters`;
   if (key.toLowerCase().startsWith('aws:')) return 'a tag key that does not start with "aws:"';
   return undefined;
 }
 
-/** Renders a received value for an error message, cut short when long. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The problems as one sentence each: field, value received, what is accepted. */
-export function describeProblems(problems: readonly FieldProblem[]): string {
-  return problems.map((p) => `${p.field}: received ${p.received}; expected ${p.accepted}`).join('. ');
-}
-
-/** Collects problems field by field, so that one error can name all of them. */
-class ProblemList {
-  readonly problems: FieldProblem[] = [];
-
-  add(field: string, received: unknown, accepted: string): void {
-    this.problems.push({ field, received: describeValue(received), accepted });
-  }
+/** Where a check writes its problems, and which values it leaves for later. */
+interface Checker {
+  readonly problems: ProblemList;
+  /** True for a value not known yet (a CDK token at synth): it is taken as it is. */
+  readonly isUnresolved: (value: unknown) => boolean;
 }
 
 function parseStringList(
-  problems: ProblemList,
+  check: Checker,
   field: string,
   value: unknown,
   max: number,
   itemAccepted: string,
   isValid: (item: string) => boolean,
 ): string[] | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || check.isUnresolved(value)) return value as string[] | undefined;
   if (!Array.isArray(value)) {
-    problems.add(field, value, `a list of ${itemAccepted}`);
+    check.problems.add(field, value, `a list of ${itemAccepted}`);
     return undefined;
   }
   if (value.length === 0) {
-    problems.add(field, value, `a non-empty list of ${itemAccepted} (leave the field out instead)`);
+    check.problems.add(field, value, `a non-empty list of ${itemAccepted} (leave the field out instead)`);
     return undefined;
   }
   if (value.length > max) {
-    problems.add(field, `${value.length} items`, `at most ${max} items`);
+    check.problems.add(field, `${value.length} items`, `at most ${max} items`);
     return undefined;
   }
-  const before = problems.problems.length;
+  const before = check.problems.problems.length;
   value.forEach((item, i) => {
-    if (typeof item !== 'string' || !isValid(item)) problems.add(`${field}[${i}]`, item, itemAccepted);
+    if (check.isUnresolved(item)) return;
+    if (typeof item !== 'string' || !isValid(item)) check.problems.add(`${field}[${i}]`, item, itemAccepted);
   });
-  return problems.problems.length === before ? [...new Set(value as string[])] : undefined;
+  return check.problems.problems.length === before ? [...new Set(value as string[])] : undefined;
 }
 
-function parseTags(problems: ProblemList, value: unknown): Record<string, string> | undefined {
-  if (value === undefined) return undefined;
+function parseTags(check: Checker, value: unknown): Record<string, string> | undefined {
+  if (value === undefined || check.isUnresolved(value)) return value as Record<string, string> | undefined;
   const accepted = 'an object of tag keys to string values, e.g. {"env":"dev"}';
   if (!isPlainObject(value)) {
-    problems.add('tags', value, accepted);
+    check.problems.add('tags', value, accepted);
     return undefined;
   }
   const entries = Object.entries(value);
   if (entries.length === 0) {
-    problems.add('tags', value, `${accepted}, with at least one tag (leave the field out instead)`);
+    check.problems.add('tags', value, `${accepted}, with at least one tag (leave the field out instead)`);
     return undefined;
   }
   if (entries.length > LIMITS.tags) {
-    problems.add('tags', `${entries.length} tags`, `at most ${LIMITS.tags} tags`);
+    check.problems.add('tags', `${entries.length} tags`, `at most ${LIMITS.tags} tags`);
     return undefined;
   }
-  const before = problems.problems.length;
+  const before = check.problems.problems.length;
   for (const [key, tagValue] of entries) {
-    const keyProblem = tagKeyProblem(key);
-    if (keyProblem) problems.add(`tags[${JSON.stringify(key)}]`, key, keyProblem);
-    else if (typeof tagValue !== 'string' || tagValue.length > LIMITS.tagValueLength) {
-      problems.add(`tags.${key}`, tagValue, `a string of 0-${LIMITS.tagValueLength} characters`);
+    const keyProblem = check.isUnresolved(key) ? undefined : tagKeyProblem(key);
+    if (keyProblem) check.problems.add(`tags[${JSON.stringify(key)}]`, key, keyProblem);
+    else if (!check.isUnresolved(tagValue) && (typeof tagValue !== 'string' || tagValue.length > LIMITS.tagValueLength)) {
+      check.problems.add(`tags.${key}`, tagValue, `a string of 0-${LIMITS.tagValueLength} characters`);
     }
   }
-  return problems.problems.length === before ? (value as Record<string, string>) : undefined;
+  return check.problems.problems.length === before ? (value as Record<string, string>) : undefined;
 }
 
-function parseBoolean(problems: ProblemList, field: string, value: unknown): boolean {
+function parseBoolean(check: Checker, field: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') {
-    problems.add(field, value, 'true or false');
+  if (typeof value !== 'boolean' && !check.isUnresolved(value)) {
+    check.problems.add(field, value, 'true or false');
     return false;
   }
-  return value;
+  return value as boolean;
 }
 
 function parseChoice<T extends string>(
-  problems: ProblemList,
+  check: Checker,
   field: string,
   value: unknown,
   choices: readonly T[],
   fallback: T | undefined,
 ): T | undefined {
   if (value === undefined && fallback !== undefined) return fallback;
+  if (check.isUnresolved(value)) return value as T;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    problems.add(field, value, `one of ${choices.map((c) => `"${c}"`).join(', ')}`);
+    check.problems.add(field, value, `one of ${choices.map((c) => `"${c}"`).join(', ')}`);
     return undefined;
   }
   return value as T;
@@ -276,6 +247,12 @@ function parseChoice<T extends string>(
 export interface ParseOptions {
   /** The region tag selection looks in when the event names none (the function's `AWS_REGION`). */
   readonly defaultRegion?: string;
+  /**
+   * Tells a value that is not known yet, which is then taken as it is: at synth time, a CDK token
+   * that CloudFormation resolves at deployment (the construct passes `Token.isUnresolved`).
+   * @default - every value is known
+   */
+  readonly isUnresolved?: (value: unknown) => boolean;
 }
 
 /**
@@ -283,10 +260,22 @@ export interface ParseOptions {
  * @throws InvalidEventError naming every bad field, the value received and what is accepted.
  */
 export function parseEvent(raw: unknown, options: ParseOptions = {}): SchedulerRequest {
-  const problems = new ProblemList();
+  const { request, problems } = readEvent(raw, options);
+  if (!request) throw new InvalidEventError(problems);
+  return request;
+}
+
+/** Every problem `parseEvent` would name for this event; none when the handler would run it. */
+export function eventProblems(raw: unknown, options: ParseOptions = {}): readonly FieldProblem[] {
+  return readEvent(raw, options).problems;
+}
+
+function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRequest; problems: readonly FieldProblem[] } {
+  const check: Checker = { problems: new ProblemList(), isUnresolved: options.isUnresolved ?? (() => false) };
+  const { problems } = check;
   if (!isPlainObject(raw)) {
     problems.add('event', raw, 'a JSON object such as {"action":"pause","tags":{"env":"dev"}}');
-    throw new InvalidEventError(problems.problems);
+    return { problems: problems.problems };
   }
   for (const key of Object.keys(raw)) {
     if (!(EVENT_FIELDS as readonly string[]).includes(key)) {
@@ -294,18 +283,18 @@ export function parseEvent(raw: unknown, options: ParseOptions = {}): SchedulerR
     }
   }
 
-  const action = parseChoice(problems, 'action', raw.action, ACTIONS, undefined);
-  const services = parseStringList(problems, 'services', raw.services, LIMITS.services, `App Runner service ARNs (${SERVICE_ARN_FORMAT})`, (s) => parseServiceArn(s) !== undefined);
-  const tags = parseTags(problems, raw.tags);
-  const regions = parseStringList(problems, 'regions', raw.regions, LIMITS.regions, 'AWS region names such as "eu-west-1"', isRegion);
-  const deployAfterResume = parseChoice(problems, 'deployAfterResume', raw.deployAfterResume, DEPLOY_POLICIES, 'auto');
-  const holidays = parseStringList(problems, 'holidays', raw.holidays, LIMITS.holidays, 'real dates written YYYY-MM-DD', isLocalDate);
-  const dryRun = parseBoolean(problems, 'dryRun', raw.dryRun);
-  const resumeManuallyPaused = parseBoolean(problems, 'resumeManuallyPaused', raw.resumeManuallyPaused);
+  const action = parseChoice(check, 'action', raw.action, ACTIONS, undefined);
+  const services = parseStringList(check, 'services', raw.services, LIMITS.services, `App Runner service ARNs (${SERVICE_ARN_FORMAT})`, (s) => parseServiceArn(s) !== undefined);
+  const tags = parseTags(check, raw.tags);
+  const regions = parseStringList(check, 'regions', raw.regions, LIMITS.regions, 'AWS region names such as "eu-west-1"', isRegion);
+  const deployAfterResume = parseChoice(check, 'deployAfterResume', raw.deployAfterResume, DEPLOY_POLICIES, 'auto');
+  const holidays = parseStringList(check, 'holidays', raw.holidays, LIMITS.holidays, 'real dates written YYYY-MM-DD', isLocalDate);
+  const dryRun = parseBoolean(check, 'dryRun', raw.dryRun);
+  const resumeManuallyPaused = parseBoolean(check, 'resumeManuallyPaused', raw.resumeManuallyPaused);
 
   let timeZone = 'UTC';
   if (raw.timeZone !== undefined) {
-    if (typeof raw.timeZone === 'string' && isTimeZone(raw.timeZone)) timeZone = raw.timeZone;
+    if (check.isUnresolved(raw.timeZone) || (typeof raw.timeZone === 'string' && isTimeZone(raw.timeZone))) timeZone = raw.timeZone as string;
     else problems.add('timeZone', raw.timeZone, 'an IANA time zone such as "Europe/London" or "UTC"');
   }
 
@@ -317,20 +306,24 @@ export function parseEvent(raw: unknown, options: ParseOptions = {}): SchedulerR
   }
   let defaultRegions: string[] = [];
   if (tags && !regions) {
-    if (options.defaultRegion && isRegion(options.defaultRegion)) defaultRegions = [options.defaultRegion];
+    const { defaultRegion } = options;
+    if (defaultRegion && (check.isUnresolved(defaultRegion) || isRegion(defaultRegion))) defaultRegions = [defaultRegion];
     else problems.add('regions', undefined, 'a list of regions, since the function has no AWS_REGION to default to');
   }
 
-  if (problems.problems.length > 0) throw new InvalidEventError(problems.problems);
+  if (problems.problems.length > 0) return { problems: problems.problems };
   return {
-    action: action!,
-    services: services ?? [],
-    tags: tags ?? {},
-    regions: regions ?? defaultRegions,
-    deployAfterResume: deployAfterResume!,
-    timeZone,
-    holidays: holidays ?? [],
-    dryRun,
-    resumeManuallyPaused,
+    problems: [],
+    request: {
+      action: action!,
+      services: services ?? [],
+      tags: tags ?? {},
+      regions: regions ?? defaultRegions,
+      deployAfterResume: deployAfterResume!,
+      timeZone,
+      holidays: holidays ?? [],
+      dryRun,
+      resumeManuallyPaused,
+    },
   };
 }

@@ -1,0 +1,121 @@
+/**
+ * Values the event contract rejects, each with the field it names and its exact message. The
+ * contract's own suite pins the messages; the construct's suite passes the same values as props from
+ * JavaScript and checks that the synth fails naming the same field. A row added here extends both.
+ */
+import { SERVICE_ARN_FORMAT } from '../../contract/event';
+
+export const ARN = 'arn:aws:apprunner:eu-west-1:123456789012:service/web-api/0123456789abcdef0123456789abcdef';
+
+const ARNS_ACCEPTED = `App Runner service ARNs (${SERVICE_ARN_FORMAT})`;
+const TAGS_ACCEPTED = 'an object of tag keys to string values, e.g. {"env":"dev"}';
+const TIME_ZONE_ACCEPTED = 'an IANA time zone such as "Europe/London" or "UTC"';
+
+/** One rejected value. */
+export interface RejectedEventValue {
+  /** What is wrong, for the test name. */
+  readonly name: string;
+  /** The event's fields besides `action`; each is also a prop of the construct by the same name. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The field the problem names. */
+  readonly field: string;
+  /** The problem's exact message. */
+  readonly message: string;
+}
+
+export const REJECTED_EVENT_VALUES: readonly RejectedEventValue[] = [
+  {
+    name: 'an event that selects nothing',
+    fields: {},
+    field: 'services',
+    message: 'services: received nothing; expected service ARNs in "services", tags in "tags", or both: an event must select something',
+  },
+  { name: 'one ARN, not a list', fields: { services: ARN }, field: 'services', message: `services: received "${ARN}"; expected a list of ${ARNS_ACCEPTED}` },
+  { name: 'an empty list of ARNs', fields: { services: [] }, field: 'services', message: `services: received []; expected a non-empty list of ${ARNS_ACCEPTED} (leave the field out instead)` },
+  {
+    name: 'a malformed ARN',
+    fields: { services: [ARN, 'arn:aws:apprunner:eu-west-1:123:service/web'] },
+    field: 'services[1]',
+    message: `services[1]: received "arn:aws:apprunner:eu-west-1:123:service/web"; expected ${ARNS_ACCEPTED}`,
+  },
+  { name: 'a number among the ARNs', fields: { services: [42] }, field: 'services[0]', message: `services[0]: received 42; expected ${ARNS_ACCEPTED}` },
+  {
+    name: 'more ARNs than a run takes',
+    fields: { services: Array<string>(1001).fill(ARN) },
+    field: 'services',
+    message: 'services: received "1001 items"; expected at most 1000 items',
+  },
+  { name: 'tags as a string', fields: { tags: 'env=dev' }, field: 'tags', message: `tags: received "env=dev"; expected ${TAGS_ACCEPTED}` },
+  { name: 'an empty tag object', fields: { tags: {} }, field: 'tags', message: `tags: received {}; expected ${TAGS_ACCEPTED}, with at least one tag (leave the field out instead)` },
+  {
+    name: 'a tag key in the aws: namespace',
+    fields: { tags: { 'aws:env': 'dev' } },
+    field: 'tags["aws:env"]',
+    message: 'tags["aws:env"]: received "aws:env"; expected a tag key that does not start with "aws:"',
+  },
+  { name: 'an empty tag key', fields: { tags: { '': 'dev' } }, field: 'tags[""]', message: 'tags[""]: received ""; expected a tag key of 1-128 characters' },
+  {
+    name: 'a tag value over 256 characters',
+    fields: { tags: { env: 'x'.repeat(257) } },
+    field: 'tags.env',
+    message: `tags.env: received "${'x'.repeat(116)}...; expected a string of 0-256 characters`,
+  },
+  { name: 'a tag value that is a number', fields: { tags: { env: 1 } }, field: 'tags.env', message: 'tags.env: received 1; expected a string of 0-256 characters' },
+  {
+    name: 'more tags than the Tagging API filters on',
+    fields: { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+    field: 'tags',
+    message: 'tags: received "51 tags"; expected at most 50 tags',
+  },
+  {
+    name: 'regions without tags',
+    fields: { services: [ARN], regions: ['eu-west-1'] },
+    field: 'regions',
+    message: 'regions: received ["eu-west-1"]; expected regions only together with "tags" (a listed ARN is called in its own region)',
+  },
+  {
+    name: 'a malformed region',
+    fields: { tags: { env: 'dev' }, regions: ['Ireland'] },
+    field: 'regions[0]',
+    message: 'regions[0]: received "Ireland"; expected AWS region names such as "eu-west-1"',
+  },
+  {
+    name: 'an empty region list',
+    fields: { tags: { env: 'dev' }, regions: [] },
+    field: 'regions',
+    message: 'regions: received []; expected a non-empty list of AWS region names such as "eu-west-1" (leave the field out instead)',
+  },
+  {
+    name: 'a deployment policy in the wrong case',
+    fields: { services: [ARN], deployAfterResume: 'Always' },
+    field: 'deployAfterResume',
+    message: 'deployAfterResume: received "Always"; expected one of "never", "auto", "always"',
+  },
+  {
+    name: 'an unknown time zone',
+    fields: { services: [ARN], timeZone: 'Mars/Olympus_Mons' },
+    field: 'timeZone',
+    message: `timeZone: received "Mars/Olympus_Mons"; expected ${TIME_ZONE_ACCEPTED}`,
+  },
+  { name: 'a time zone with a trailing space', fields: { services: [ARN], timeZone: 'Europe/London ' }, field: 'timeZone', message: `timeZone: received "Europe/London "; expected ${TIME_ZONE_ACCEPTED}` },
+  { name: 'a time zone as a number', fields: { services: [ARN], timeZone: 1 }, field: 'timeZone', message: `timeZone: received 1; expected ${TIME_ZONE_ACCEPTED}` },
+  {
+    name: 'a holiday that is no date',
+    fields: { services: [ARN], holidays: ['2026-12-25', '2026-02-30'] },
+    field: 'holidays[1]',
+    message: 'holidays[1]: received "2026-02-30"; expected real dates written YYYY-MM-DD',
+  },
+  {
+    name: 'a holiday in another format',
+    fields: { services: [ARN], holidays: ['25/12/2026'] },
+    field: 'holidays[0]',
+    message: 'holidays[0]: received "25/12/2026"; expected real dates written YYYY-MM-DD',
+  },
+  { name: 'a dry-run flag as text', fields: { services: [ARN], dryRun: 'yes' }, field: 'dryRun', message: 'dryRun: received "yes"; expected true or false' },
+  {
+    name: 'a resume flag as text',
+    fields: { services: [ARN], resumeManuallyPaused: 'true' },
+    field: 'resumeManuallyPaused',
+    message: 'resumeManuallyPaused: received "true"; expected true or false',
+  },
+];
