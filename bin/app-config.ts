@@ -1,14 +1,14 @@
 /**
  * Reads the deployable app's settings from CDK context (`-c key=value`, or cdk.json) and from an
  * optional JSON file (`-c config=path/to/scheduler.json`); context wins over the file. Pure apart
- * from the file read, which is injected. The construct validates the values themselves (time
- * formats, ARNs, tags); this module only turns text into props and says where a value came from.
+ * from the file read, which is injected. Each setting has a parser that only turns text into a prop
+ * and says where a bad value came from; the construct checks the values themselves (times, time
+ * zones, week days, ARNs, tags, the deployment policy), with the event contract's rules.
  */
 import * as fs from 'fs';
 import { TimeZone } from 'aws-cdk-lib';
-import { describeValue, isPlainObject } from '../contract/problems';
-import { isTimeZone } from '../contract/event';
-import { DeployAfterResume, WeekDay, type AppRunnerSchedulerProps } from '../lib';
+import { ProblemList, describeProblems, isPlainObject, type FieldProblem } from '../contract/problems';
+import type { AppRunnerSchedulerProps, DeployAfterResume, WeekDay } from '../lib';
 
 /** What the app deploys. */
 export interface AppConfig {
@@ -20,42 +20,97 @@ export interface AppConfig {
   readonly alarmEmail?: string;
 }
 
-/** The settings, by the name they take in context and in the config file. */
-export const SETTINGS = [
-  'stackName',
-  'services',
-  'tags',
-  'regions',
-  'timeZone',
-  'pauseAt',
-  'resumeAt',
-  'weekDays',
-  'deployAfterResume',
-  'holidays',
-  'dryRun',
-  'resumeManuallyPaused',
-  'enabled',
-  'alarmEmail',
-] as const;
+/** A setting's value, or what is accepted when the raw value cannot be turned into one. */
+type Parsed<T> = { readonly value: T } | { readonly accepted: string };
 
-type Setting = (typeof SETTINGS)[number];
-
-/** The defaults: services tagged for office hours, paused 19:00-07:00 London time on weekdays. */
-const DEFAULTS = {
-  stackName: 'AppRunnerScheduler',
-  tags: { 'apprunner-scheduler:schedule': 'office-hours' },
-  timeZone: 'Europe/London',
-  pauseAt: '19:00',
-  resumeAt: '07:00',
-} as const;
+/** Turns a setting's raw value (text from `-c`, or JSON from the file) into the value the app uses. */
+type SettingParser<T> = (raw: unknown) => Parsed<T>;
 
 /** Turns off the pause or the resume schedule: `-c resumeAt=off` pauses only. */
 const OFF = 'off';
 
-/** Settings that cannot be used: every problem, each naming the setting, where it came from, the value and what is accepted. */
+const text: SettingParser<string> = (raw) =>
+  typeof raw === 'string' && raw.trim() !== '' ? { value: raw.trim() } : { accepted: 'a non-empty string' };
+
+const list: SettingParser<string[]> = (raw) => {
+  if (typeof raw === 'string') return { value: splitList(raw) };
+  if (Array.isArray(raw) && raw.every((item) => typeof item === 'string')) return { value: raw };
+  return { accepted: 'a comma-separated string or a list of strings' };
+};
+
+const flag: SettingParser<boolean> = (raw) => {
+  if (raw === true || raw === 'true') return { value: true };
+  if (raw === false || raw === 'false') return { value: false };
+  return { accepted: 'true or false' };
+};
+
+const tagPairs: SettingParser<Record<string, string>> = (raw) => {
+  if (typeof raw === 'string') {
+    const pairs = splitList(raw).map((pair) => pair.split(/=(.*)/s, 2));
+    if (pairs.every((pair) => pair.length === 2 && pair[0] !== '')) return { value: Object.fromEntries(pairs) };
+  } else if (isPlainObject(raw) && Object.values(raw).every((v) => typeof v === 'string')) {
+    return { value: raw as Record<string, string> };
+  }
+  return { accepted: 'key=value pairs separated by commas, such as env=dev,team=web, or an object of strings' };
+};
+
+/** Text, or `off` for no run at a fixed time. */
+const timeOfDay: SettingParser<string | undefined> = (raw) => {
+  const parsed = text(raw);
+  return 'value' in parsed && parsed.value === OFF ? { value: undefined } : parsed;
+};
+
+const email: SettingParser<string> = (raw) => {
+  const parsed = text(raw);
+  return 'value' in parsed && !/^[^@\s]+@[^@\s]+$/.test(parsed.value) ? { accepted: 'an email address' } : parsed;
+};
+
+/** Applies `convert` to a value that parsed; the construct checks what it becomes. */
+function converting<T, U>(parse: SettingParser<T>, convert: (value: T) => U): SettingParser<U> {
+  return (raw) => {
+    const parsed = parse(raw);
+    return 'value' in parsed ? { value: convert(parsed.value) } : parsed;
+  };
+}
+
+/** Every setting, by the name it takes in context and in the config file, with its parser. */
+const SETTING_PARSERS = {
+  stackName: text,
+  services: list,
+  tags: tagPairs,
+  regions: list,
+  timeZone: converting(text, (name) => TimeZone.of(name)),
+  pauseAt: timeOfDay,
+  resumeAt: timeOfDay,
+  weekDays: converting(list, (days) => days as WeekDay[]),
+  deployAfterResume: converting(text, (policy) => policy as DeployAfterResume),
+  holidays: list,
+  dryRun: flag,
+  resumeManuallyPaused: flag,
+  enabled: flag,
+  alarmEmail: email,
+};
+
+type Setting = keyof typeof SETTING_PARSERS;
+
+/** The settings' names, in the order they are read and reported. */
+export const SETTINGS = Object.keys(SETTING_PARSERS) as Setting[];
+
+/** The defaults: services tagged for office hours, paused 19:00-07:00 London time on weekdays. */
+const DEFAULTS: Partial<Record<Setting, unknown>> = {
+  stackName: 'AppRunnerScheduler',
+  timeZone: 'Europe/London',
+  pauseAt: '19:00',
+  resumeAt: '07:00',
+};
+
+/** Selected when the settings select nothing, neither services nor tags. */
+const DEFAULT_TAGS = { 'apprunner-scheduler:schedule': 'office-hours' };
+
+/** Settings that cannot be used: every problem, each naming the setting and where it came from. */
 export class InvalidAppConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid app configuration: ${problems.join('. ')}`);
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super(`Invalid app configuration: ${describeProblems(problems)}`);
     this.name = 'InvalidAppConfigError';
   }
 }
@@ -66,6 +121,8 @@ interface Source {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
+type Settings = { [K in Setting]?: ReturnType<(typeof SETTING_PARSERS)[K]> extends Parsed<infer T> ? T : never };
+
 /**
  * Reads the settings.
  * @param context looks a key up in CDK context (`app.node.tryGetContext`)
@@ -73,7 +130,7 @@ interface Source {
  * @throws InvalidAppConfigError naming every bad setting
  */
 export function readAppConfig(context: (key: string) => unknown, readFile: (path: string) => string = (p) => fs.readFileSync(p, 'utf8')): AppConfig {
-  const problems: string[] = [];
+  const problems = new ProblemList();
   const contextValues = Object.fromEntries(SETTINGS.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
   const sources: Source[] = [{ name: 'context', values: contextValues }];
   const configPath = context('config');
@@ -82,108 +139,32 @@ export function readAppConfig(context: (key: string) => unknown, readFile: (path
     if (file) sources.push(file);
   }
 
-  const setting = (key: Setting): { value: unknown; from: string } | undefined => {
+  const settings: Record<string, unknown> = {};
+  for (const key of SETTINGS) {
     const source = sources.find((s) => s.values[key] !== undefined);
-    return source && { value: source.values[key], from: source.name };
-  };
-  const reject = (key: Setting, from: string, value: unknown, accepted: string) =>
-    problems.push(`${key} (${from}): received ${describeValue(value)}; expected ${accepted}`);
+    const raw = source ? source.values[key] : DEFAULTS[key];
+    if (raw === undefined) continue;
+    const parsed = SETTING_PARSERS[key](raw);
+    if ('value' in parsed) settings[key] = parsed.value;
+    else problems.add(`${key} (${source?.name ?? 'default'})`, raw, parsed.accepted);
+  }
+  if (problems.problems.length > 0) throw new InvalidAppConfigError(problems.problems);
 
-  const text = (key: Setting): string | undefined => {
-    const found = setting(key);
-    if (!found) return undefined;
-    if (typeof found.value === 'string' && found.value.trim() !== '') return found.value.trim();
-    reject(key, found.from, found.value, 'a non-empty string');
-    return undefined;
-  };
-  const list = (key: Setting): string[] | undefined => {
-    const found = setting(key);
-    if (!found) return undefined;
-    if (typeof found.value === 'string') return splitList(found.value);
-    if (Array.isArray(found.value) && found.value.every((item) => typeof item === 'string')) return found.value;
-    reject(key, found.from, found.value, 'a comma-separated string or a list of strings');
-    return undefined;
-  };
-  const flag = (key: Setting): boolean | undefined => {
-    const found = setting(key);
-    if (!found) return undefined;
-    if (found.value === true || found.value === 'true') return true;
-    if (found.value === false || found.value === 'false') return false;
-    reject(key, found.from, found.value, 'true or false');
-    return undefined;
-  };
-  const choice = <T extends string>(key: Setting, choices: readonly T[]): T | undefined => {
-    const found = setting(key);
-    if (!found) return undefined;
-    if ((choices as readonly unknown[]).includes(found.value)) return found.value as T;
-    reject(key, found.from, found.value, `one of ${choices.join(', ')}`);
-    return undefined;
-  };
-  const tags = (): Record<string, string> | undefined => {
-    const found = setting('tags');
-    if (!found) return undefined;
-    if (typeof found.value === 'string') {
-      const pairs = splitList(found.value).map((pair) => pair.split(/=(.*)/s, 2));
-      if (pairs.every((pair) => pair.length === 2 && pair[0] !== '')) return Object.fromEntries(pairs);
-    } else if (isPlainObject(found.value) && Object.values(found.value).every((v) => typeof v === 'string')) {
-      return found.value as Record<string, string>;
-    }
-    reject('tags', found.from, found.value, 'key=value pairs separated by commas, such as env=dev,team=web, or an object of strings');
-    return undefined;
-  };
-  const timeZone = (): TimeZone => {
-    const name = text('timeZone') ?? DEFAULTS.timeZone;
-    if (isTimeZone(name)) return TimeZone.of(name);
-    reject('timeZone', setting('timeZone')!.from, name, 'an IANA time zone such as Europe/London');
-    return TimeZone.ETC_UTC;
-  };
-  const timeOfDay = (key: 'pauseAt' | 'resumeAt'): string | undefined => {
-    const value = text(key) ?? DEFAULTS[key];
-    return value === OFF ? undefined : value;
-  };
-  const weekDays = (): WeekDay[] | undefined => {
-    const days = list('weekDays');
-    if (!days) return undefined;
-    const known = Object.values(WeekDay) as string[];
-    const unknown = days.filter((day) => !known.includes(day));
-    if (unknown.length === 0) return days as WeekDay[];
-    reject('weekDays', setting('weekDays')!.from, unknown, `day names from ${known.join(', ')}, separated by commas`);
-    return undefined;
-  };
-  const alarmEmail = (): string | undefined => {
-    const value = text('alarmEmail');
-    if (value === undefined || /^[^@\s]+@[^@\s]+$/.test(value)) return value;
-    reject('alarmEmail', setting('alarmEmail')!.from, value, 'an email address');
-    return undefined;
-  };
-
-  const services = list('services');
-  const selectorTags = tags();
-  const config: AppConfig = {
-    stackName: text('stackName') ?? DEFAULTS.stackName,
-    alarmEmail: alarmEmail(),
+  const { stackName, alarmEmail, services, tags, ...scheduler } = settings as Settings;
+  return {
+    stackName: stackName!,
+    alarmEmail,
     scheduler: {
       services,
-      tags: selectorTags ?? (services ? undefined : { ...DEFAULTS.tags }),
-      regions: list('regions'),
-      timeZone: timeZone(),
-      pauseAt: timeOfDay('pauseAt'),
-      resumeAt: timeOfDay('resumeAt'),
-      weekDays: weekDays(),
-      deployAfterResume: choice('deployAfterResume', Object.values(DeployAfterResume)),
-      holidays: list('holidays'),
-      dryRun: flag('dryRun'),
-      resumeManuallyPaused: flag('resumeManuallyPaused'),
-      enabled: flag('enabled'),
+      tags: tags ?? (services ? undefined : { ...DEFAULT_TAGS }),
+      ...scheduler,
     },
   };
-  if (problems.length > 0) throw new InvalidAppConfigError(problems);
-  return config;
 }
 
-function readConfigFile(path: unknown, readFile: (path: string) => string, problems: string[]): Source | undefined {
+function readConfigFile(path: unknown, readFile: (path: string) => string, problems: ProblemList): Source | undefined {
   if (typeof path !== 'string' || path.trim() === '') {
-    problems.push(`config (context): received ${describeValue(path)}; expected the path of a JSON file`);
+    problems.add('config (context)', path, 'the path of a JSON file');
     return undefined;
   }
   const name = `config file ${path}`;
@@ -191,15 +172,15 @@ function readConfigFile(path: unknown, readFile: (path: string) => string, probl
   try {
     values = JSON.parse(readFile(path));
   } catch (error) {
-    problems.push(`config (context): cannot read ${path} as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    problems.add('config (context)', path, `the path of a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
     return undefined;
   }
   if (!isPlainObject(values)) {
-    problems.push(`${name}: received ${describeValue(values)}; expected a JSON object of settings`);
+    problems.add(name, values, 'a JSON object of settings');
     return undefined;
   }
   for (const key of Object.keys(values)) {
-    if (!(SETTINGS as readonly string[]).includes(key)) problems.push(`${key} (${name}): no such setting; the settings are ${SETTINGS.join(', ')}`);
+    if (!(SETTINGS as readonly string[]).includes(key)) problems.add(`${key} (${name})`, values[key], `no such setting; the settings are ${SETTINGS.join(', ')}`);
   }
   return { name, values };
 }
@@ -210,4 +191,3 @@ function splitList(value: string): string[] {
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }
-

@@ -138,7 +138,7 @@ export function isLocalDate(value: string): boolean {
 }
 
 /** True when the string is an IANA time zone this runtime knows, such as `Europe/London` or `UTC`. */
-export function isTimeZone(value: string): boolean {
+function isTimeZone(value: string): boolean {
   if (value.trim() !== value || value === '') return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });

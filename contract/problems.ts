@@ -15,7 +15,7 @@ export interface FieldProblem {
 }
 
 /** Renders a received value for an error message, cut short when long. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {

@@ -1,7 +1,7 @@
 import { App, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../bin/app';
-import { InvalidAppConfigError, readAppConfig } from '../../bin/app-config';
+import { readAppConfig } from '../../bin/app-config';
 import { DeployAfterResume, WeekDay } from '../../lib';
 import { WEB_API_ARN, WORKER_ARN } from './fixtures';
 
@@ -108,24 +108,31 @@ describe('app settings', () => {
 
   test.each<[string, Record<string, unknown>, Record<string, string>, string]>([
     ['a flag that is not a boolean', { dryRun: 'yes' }, {}, 'dryRun (context): received "yes"; expected true or false'],
-    ['an unknown deployment policy', { deployAfterResume: 'sometimes' }, {}, 'deployAfterResume (context): received "sometimes"; expected one of never, auto, always'],
     ['a tag without a value', { tags: 'env' }, {}, 'tags (context): received "env"; expected key=value pairs separated by commas, such as env=dev,team=web, or an object of strings'],
-    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, {}, 'timeZone (context): received "Mars/Olympus_Mons"; expected an IANA time zone such as Europe/London'],
-    ['an unknown day', { weekDays: 'MON,FUNDAY' }, {}, 'weekDays (context): received ["FUNDAY"]; expected day names from MON, TUE, WED, THU, FRI, SAT, SUN, separated by commas'],
     ['an address that is no address', { alarmEmail: 'ops' }, {}, 'alarmEmail (context): received "ops"; expected an email address'],
     ['an empty stack name', { stackName: ' ' }, {}, 'stackName (context): received " "; expected a non-empty string'],
-    ['a missing config file', { config: 'missing.json' }, {}, "config (context): cannot read missing.json as JSON: ENOENT: no such file or directory, open 'missing.json'"],
-    ['a config file that is no JSON', { config: 'bad.json' }, { 'bad.json': 'pauseAt: 19:00' }, 'config (context): cannot read bad.json as JSON: Unexpected token \'p\', "pauseAt: 19:00" is not valid JSON'],
+    [
+      'a missing config file',
+      { config: 'missing.json' },
+      {},
+      "config (context): received \"missing.json\"; expected the path of a readable JSON file (ENOENT: no such file or directory, open 'missing.json')",
+    ],
+    [
+      'a config file that is no JSON',
+      { config: 'bad.json' },
+      { 'bad.json': 'pauseAt: 19:00' },
+      'config (context): received "bad.json"; expected the path of a readable JSON file (Unexpected token \'p\', "pauseAt: 19:00" is not valid JSON)',
+    ],
     ['a config file that is no object', { config: 'list.json' }, { 'list.json': '["19:00"]' }, 'config file list.json: received ["19:00"]; expected a JSON object of settings'],
     [
       'a misspelt setting in the config file',
       { config: 'typo.json' },
       { 'typo.json': '{"pausAt":"19:00"}' },
-      'pausAt (config file typo.json): no such setting; the settings are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail',
+      'pausAt (config file typo.json): received "19:00"; expected no such setting; the settings are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail',
     ],
     ['services of the wrong type in the config file', { config: 'c.json' }, { 'c.json': '{"services":42}' }, 'services (config file c.json): received 42; expected a comma-separated string or a list of strings'],
   ])('reject %s', (_, context, files, message) => {
-    expect(() => readAppConfig(contextOf(context), filesOf(files))).toThrow(new InvalidAppConfigError([message]));
+    expect(() => readAppConfig(contextOf(context), filesOf(files))).toThrow(new Error(`Invalid app configuration: ${message}`));
   });
 
   test('name every bad setting at once', () => {
@@ -160,9 +167,12 @@ describe('the app', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  test('refuses settings the construct rejects', () => {
-    expect(() => defineApp(new App({ context: { pauseAt: '7pm' } }))).toThrow(
-      'Invalid AppRunnerScheduler props: pauseAt: received "7pm"; expected a local time HH:MM from 00:00 to 23:59, such as "19:00"',
-    );
+  test.each([
+    ['pauseAt', '7pm'],
+    ['timeZone', 'Mars/Olympus_Mons'],
+    ['weekDays', 'MON,FUNDAY'],
+    ['deployAfterResume', 'sometimes'],
+  ])('refuses a %s the construct rejects, naming it: %s', (setting, value) => {
+    expect(() => defineApp(new App({ context: { [setting]: value } }))).toThrow(new RegExp(`^Invalid AppRunnerScheduler props: ${setting}(\\[\\d+\\])?: received`));
   });
 });
