@@ -7,7 +7,7 @@ import { InvalidEventError } from '../../lambda/event';
 import { createHandler } from '../../lambda/index';
 import { RunFailedError, type RunReport, type ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
-import type { AppRunnerEmulator } from '../emulator/app-runner-emulator';
+import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   FAST_POLL,

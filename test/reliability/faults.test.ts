@@ -5,7 +5,7 @@
  */
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
-import type { ServiceSpec } from '../emulator/app-runner-emulator';
+import type { ServiceSpec } from '../../emulator/app-runner-emulator';
 import { contextWithBudget, startReliabilityHarness, type ReliabilityHarness, type ReliabilityHarnessOptions } from './reliability-harness';
 import { verifyScenario } from './summary';
 

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { readMarker } from '../../lambda/decide';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
-import type { InitialServiceStatus, StartableOperation } from '../emulator/app-runner-emulator';
+import type { InitialServiceStatus, StartableOperation } from '../../emulator/app-runner-emulator';
 import { checkInvariants, type Violation } from './invariants';
 import { contextWithBudget, startReliabilityHarness, type RunRecord } from './reliability-harness';
 import { currentTestName, recordSummary } from './summary';

@@ -24,7 +24,7 @@ import {
   type EmulatorOptions,
   type ServiceSnapshot,
   type StartableOperation,
-} from '../emulator/app-runner-emulator';
+} from '../../emulator/app-runner-emulator';
 import { FAST_POLL, REGION, contextWithRemaining, emulatorGateway } from '../support/scheduler-harness';
 
 /** A StartDeployment the scheduler sent although the last status it had read for the service was not RUNNING. */

@@ -8,7 +8,7 @@ import { SdkAppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-ru
 import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import type { RunReport } from '../../lambda/report';
 import type { PollSettings } from '../../lambda/status-watcher';
-import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../emulator/app-runner-emulator';
+import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../../emulator/app-runner-emulator';
 
 /** The region the emulator's services live in by default, and the function's own region here. */
 export const REGION = 'eu-west-1';
