@@ -4,6 +4,7 @@
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { InvalidEventError } from '../../lambda/event';
+import type { InvocationContext } from '../../lambda/index';
 import { RunFailedError } from '../../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
 import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
@@ -42,7 +43,7 @@ function mutations(): string[] {
 }
 
 /** The RunFailedError a run rejects with; fails the test when the run resolves or rejects otherwise. */
-async function failedRun(event: unknown, context?: Parameters<Invoke>[1]): Promise<RunFailedError> {
+async function failedRun(event: unknown, context?: InvocationContext): Promise<RunFailedError> {
   const error = await invoke(event, context).then(
     () => undefined,
     (e: unknown) => e,
