@@ -21,7 +21,7 @@
 
 import type { Action } from '../contract/event';
 import type { PollSettings } from '../lambda/status-watcher';
-import { MUTATING_OPERATIONS } from '../test/emulator/app-runner-emulator';
+import { MUTATING_OPERATIONS } from '../emulator/app-runner-emulator';
 
 /** The two actions a schedule runs. */
 export type FleetAction = Action;

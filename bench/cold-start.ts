@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { startEmulator } from '../test/emulator/app-runner-emulator';
+import { startEmulator } from '../emulator/app-runner-emulator';
 import { median } from './median';
 
 const ROOT = path.join(__dirname, '..');

@@ -13,7 +13,7 @@ import {
   type FaultSpec,
   type ServiceSnapshot,
   type ServiceSpec,
-} from '../test/emulator/app-runner-emulator';
+} from '../emulator/app-runner-emulator';
 import { startThrottlingProxy, type RateQuota, type ThrottlingProxy } from './throttling-proxy';
 
 /** What the benchmarks ask of an emulator; every call is asynchronous so that it can live elsewhere. */

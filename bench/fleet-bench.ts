@@ -11,7 +11,7 @@ import { RunFailedError, type Outcome, type RunReport } from '../lambda/report';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
 import { MARKER_TAG_KEY } from '../contract/scheduler-tags';
 import { DEFAULT_POLL, type PollSettings } from '../lambda/status-watcher';
-import { MUTATING_OPERATIONS, type CallRecord, type FaultSpec, type ServiceSnapshot, type ServiceSpec, type Timings } from '../test/emulator/app-runner-emulator';
+import { MUTATING_OPERATIONS, type CallRecord, type FaultSpec, type ServiceSnapshot, type ServiceSpec, type Timings } from '../emulator/app-runner-emulator';
 import { REGION } from '../test/support/scheduler-harness';
 import { callBound, timeBound, type CallCounts, type FleetAction, type SelectionMode, type TimeBound } from './bounds';
 import { startBenchEmulator, type EmulatorPlacement } from './emulator-host';

@@ -1,5 +1,5 @@
 /** The benchmark figures as Markdown tables, for the console and for BENCHMARKS.md. */
-import { MUTATING_OPERATIONS } from '../test/emulator/app-runner-emulator';
+import { MUTATING_OPERATIONS } from '../emulator/app-runner-emulator';
 import type { ColdStartResult } from './cold-start';
 import { APP_RUNNER_SAVING_PER_SERVICE_USD, type MonthlyCost } from './cost';
 import type { FleetResult } from './fleet-bench';

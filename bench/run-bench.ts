@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
 import { DEFAULT_POLL, pollFor } from '../lambda/status-watcher';
-import type { Timings } from '../test/emulator/app-runner-emulator';
+import type { Timings } from '../emulator/app-runner-emulator';
 import { callBound, listServicesPages, pollsPerWait, type FleetAction, type SelectionMode } from './bounds';
 import { measureColdStart, type ColdStartResult } from './cold-start';
 import { engineSeconds, FUNCTION_MEMORY_MB, MB_PER_VCPU, pollingCost, scheduledCost, type RunUsage } from './cost';

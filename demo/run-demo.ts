@@ -6,7 +6,7 @@
  */
 import type { RunReport } from '../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
-import { startEmulator, type AppRunnerEmulator, type ServiceSpec } from '../test/emulator/app-runner-emulator';
+import { startEmulator, type AppRunnerEmulator, type ServiceSpec } from '../emulator/app-runner-emulator';
 
 const SELECTOR = { schedule: 'office-hours' };
 

@@ -150,9 +150,10 @@ function render(lines, jestStatus) {
   out.push('|---|---|---|');
   for (const b of badInputs) out.push(`| ${cell(b.name)} | ${b.cases} | ${b.forbiddenCalls} |`);
   out.push('');
-  out.push('A malformed event must be refused with an `InvalidEventError` naming every bad field (the exact messages are in');
-  out.push('`test/reliability/bad-input.test.ts`) and reach App Runner not at all; a service whose skip or marker tag holds a');
-  out.push('value the scheduler cannot read must get no mutating call, and its report entry names the value.');
+  out.push('A malformed event must be refused with an `InvalidEventError` naming every bad field (the fields each case');
+  out.push('names are in `test/reliability/bad-input.test.ts`; the event contract\'s own test pins the wording) and reach');
+  out.push('App Runner not at all; a service whose skip or marker tag holds a value the scheduler cannot read must get no');
+  out.push('mutating call, and its report entry names the value.');
   out.push('');
   out.push('## Limits the suite shows, and what it does not cover');
   out.push('');

@@ -23,7 +23,7 @@ import {
   ResourceGroupsTaggingAPIClient,
   paginateGetResources,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import { AppRunnerEmulator, EmulatorOptions, startEmulator } from './app-runner-emulator';
+import { AppRunnerEmulator, EmulatorOptions, startEmulator } from '../../emulator/app-runner-emulator';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const OPERATION_MS = 30;

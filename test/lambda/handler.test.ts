@@ -4,24 +4,25 @@
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { InvalidEventError } from '../../contract/event';
-import { createHandler } from '../../lambda/index';
-import { RunFailedError, type RunReport, type ServiceOutcome } from '../../lambda/report';
+import type { InvocationContext } from '../../lambda/index';
+import { RunFailedError } from '../../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
-import type { AppRunnerEmulator } from '../emulator/app-runner-emulator';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
 import {
-  FAST_POLL,
-  REGION,
+  MARKED_PAUSED,
+  MARKED_RESUMED,
+  OFFICE_HOURS,
   contextWithRemaining,
   emulatorGateway,
+  harnessHandler,
+  mutationsOf,
+  outcomeOf,
   startHarness,
+  withOverrides,
   type Invoke,
   type SchedulerHarness,
 } from '../support/scheduler-harness';
 
-const OFFICE_HOURS = { schedule: 'office-hours' };
-const MARKED_PAUSED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
-const MARKED_RESUMED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: 'resumed 2026-11-30T07:00:00Z' };
 const PAUSE = { action: 'pause', tags: OFFICE_HOURS };
 const RESUME = { action: 'resume', tags: OFFICE_HOURS };
 
@@ -36,19 +37,14 @@ beforeEach(async () => {
 
 afterEach(() => harness.close());
 
-function outcomeOf(report: RunReport, arn: string): ServiceOutcome {
-  const outcome = report.services.find((s) => s.serviceArn === arn);
-  if (!outcome) throw new Error(`${arn} is not in the report`);
-  return outcome;
-}
-
-/** The mutating calls the emulator answered, as "Operation name" strings. */
+/** The mutating calls of this test's emulator. */
 function mutations(): string[] {
-  return emulator.mutatingCalls().map((c) => `${c.operation} ${c.targetArn?.split('/')[1]}`);
+  return mutationsOf(emulator);
 }
 
-async function failedRun(event: unknown): Promise<RunFailedError> {
-  const error = await invoke(event).then(
+/** The RunFailedError a run rejects with; fails the test when the run resolves or rejects otherwise. */
+async function failedRun(event: unknown, context?: InvocationContext): Promise<RunFailedError> {
+  const error = await invoke(event, context).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -221,7 +217,7 @@ describe('resume run', () => {
 
     const report = await invoke(RESUME);
 
-    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'unchanged', reason: 'paused outside the scheduler (no marker tag): left paused' });
+    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'unchanged', reason: expect.stringContaining('no marker tag') });
     expect(emulator.service(arn).status).toBe('PAUSED');
     expect(mutations()).toEqual([]);
   });
@@ -307,7 +303,7 @@ describe('resume run', () => {
     expect(outcomeOf(error.report, arn)).toMatchObject({
       outcome: 'failed',
       statusAfter: 'PAUSED',
-      reason: expect.stringMatching(/RESUME_SERVICE\) ended ROLLBACK_SUCCEEDED; the service is PAUSED, not RUNNING/),
+      reason: expect.stringMatching(/RESUME_SERVICE.*ROLLBACK_SUCCEEDED/),
     });
     expect(emulator.callsTo('StartDeployment')).toEqual([]);
     expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toMatch(/^resumed /);
@@ -321,7 +317,8 @@ describe('holidays', () => {
 
     const report = await invoke({ ...RESUME, timeZone: 'Pacific/Kiritimati', holidays: ['2020-01-01', today] });
 
-    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'unchanged', reason: expect.stringContaining(`today (${today}, Pacific/Kiritimati) is a holiday`) });
+    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'unchanged', reason: expect.stringContaining(today) });
+    expect(outcomeOf(report, arn).reason).toContain('Pacific/Kiritimati');
     expect(emulator.service(arn).status).toBe('PAUSED');
     expect(mutations()).toEqual([]);
   });
@@ -412,7 +409,7 @@ describe('faults', () => {
     expect(outcomeOf(error.report, failing)).toMatchObject({
       outcome: 'failed',
       statusAfter: 'RUNNING',
-      reason: expect.stringMatching(/PAUSE_SERVICE\) ended FAILED; the service is RUNNING, not PAUSED$/),
+      reason: expect.stringMatching(/PAUSE_SERVICE.*FAILED/),
     });
     expect(emulator.service(healthy).status).toBe('PAUSED');
     expect(outcomeOf(error.report, healthy).outcome).toBe('changed');
@@ -423,10 +420,8 @@ describe('faults', () => {
     const healthy = emulator.addService({ name: 'healthy-api', tags: OFFICE_HOURS });
     emulator.hangNextOperation(hung, 'PAUSE_SERVICE');
 
-    const error = await invoke(PAUSE, contextWithRemaining(30_000 + 1_500)).catch((e: unknown) => e);
+    const { report } = await failedRun(PAUSE, contextWithRemaining(30_000 + 1_500));
 
-    expect(error).toBeInstanceOf(RunFailedError);
-    const report = (error as RunFailedError).report;
     expect(outcomeOf(report, hung)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining("deadline") });
     expect(outcomeOf(report, healthy).outcome).toBe('changed');
   });
@@ -444,8 +439,7 @@ describe('faults', () => {
 /** A handler whose gateway lets a test step in after one call, the way a person or a lagging API would. */
 function handlerWith(overrides: (gateway: AppRunnerGateway) => Partial<AppRunnerGateway>): Invoke {
   const gateway = emulatorGateway(emulator);
-  const changed: AppRunnerGateway = Object.assign(Object.create(gateway) as AppRunnerGateway, overrides(gateway));
-  return createHandler({ gateway: changed, region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }) });
+  return harnessHandler(withOverrides(gateway, overrides(gateway)));
 }
 
 describe('races with people and lagging reads', () => {
@@ -485,10 +479,9 @@ describe('races with people and lagging reads', () => {
   it('starts no new pause once the deadline has passed, and reports each service as not started', async () => {
     const arn = emulator.addService({ name: 'late-api', tags: OFFICE_HOURS });
 
-    const error = await invoke(PAUSE, contextWithRemaining(20_000)).catch((e: unknown) => e);
+    const error = await failedRun(PAUSE, contextWithRemaining(20_000));
 
-    expect(error).toBeInstanceOf(RunFailedError);
-    expect(outcomeOf((error as RunFailedError).report, arn)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('not started') });
+    expect(outcomeOf(error.report, arn)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('not started') });
     expect(mutations()).toEqual([]);
   });
 });
@@ -498,10 +491,9 @@ describe('deadline', () => {
     const arn = emulator.addService({ name: 'late-api', tags: MARKED_RESUMED });
     const event = { ...RESUME, deployAfterResume: 'always' };
 
-    const error = await invoke(event, contextWithRemaining(20_000)).catch((e: unknown) => e);
+    const error = await failedRun(event, contextWithRemaining(20_000));
 
-    expect(error).toBeInstanceOf(RunFailedError);
-    expect(outcomeOf((error as RunFailedError).report, arn)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('deployment was not started') });
+    expect(outcomeOf(error.report, arn)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('deployment was not started') });
     expect(mutations()).toEqual([]);
     expect(emulator.service(arn).tags).toEqual(MARKED_RESUMED);
 
@@ -533,20 +525,21 @@ describe('idempotence', () => {
 });
 
 describe('bad events', () => {
-  test.each<[string, unknown, string]>([
-    ['a missing action', { tags: OFFICE_HOURS }, 'action: received nothing; expected one of "pause", "resume"'],
-    ['an unknown key', { ...PAUSE, dryrun: true }, 'dryrun: received true; expected no such field'],
-    ['an invalid ARN', { action: 'pause', services: ['web-api'] }, 'services[0]: received "web-api"; expected App Runner service ARNs'],
-    ['an unknown time zone', { ...RESUME, timeZone: 'Europe/Atlantis' }, 'timeZone: received "Europe/Atlantis"; expected an IANA time zone'],
-    ['an impossible holiday', { ...RESUME, holidays: ['2026-02-30'] }, 'holidays[0]: received "2026-02-30"; expected real dates written YYYY-MM-DD'],
-    ['no selection', { action: 'pause' }, 'services: received nothing; expected service ARNs in "services", tags in "tags", or both'],
-  ])('rejects %s before any App Runner call', async (_name, event, message) => {
+  // The wording of each message is the event contract's, pinned by its own test: here, the fields named.
+  test.each<[string, unknown, string[]]>([
+    ['a missing action', { tags: OFFICE_HOURS }, ['action']],
+    ['an unknown key', { ...PAUSE, dryrun: true }, ['dryrun']],
+    ['an invalid ARN', { action: 'pause', services: ['web-api'] }, ['services[0]']],
+    ['an unknown time zone', { ...RESUME, timeZone: 'Europe/Atlantis' }, ['timeZone']],
+    ['an impossible holiday', { ...RESUME, holidays: ['2026-02-30'] }, ['holidays[0]']],
+    ['no selection', { action: 'pause' }, ['services']],
+  ])('rejects %s before any App Runner call', async (_name, event, fields) => {
     emulator.addService({ name: 'web-api', tags: OFFICE_HOURS });
 
     const error = await invoke(event).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(InvalidEventError);
-    expect((error as Error).message).toContain(message);
+    expect((error as InvalidEventError).problems.map((p) => p.field)).toEqual(fields);
     expect(emulator.calls).toEqual([]);
   });
 });

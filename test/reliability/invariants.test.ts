@@ -4,26 +4,18 @@
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
+import { MARKED_PAUSED, OFFICE_HOURS, PAUSED_MARKER, withOverrides } from '../support/scheduler-harness';
 import { checkInvariants, type InvariantId } from './invariants';
 import { observeStatuses, startReliabilityHarness, type ReliabilityHarness } from './reliability-harness';
 import { recordSummary, selfCheckLine } from './summary';
-
-const NIGHTLY = { schedule: 'nightly' };
-const MARKED_PAUSED = { ...NIGHTLY, [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
 
 let harness: ReliabilityHarness;
 
 afterEach(() => harness?.close());
 
-/** A gateway that behaves like `gateway` except for the methods in `overrides`. */
+/** Breaks a gateway on purpose: it behaves as before except for the methods in `overrides`. */
 function sabotage(overrides: Partial<AppRunnerGateway>): (gateway: AppRunnerGateway) => AppRunnerGateway {
-  return (gateway) =>
-    new Proxy(gateway, {
-      get(target, property, receiver) {
-        const override = (overrides as Record<string | symbol, unknown>)[property];
-        return override ?? Reflect.get(target, property, receiver);
-      },
-    });
+  return (gateway) => withOverrides(gateway, overrides);
 }
 
 /** The invariants the check reports broken, and a line for the summary. */
@@ -36,9 +28,9 @@ function brokenInvariants(invariant: InvariantId, retries: Parameters<typeof che
 describe('the invariant check', () => {
   it('catches a service paused without its marker (1)', async () => {
     harness = await startReliabilityHarness({ wrapGateway: sabotage({ tagService: () => Promise.resolve() }) });
-    harness.emulator.addService({ name: 'unmarked', tags: NIGHTLY });
+    harness.emulator.addService({ name: 'unmarked', tags: OFFICE_HOURS });
 
-    await harness.run({ action: 'pause', tags: NIGHTLY });
+    await harness.run({ action: 'pause', tags: OFFICE_HOURS });
 
     expect(brokenInvariants(1)).toContain(1);
   });
@@ -48,14 +40,14 @@ describe('the invariant check', () => {
       sabotage({
         findTaggedServices: async (region, tags) => {
           const found = await gateway.findTaggedServices(region, tags);
-          for (const serviceTags of found.values()) serviceTags[MARKER_TAG_KEY] = 'paused 2026-11-29T19:00:00Z';
+          for (const serviceTags of found.values()) serviceTags[MARKER_TAG_KEY] = PAUSED_MARKER;
           return found;
         },
       })(gateway);
     harness = await startReliabilityHarness({ wrapGateway: forgeMarker });
-    harness.emulator.addService({ name: 'paused-by-hand', status: 'PAUSED', tags: NIGHTLY });
+    harness.emulator.addService({ name: 'paused-by-hand', status: 'PAUSED', tags: OFFICE_HOURS });
 
-    await harness.run({ action: 'resume', tags: NIGHTLY });
+    await harness.run({ action: 'resume', tags: OFFICE_HOURS });
 
     expect(brokenInvariants(2)).toContain(2);
   });
@@ -88,9 +80,9 @@ describe('the invariant check', () => {
         describeService: async (arn) => ({ ...(await gateway.describeService(arn)), status: 'PAUSED' }),
       })(gateway);
     harness = await startReliabilityHarness({ wrapGateway: claimPaused });
-    harness.emulator.addService({ name: 'still-running', tags: NIGHTLY });
+    harness.emulator.addService({ name: 'still-running', tags: OFFICE_HOURS });
 
-    await harness.run({ action: 'pause', tags: NIGHTLY });
+    await harness.run({ action: 'pause', tags: OFFICE_HOURS });
 
     expect(brokenInvariants(4)).toContain(4);
   });
@@ -99,7 +91,7 @@ describe('the invariant check', () => {
     harness = await startReliabilityHarness({ wrapGateway: sabotage({ listRecentOperations: () => Promise.resolve([]) }) });
     const arn = harness.emulator.addService({ name: 'deployed-twice', status: 'PAUSED', tags: MARKED_PAUSED });
     harness.emulator.injectFault({ kind: 'internal', operation: 'UntagResource', serviceArn: arn, times: 4 });
-    const resume = { action: 'resume', tags: NIGHTLY, deployAfterResume: 'always' };
+    const resume = { action: 'resume', tags: OFFICE_HOURS, deployAfterResume: 'always' };
 
     await harness.run(resume);
     await harness.emulator.settled();

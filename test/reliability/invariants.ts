@@ -12,7 +12,7 @@
 import { decide, readMarker, shouldDeploy, type DecisionSettings } from '../../lambda/decide';
 import type { SchedulerRequest } from '../../contract/event';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
-import { MUTATING_OPERATIONS, type CallRecord, type ServiceSnapshot } from '../emulator/app-runner-emulator';
+import { MUTATING_OPERATIONS, type CallRecord, type ServiceSnapshot } from '../../emulator/app-runner-emulator';
 import type { ReliabilityHarness, RunRecord } from './reliability-harness';
 
 /** The invariants, numbered as above. */

@@ -12,14 +12,14 @@
 import fc from 'fast-check';
 import { readMarker } from '../../lambda/decide';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
-import type { InitialServiceStatus, StartableOperation } from '../emulator/app-runner-emulator';
+import type { InitialServiceStatus, StartableOperation } from '../../emulator/app-runner-emulator';
+import { OFFICE_HOURS, PAUSED_MARKER, RESUMED_MARKER } from '../support/scheduler-harness';
 import { checkInvariants, type Violation } from './invariants';
 import { contextWithBudget, startReliabilityHarness, type RunRecord } from './reliability-harness';
 import { currentTestName, recordSummary } from './summary';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261130);
 const CASES = Number(process.env.RELIABILITY_CASES ?? 60);
-const SELECTOR = { schedule: 'nightly' };
 const REGIONS = ['eu-west-1', 'us-east-1'];
 
 /** What happens to one service besides the run: a fault on it, or a person's action before or during the run. */
@@ -52,9 +52,6 @@ interface RunCase {
   readonly overlap: boolean;
   readonly services: readonly ServiceCase[];
 }
-
-const PAUSED_MARKER = 'paused 2026-11-29T19:00:00Z';
-const RESUMED_MARKER = 'resumed 2026-11-30T07:00:00Z';
 
 /** A status and marker: mostly the states the rules name, sometimes any mix, garbage markers included. */
 const stateArb: fc.Arbitrary<{ status: InitialServiceStatus; marker?: string }> = fc.oneof(
@@ -177,7 +174,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
         status: s.status,
         autoDeploymentsEnabled: s.autoDeploymentsEnabled,
         tags: {
-          ...(s.selected ? SELECTOR : { schedule: 'never' }),
+          ...(s.selected ? OFFICE_HOURS : { schedule: 'never' }),
           ...(s.marker === undefined ? {} : { [MARKER_TAG_KEY]: s.marker }),
           ...(s.skip === undefined ? {} : { [SKIP_TAG_KEY]: s.skip }),
         },
@@ -186,7 +183,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
     const listed = arns.filter((_, i) => c.services[i].selected);
     const event = {
       action: c.action,
-      ...(c.selection !== 'ARNs' ? { tags: SELECTOR, regions: REGIONS } : {}),
+      ...(c.selection !== 'ARNs' ? { tags: OFFICE_HOURS, regions: REGIONS } : {}),
       ...(c.selection !== 'tags' && listed.length > 0 ? { services: listed } : {}),
       ...(c.selection === 'ARNs' && listed.length === 0 ? { services: [arns[0]] } : {}),
       deployAfterResume: c.deployAfterResume,

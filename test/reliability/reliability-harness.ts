@@ -4,7 +4,6 @@
  * each run: the state of every service before and after it, the calls it made, what it read before
  * each StartDeployment, and what people did by hand meanwhile.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ServiceNotFoundError,
   type AppRunnerGateway,
@@ -15,7 +14,7 @@ import {
   type ServiceSummary,
 } from '../../lambda/app-runner';
 import { parseEvent, type SchedulerRequest } from '../../contract/event';
-import { createHandler, SAFETY_MARGIN_MS, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { SAFETY_MARGIN_MS, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import { RunFailedError, type RunReport } from '../../lambda/report';
 import {
   startEmulator,
@@ -24,8 +23,8 @@ import {
   type EmulatorOptions,
   type ServiceSnapshot,
   type StartableOperation,
-} from '../emulator/app-runner-emulator';
-import { FAST_POLL, REGION, contextWithRemaining, emulatorGateway } from '../support/scheduler-harness';
+} from '../../emulator/app-runner-emulator';
+import { REGION, contextWithRemaining, emulatorGateway, harnessHandler } from '../support/scheduler-harness';
 
 /** A StartDeployment the scheduler sent although the last status it had read for the service was not RUNNING. */
 export interface BlindDeployment {
@@ -152,17 +151,7 @@ export class ReliabilityHarness {
 
   /** Invokes the real handler as Lambda would: the report, or the handler's own error. Not recorded as a run. */
   invoke(event: unknown, context?: InvocationContext): Promise<RunReport> {
-    return this.handlerFor(this.gateway)(event, context);
-  }
-
-  private handlerFor(gateway: AppRunnerGateway) {
-    return createHandler({
-      region: REGION,
-      poll: FAST_POLL,
-      logger: new Logger({ logLevel: 'SILENT' }),
-      ...this.handlerOptions,
-      gateway,
-    });
+    return harnessHandler(this.gateway, this.handlerOptions)(event, context);
   }
 
   /** Invokes the real handler once; resolves with the report whether the run resolved or rejected. */
@@ -179,7 +168,7 @@ export class ReliabilityHarness {
     const observers = events.map(() => observeStatuses(this.gateway));
     const settled = await Promise.all(
       events.map((event, i) => {
-        return this.handlerFor(observers[i].gateway)(event, context).then(
+        return harnessHandler(observers[i].gateway, this.handlerOptions)(event, context).then(
           (report) => ({ report, rejected: false }),
           (error: unknown) => {
             if (error instanceof RunFailedError) return { report: error.report, rejected: true };

@@ -1,14 +1,16 @@
 /**
- * The real handler wired to the App Runner emulator through the real AWS SDK, with polling scaled
- * down to the emulator's short operations. Shared by the integration tests, the reliability suite,
- * the demo and the benchmarks.
+ * The test kit's one support module: the real handler wired to the App Runner emulator through the
+ * real AWS SDK, with polling scaled down to the emulator's short operations, and the fixtures the
+ * suites share (the selector tag, marker values, reading a report, the mutating calls made). Used by
+ * the handler's specification tests, the reliability suite and the benchmarks.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SdkAppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-runner';
+import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-runner';
 import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
-import type { RunReport } from '../../lambda/report';
+import type { RunReport, ServiceOutcome } from '../../lambda/report';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { PollSettings } from '../../lambda/status-watcher';
-import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../emulator/app-runner-emulator';
+import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../../emulator/app-runner-emulator';
 
 /** The region the emulator's services live in by default, and the function's own region here. */
 export const REGION = 'eu-west-1';
@@ -18,6 +20,21 @@ export const FAST_POLL: PollSettings = { initialMs: 10, maxMs: 40, factor: 1.5 }
 
 /** Credentials the emulator accepts (it does not verify signatures). */
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
+
+/** The selector tag of the services under test. */
+export const OFFICE_HOURS = { schedule: 'office-hours' };
+
+/** A marker as a pause run writes it. */
+export const PAUSED_MARKER = 'paused 2026-11-29T19:00:00Z';
+
+/** A marker as a resume run writes it before its resume call. */
+export const RESUMED_MARKER = 'resumed 2026-11-30T07:00:00Z';
+
+/** The tags of a service the scheduler paused. */
+export const MARKED_PAUSED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: PAUSED_MARKER };
+
+/** The tags of a service whose resume run was cut short. */
+export const MARKED_RESUMED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: RESUMED_MARKER };
 
 /** A handler invocation: the event and, optionally, a Lambda context. */
 export type Invoke = (event: unknown, context?: InvocationContext) => Promise<RunReport>;
@@ -41,22 +58,45 @@ export function emulatorGateway(emulator: AppRunnerEmulator, options: HarnessOpt
   return new SdkAppRunnerGateway({ maxAttempts: 4, retryMode: 'standard', ...options, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS });
 }
 
-/** Starts an emulator and builds a handler against it; the logger is silent unless one is given. */
+/** The real handler against `gateway`, in REGION with FAST_POLL; the logger is silent unless `options` gives one. */
+export function harnessHandler(gateway: AppRunnerGateway, options: HarnessOptions['handler'] = {}): Invoke {
+  return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), ...options, gateway });
+}
+
+/** Starts an emulator and builds a handler against it. */
 export async function startHarness(options: HarnessOptions = {}): Promise<SchedulerHarness> {
   const emulator = await startEmulator(options.emulator);
-  const gateway = emulatorGateway(emulator, options.gateway);
-  const invoke = createHandler({
-    region: REGION,
-    poll: FAST_POLL,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    ...options.handler,
-    gateway,
-  });
+  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), options.handler);
   return { emulator, invoke, close: () => emulator.close() };
+}
+
+/**
+ * A gateway that behaves like `gateway` except for the methods in `overrides`: a test steps in the
+ * way a person, a lagging API or a bug would. A Proxy, so that it keeps up with the gateway's interface.
+ */
+export function withOverrides(gateway: AppRunnerGateway, overrides: Partial<AppRunnerGateway>): AppRunnerGateway {
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      const override = (overrides as Record<string | symbol, unknown>)[property];
+      return override ?? Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** A Lambda context with this much time left. */
 export function contextWithRemaining(ms: number): InvocationContext {
   const end = Date.now() + ms;
   return { getRemainingTimeInMillis: () => end - Date.now() };
+}
+
+/** The report's entry for one service; throws when the report has none. */
+export function outcomeOf(report: RunReport, arn: string): ServiceOutcome {
+  const outcome = report.services.find((s) => s.serviceArn === arn);
+  if (!outcome) throw new Error(`${arn} is not in the report`);
+  return outcome;
+}
+
+/** The mutating calls the emulator answered, as "Operation service-name" strings. */
+export function mutationsOf(emulator: AppRunnerEmulator): string[] {
+  return emulator.mutatingCalls().map((c) => `${c.operation} ${c.targetArn?.split('/')[1]}`);
 }
