@@ -14,17 +14,10 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import * as cdk from 'aws-cdk-lib';
 import * as library from '../../lib';
+import { DOCUMENTATION_FILES, PROJECT_ROOT as ROOT, codeBlocks } from './markdown';
 
-const ROOT = path.join(__dirname, '..', '..');
 const PACKAGE_NAME = 'cdk-apprunner-scheduler';
-const MARKDOWN_FILES = [
-  'README.md',
-  ...fs
-    .readdirSync(path.join(ROOT, 'docs'))
-    .filter((file) => file.endsWith('.md'))
-    .sort()
-    .map((file) => `docs/${file}`),
-];
+const THROWS_MARKER = /^<!--\s*example:\s*throws\s+(\S+)\s*-->$/;
 
 /** One TypeScript block of a Markdown file. */
 interface Example {
@@ -41,44 +34,18 @@ interface Example {
   readonly throws?: string;
 }
 
-const THROWS_MARKER = /^<!--\s*example:\s*throws\s+(\S+)\s*-->$/;
-
 /** The TypeScript blocks of one Markdown file, in order. */
 function extractExamples(markdownFile: string): Example[] {
-  const lines = fs.readFileSync(path.join(ROOT, markdownFile), 'utf8').split('\n');
-  const examples: Example[] = [];
-  let fence: { readonly marker: string; readonly language: string; readonly line: number } | undefined;
-  let body: string[] = [];
-  lines.forEach((line, index) => {
-    if (!fence) {
-      const opening = /^(`{3,}|~{3,})\s*([\w-]*)/.exec(line);
-      if (opening) {
-        fence = { marker: opening[1], language: opening[2], line: index + 1 };
-        body = [];
-      } else if (/^<!--\s*example:/.test(line) && !THROWS_MARKER.test(line)) {
-        throw new Error(`${markdownFile}:${index + 1}: unknown example marker ${line}; the one marker is <!-- example: throws FIELD -->`);
-      }
-      return;
-    }
-    if (line.trim() !== fence.marker) {
-      body.push(line);
-      return;
-    }
-    if (fence.language === 'ts' || fence.language === 'typescript') {
-      const marker = THROWS_MARKER.exec(lines[fence.line - 2] ?? '');
-      examples.push({
-        title: `${markdownFile}:${fence.line}`,
-        markdownFile,
-        fileName: path.join(ROOT, '.doc-examples', `${markdownFile.replace(/[/.]/g, '_')}_${fence.line}.ts`),
-        firstLine: fence.line + 1,
-        code: body.join('\n') + '\n',
-        throws: marker?.[1],
-      });
-    }
-    fence = undefined;
-  });
-  if (fence) throw new Error(`${markdownFile}:${fence.line}: a code block is never closed`);
-  return examples;
+  return codeBlocks(markdownFile)
+    .filter((block) => block.language === 'ts' || block.language === 'typescript')
+    .map((block) => ({
+      title: `${markdownFile}:${block.line}`,
+      markdownFile,
+      fileName: path.join(ROOT, '.doc-examples', `${markdownFile.replace(/[/.]/g, '_')}_${block.line}.ts`),
+      firstLine: block.line + 1,
+      code: block.code,
+      throws: THROWS_MARKER.exec(block.lineBefore)?.[1],
+    }));
 }
 
 /** The project's compiler options, with the package name pointing at the library's sources. */
@@ -151,7 +118,7 @@ function runExample(example: Example): cdk.App[] {
   return apps;
 }
 
-const examples = new Map(MARKDOWN_FILES.map((file) => [file, extractExamples(file)]));
+const examples = new Map(DOCUMENTATION_FILES.map((file) => [file, extractExamples(file)]));
 const allExamples = [...examples.values()].flat();
 let typeErrors: Map<Example, string[]>;
 
@@ -165,6 +132,15 @@ describe('the documentation', () => {
     expect(readme.length).toBeGreaterThanOrEqual(5);
     expect(readme[0].firstLine).toBeLessThanOrEqual(40);
     expect(readme[0].code).toContain('new AppRunnerScheduler(');
+  });
+
+  it.each(DOCUMENTATION_FILES)('marks examples in %s only with <!-- example: throws FIELD --> on the line before a TypeScript block', (file) => {
+    const markers = fs
+      .readFileSync(path.join(ROOT, file), 'utf8')
+      .split('\n')
+      .filter((line) => /<!--\s*example:/.test(line));
+    const marked = examples.get(file)!.filter((example) => example.throws !== undefined);
+    expect(markers.length).toBe(marked.length);
   });
 
   describe.each(allExamples.map((example) => [example.title, example] as const))('example %s', (_title, example) => {
