@@ -5,7 +5,8 @@
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { InvalidEventError } from '../../lambda/event';
 import { createHandler } from '../../lambda/index';
-import { RunFailedError, type RunReport, type ServiceOutcome } from '../../lambda/report';
+import { RunFailedError } from '../../lambda/errors';
+import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../lambda/scheduler-tags';
 import type { AppRunnerEmulator } from '../emulator/app-runner-emulator';
 import { Logger } from '@aws-lambda-powertools/logger';

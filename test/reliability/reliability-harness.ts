@@ -6,7 +6,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
-  ServiceNotFoundError,
   type AppRunnerGateway,
   type SdkGatewayOptions,
   type ServiceDetail,
@@ -14,9 +13,10 @@ import {
   type ServiceScan,
   type ServiceSummary,
 } from '../../lambda/app-runner';
+import { RunFailedError, ServiceNotFoundError } from '../../lambda/errors';
 import { parseEvent, type SchedulerRequest } from '../../lambda/event';
 import { createHandler, SAFETY_MARGIN_MS, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
-import { RunFailedError, type RunReport } from '../../lambda/report';
+import type { RunReport } from '../../lambda/report';
 import {
   startEmulator,
   type AppRunnerEmulator,
