@@ -15,6 +15,7 @@ export type GatewayCall = keyof AppRunnerGateway;
 export interface Lane {
   /** What its calls are, for a reader. */
   readonly name: string;
+  /** The gateway methods whose calls wait in it. */
   readonly calls: readonly GatewayCall[];
   /** Its calls start work on another service: such lanes keep `CallLanes.startingSlots` while they queue. */
   readonly startsAService?: boolean;

@@ -76,7 +76,7 @@ function unreadableOutcome(service: UnreadableService): ServiceOutcome {
 
 /** The report of a run: the rows of the services it handled, and what selection could not read. */
 export function runReport(
-  run: { readonly action: Action; readonly dryRun: boolean; readonly startedAt: string; readonly finishedAt: string },
+  run: Pick<RunReport, 'action' | 'dryRun' | 'startedAt' | 'finishedAt'>,
   handled: readonly ServiceOutcome[],
   selection: Selection,
 ): RunReport {

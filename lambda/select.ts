@@ -23,9 +23,11 @@ export interface SelectedService {
 
 /** A listed ARN that could not be read. */
 export interface UnreadableService {
+  /** The ARN as the event listed it. */
   readonly arn: string;
   /** The name the ARN gives. */
   readonly name: string;
+  /** The region the ARN names. */
   readonly region: string;
   /** What the read threw. */
   readonly error: unknown;
@@ -33,6 +35,7 @@ export interface UnreadableService {
 
 /** A region whose services could not be listed for tag selection. */
 export interface UnlistedRegion {
+  /** The region tag selection looked in. */
   readonly region: string;
   /** What the listing threw. */
   readonly error: unknown;
@@ -40,8 +43,11 @@ export interface UnlistedRegion {
 
 /** What selection found. */
 export interface Selection {
+  /** The services the run acts on. */
   readonly services: SelectedService[];
+  /** Listed ARNs that could not be read: each is a failed service in the report. */
   readonly unreadable: UnreadableService[];
+  /** Regions whose services could not be listed: each is a selection failure in the report. */
   readonly unlistedRegions: UnlistedRegion[];
   /** The regions whose ListServices walk reached the last page, and how many services each holds. */
   readonly walkedRegions: Map<string, number>;

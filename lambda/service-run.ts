@@ -17,8 +17,11 @@ import type { StatusWatcher } from './status-watcher';
 export interface ServiceRunContext {
   /** Also the decision settings: a request carries every field `decide` reads. */
   readonly request: SchedulerRequest;
+  /** The run's gateway, under its concurrency bound. */
   readonly gateway: AppRunnerGateway;
+  /** The run's status watcher, which shares reads between the services waiting in a region. */
   readonly watcher: StatusWatcher;
+  /** The run's clock. */
   readonly clock: () => number;
 }
 

@@ -141,6 +141,7 @@ type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** What a status watcher is built from. */
 export interface StatusWatcherOptions {
+  /** Where statuses are read. */
   readonly gateway: AppRunnerGateway;
   /** This run's polling: see `pollFor`. */
   readonly poll: PollSettings;
