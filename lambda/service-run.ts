@@ -36,6 +36,9 @@ const AGAIN = { next: 'again' } as const;
 /** What a step comes to: decide again, or the service's outcome. */
 type StepResult = typeof AGAIN | { readonly next: 'done'; readonly outcome: ServiceOutcome };
 
+/** The reason for a service that disappeared under the run, however the run learnt it. */
+const DELETED_DURING_RUN = 'deleted during the run';
+
 /** How many times a service is decided again before the run gives up on it. */
 const MAX_ROUNDS = 8;
 
@@ -159,7 +162,7 @@ class ServiceRun {
    * again yields to.
    */
   private async missedTarget(target: 'PAUSED' | 'RUNNING'): Promise<StepResult> {
-    if (this.status === 'DELETED') return this.done('skipped', 'deleted during the run');
+    if (this.status === 'DELETED') return this.done('skipped', DELETED_DURING_RUN);
     const last = await this.lastOperation();
     const ours = last.operation?.id !== undefined && this.operationIds.includes(last.operation.id);
     if (target === 'RUNNING' && ours && last.operation?.status === 'SUCCEEDED') return AGAIN;
@@ -269,7 +272,7 @@ class ServiceRun {
 
   /** The outcome of an error that ended the service's run. */
   private failure(error: unknown): ServiceOutcome {
-    if (error instanceof ServiceNotFoundError) return this.outcome('skipped', 'deleted during the run');
+    if (error instanceof ServiceNotFoundError) return this.outcome('skipped', DELETED_DURING_RUN);
     if (error instanceof DeadlineError) {
       this.status = error.lastStatus;
       return this.outcome('failed', `still ${error.lastStatus} when the run's deadline came; the next run will pick it up`);
