@@ -19,6 +19,7 @@
  * of its own.
  */
 
+import { APP_RUNNER_PAGE_SIZE, GET_RESOURCES_PAGE_SIZE } from '../lambda/app-runner';
 import type { Action } from '../contract/event';
 import type { PollSettings } from '../lambda/status-watcher';
 import { MUTATING_OPERATIONS } from '../emulator/app-runner-emulator';
@@ -66,10 +67,6 @@ export interface TimeBound {
   readonly firstTransitionMs: number;
 }
 
-/** ListServices page size (the API's maximum). */
-const LIST_SERVICES_PAGE = 20;
-/** GetResources page size (the API's maximum). */
-const GET_RESOURCES_PAGE = 100;
 
 /** The calls each service needs in sequence, before and after its transition, besides the reads that select and observe it. */
 function serviceCalls(action: FleetAction, settled = false): { before: Record<string, number>; after: Record<string, number> } {
@@ -85,7 +82,7 @@ function sum(counts: Readonly<Record<string, number>>): number {
 
 /** Pages of one ListServices walk over the region. */
 export function listServicesPages(regionServices: number): number {
-  return Math.max(1, Math.ceil(regionServices / LIST_SERVICES_PAGE));
+  return Math.max(1, Math.ceil(regionServices / APP_RUNNER_PAGE_SIZE));
 }
 
 /** The fewest calls that can do the run's work. */
@@ -102,7 +99,7 @@ export function callBound(input: BoundInput): CallCounts {
   if (walk <= n) add('ListServices', reads * walk);
   else add('DescribeService', reads * n);
   if (input.selection === 'arn') add('ListTagsForResource', n);
-  else add('GetResources', Math.max(1, Math.ceil(n / GET_RESOURCES_PAGE)));
+  else add('GetResources', Math.max(1, Math.ceil(n / GET_RESOURCES_PAGE_SIZE)));
   const total = sum(byOperation);
   const mutating = sum(Object.fromEntries(Object.entries(byOperation).filter(([operation]) => MUTATING_OPERATIONS.has(operation))));
   return { byOperation, mutating, reads: total - mutating, total };

@@ -6,8 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway } from '../lambda/app-runner';
+import { RunFailedError } from '../lambda/errors';
 import { createHandler } from '../lambda/index';
-import { RunFailedError, type Outcome, type RunReport } from '../lambda/report';
+import type { Outcome, RunReport } from '../lambda/report';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
 import { MARKER_TAG_KEY } from '../contract/scheduler-tags';
 import { DEFAULT_POLL, type PollSettings } from '../lambda/status-watcher';

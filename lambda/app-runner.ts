@@ -17,8 +17,13 @@ import {
   type Service,
 } from '@aws-sdk/client-apprunner';
 import { ResourceGroupsTaggingAPIClient, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { OperationRecord } from './decide';
+import { AppRunnerCallError, errorName, ServiceNotFoundError, ServiceStateConflictError } from './errors';
 import { parseServiceArn } from '../contract/event';
+
+/** The most items a page of ListServices or ListOperations holds (`MaxResults` 1-20): the gateway asks for full pages. */
+export const APP_RUNNER_PAGE_SIZE = 20;
+/** The most resources a page of the Tagging API's GetResources holds. */
+export const GET_RESOURCES_PAGE_SIZE = 100;
 
 /** A service as a bulk listing shows it. */
 export interface ServiceSummary {
@@ -31,6 +36,13 @@ export interface ServiceSummary {
 export interface ServiceDetail extends ServiceSummary {
   /** `SourceConfiguration.AutoDeploymentsEnabled`; false when App Runner leaves it out. */
   readonly autoDeploymentsEnabled: boolean;
+}
+
+/** One entry of a service's operation history, newest first as ListOperations returns it. */
+export interface OperationRecord {
+  readonly id?: string;
+  readonly type?: string;
+  readonly status?: string;
 }
 
 /** How far a ListServices walk goes, and who sees its pages. */
@@ -75,45 +87,6 @@ export interface AppRunnerGateway {
   resumeService(arn: string): Promise<ResumeStarted>;
   /** Starts a deployment; returns the operation id. */
   startDeployment(arn: string): Promise<string>;
-}
-
-/** An App Runner (or Tagging API) call failed after the SDK's retries. Keeps the SDK error as `cause`. */
-export class AppRunnerCallError extends Error {
-  constructor(
-    /** The API operation, e.g. `PauseService`. */
-    readonly operation: string,
-    /** The service ARN, or the region for region-wide calls. */
-    readonly target: string,
-    cause: unknown,
-  ) {
-    super(`${operation} on ${target} failed: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
-    this.name = 'AppRunnerCallError';
-  }
-}
-
-/** App Runner refused the call in the service's current state: re-read the service and decide again. */
-export class ServiceStateConflictError extends AppRunnerCallError {
-  constructor(operation: string, target: string, cause: unknown) {
-    super(operation, target, cause);
-    this.name = 'ServiceStateConflictError';
-  }
-}
-
-/** The service does not exist (any more). */
-export class ServiceNotFoundError extends AppRunnerCallError {
-  constructor(operation: string, target: string, cause: unknown) {
-    super(operation, target, cause);
-    this.name = 'ServiceNotFoundError';
-  }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'Error';
-}
-
-/** The message of anything thrown, for reports and error messages. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -215,7 +188,7 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
     return call('ListServices', region, async () => {
       const services: ServiceSummary[] = [];
       let pages = 0;
-      for await (const page of paginateListServices({ client: this.appRunner(region), pageSize: 20 }, {})) {
+      for await (const page of paginateListServices({ client: this.appRunner(region), pageSize: APP_RUNNER_PAGE_SIZE }, {})) {
         pages += 1;
         const summaries: ServiceSummary[] = [];
         for (const s of page.ServiceSummaryList ?? []) {
@@ -234,7 +207,7 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
       const found = new Map<string, Record<string, string>>();
       const TagFilters = Object.entries(tags).map(([Key, Value]) => ({ Key, Values: [Value] }));
       const pages = paginateGetResources(
-        { client: this.tagging(region), pageSize: 100 },
+        { client: this.tagging(region), pageSize: GET_RESOURCES_PAGE_SIZE },
         { TagFilters, ResourceTypeFilters: ['apprunner:service'] },
       );
       for await (const page of pages) {
@@ -262,7 +235,7 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
 
   listRecentOperations(arn: string): Promise<OperationRecord[]> {
     return call('ListOperations', arn, async () => {
-      const { OperationSummaryList } = await this.forArn(arn).send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: 20 }));
+      const { OperationSummaryList } = await this.forArn(arn).send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: APP_RUNNER_PAGE_SIZE }));
       return (OperationSummaryList ?? []).map((o) => ({ id: o.Id, type: o.Type, status: o.Status }));
     });
   }

@@ -2,6 +2,7 @@
  * The decision rules: given one service's status and tags, what does this run do to it? Pure
  * functions, in the order the README states the rules. No AWS calls, no clock: `now` is passed in.
  */
+import type { OperationRecord } from './app-runner';
 import type { Action, DeployPolicy } from '../contract/event';
 import { localDate, parseIsoInstant } from './local-time';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
@@ -155,13 +156,6 @@ function decideResume(status: 'RUNNING' | 'PAUSED', marker: MarkerState | undefi
 /** Whether a resumed service gets a deployment under a policy. */
 export function shouldDeploy(policy: DeployPolicy, autoDeploymentsEnabled: boolean): boolean {
   return policy === 'always' || (policy === 'auto' && autoDeploymentsEnabled);
-}
-
-/** One entry of a service's operation history, newest first as ListOperations returns it. */
-export interface OperationRecord {
-  readonly id?: string;
-  readonly type?: string;
-  readonly status?: string;
 }
 
 /**

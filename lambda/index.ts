@@ -6,7 +6,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
-import { RunFailedError, runFailed, type RunReport } from './report';
+import { RunFailedError } from './errors';
+import { runFailed, type RunReport } from './report';
 import { runScheduler } from './run';
 import type { PollSettings } from './status-watcher';
 

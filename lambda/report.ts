@@ -1,7 +1,10 @@
 /**
- * The report a run returns and logs: one entry per selected service. Pure data and its summary.
+ * The report a run returns and logs, and the one place its rows are built: one row per selected
+ * service, and one per selection read that failed.
  */
+import { errorMessage, ServiceNotFoundError } from './errors';
 import type { Action } from '../contract/event';
+import type { Selection, UnreadableService } from './select';
 
 /** What became of a service in a run. `planned` is a dry run's outcome for a service it would change. */
 export type Outcome = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'planned';
@@ -47,29 +50,51 @@ export interface RunReport {
   readonly selectionFailures: readonly SelectionFailure[];
 }
 
-/** Counts outcomes, every outcome present. */
-export function countOutcomes(services: readonly ServiceOutcome[]): Record<Outcome, number> {
+/** Who a report row is about. */
+export interface ReportedService {
+  readonly arn: string;
+  readonly name: string;
+  readonly region: string;
+}
+
+/** What the run made of a service: a row without the service's identity. */
+export type ServiceResult = Omit<ServiceOutcome, 'serviceArn' | 'serviceName' | 'region'>;
+
+/** A service's row in the report. */
+export function serviceOutcome(service: ReportedService, result: ServiceResult): ServiceOutcome {
+  return { serviceArn: service.arn, serviceName: service.name, region: service.region, ...result };
+}
+
+/** The row of a listed ARN that could not be read: failed, since the event asked for it by name. */
+function unreadableOutcome(service: UnreadableService): ServiceOutcome {
+  const reason =
+    service.error instanceof ServiceNotFoundError
+      ? 'no such service (it is listed in the event but App Runner does not know it)'
+      : `could not read the service: ${errorMessage(service.error)}`;
+  return serviceOutcome(service, { actions: [], operationIds: [], outcome: 'failed', reason });
+}
+
+/** The report of a run: the rows of the services it handled, and what selection could not read. */
+export function runReport(
+  run: Pick<RunReport, 'action' | 'dryRun' | 'startedAt' | 'finishedAt'>,
+  handled: readonly ServiceOutcome[],
+  selection: Selection,
+): RunReport {
+  const services = [...handled, ...selection.unreadable.map(unreadableOutcome)].sort((a, b) => a.serviceArn.localeCompare(b.serviceArn));
   const counts: Record<Outcome, number> = { changed: 0, unchanged: 0, skipped: 0, failed: 0, planned: 0 };
   for (const service of services) counts[service.outcome] += 1;
-  return counts;
+  return {
+    ...run,
+    counts,
+    services,
+    selectionFailures: selection.unlistedRegions.map(({ region, error }) => ({
+      target: region,
+      reason: `could not list the services selected by tags: ${errorMessage(error)}`,
+    })),
+  };
 }
 
 /** True when the run must fail: a service failed, or a selection read did. */
 export function runFailed(report: RunReport): boolean {
   return report.counts.failed > 0 || report.selectionFailures.length > 0;
-}
-
-/**
- * The run finished, but something in it failed. Thrown after every other service was handled, so
- * that Lambda's retry, the dead-letter queue and the alarm see it. Carries the full report.
- */
-export class RunFailedError extends Error {
-  constructor(readonly report: RunReport) {
-    const failures = [
-      ...report.services.filter((s) => s.outcome === 'failed').map((s) => `${s.serviceArn}: ${s.reason}`),
-      ...report.selectionFailures.map((f) => `${f.target}: ${f.reason}`),
-    ];
-    super(`The ${report.action} run failed for ${failures.length} of its targets: ${failures.join('; ')}`);
-    this.name = 'RunFailedError';
-  }
 }

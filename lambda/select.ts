@@ -5,14 +5,14 @@
  * for statuses when it costs no more than describing them, and ListTagsForResource on each ARN (the
  * function may read tags of those ARNs only).
  */
-import { errorMessage, ServiceNotFoundError, type AppRunnerGateway, type ServiceDetail, type ServiceSummary } from './app-runner';
+import type { AppRunnerGateway, ServiceDetail, ServiceSummary } from './app-runner';
 import { parseServiceArn, type SchedulerRequest } from '../contract/event';
-import type { SelectionFailure, ServiceOutcome } from './report';
-import type { WatchedService } from './status-watcher';
 
 /** A selected service as the run first saw it. */
-export interface SelectedService extends WatchedService {
+export interface SelectedService {
+  readonly arn: string;
   readonly name: string;
+  readonly region: string;
   readonly status: string;
   readonly tags: Readonly<Record<string, string>>;
   /** True when the tags came from the Tagging API, which is eventually consistent; false when from ListTagsForResource. */
@@ -21,20 +21,41 @@ export interface SelectedService extends WatchedService {
   readonly detail?: ServiceDetail;
 }
 
-/** What selection found. */
-export interface Selection {
-  readonly services: SelectedService[];
-  /** Listed ARNs that could not be read: each is a failed service in the report. */
-  readonly unreadable: ServiceOutcome[];
-  /** Regions whose services could not be listed. */
-  readonly failures: SelectionFailure[];
-  /** Services per region, for the regions that were listed to their last page. */
-  readonly regionSizes: Map<string, number>;
+/** A listed ARN that could not be read. */
+export interface UnreadableService {
+  /** The ARN as the event listed it. */
+  readonly arn: string;
+  /** The name the ARN gives. */
+  readonly name: string;
+  /** The region the ARN names. */
+  readonly region: string;
+  /** What the read threw. */
+  readonly error: unknown;
 }
 
-/** Reads the selected services' status and tags. Never throws: what it cannot read, it reports. */
+/** A region whose services could not be listed for tag selection. */
+export interface UnlistedRegion {
+  /** The region tag selection looked in. */
+  readonly region: string;
+  /** What the listing threw. */
+  readonly error: unknown;
+}
+
+/** What selection found. */
+export interface Selection {
+  /** The services the run acts on. */
+  readonly services: SelectedService[];
+  /** Listed ARNs that could not be read: each is a failed service in the report. */
+  readonly unreadable: UnreadableService[];
+  /** Regions whose services could not be listed: each is a selection failure in the report. */
+  readonly unlistedRegions: UnlistedRegion[];
+  /** The regions whose ListServices walk reached the last page, and how many services each holds. */
+  readonly walkedRegions: Map<string, number>;
+}
+
+/** Reads the selected services' status and tags. Never throws: what it cannot read is in the selection, with its error. */
 export async function selectServices(request: SchedulerRequest, gateway: AppRunnerGateway): Promise<Selection> {
-  const selection: Selection = { services: [], unreadable: [], failures: [], regionSizes: new Map() };
+  const selection: Selection = { services: [], unreadable: [], unlistedRegions: [], walkedRegions: new Map() };
   const listings = new Map<string, ServiceSummary[]>();
   const hasTags = Object.keys(request.tags).length > 0;
   const bulkRegions = hasTags ? request.regions : [];
@@ -43,14 +64,14 @@ export async function selectServices(request: SchedulerRequest, gateway: AppRunn
     bulkRegions.map(async (region) => {
       try {
         const [{ services: summaries }, tagged] = await Promise.all([gateway.listServices(region), gateway.findTaggedServices(region, request.tags)]);
-        selection.regionSizes.set(region, summaries.length);
+        selection.walkedRegions.set(region, summaries.length);
         listings.set(region, summaries);
         for (const summary of summaries) {
           const tags = tagged.get(summary.arn);
           if (tags) selection.services.push({ ...summaryFields(summary), region, tags, tagsFromTaggingApi: true });
         }
       } catch (error) {
-        selection.failures.push({ target: region, reason: `could not list the services selected by tags: ${errorMessage(error)}` });
+        selection.unlistedRegions.push({ region, error });
       }
     }),
   );
@@ -90,7 +111,7 @@ async function selectListed(region: string, arns: string[], listing: ServiceSumm
   if (scan) {
     try {
       const { services, complete } = await scan;
-      if (complete) selection.regionSizes.set(region, services.length);
+      if (complete) selection.walkedRegions.set(region, services.length);
       summaries = services;
     } catch {
       // Not allowed to list, or the walk failed: every ARN is described below.
@@ -106,16 +127,7 @@ async function selectListed(region: string, arns: string[], listing: ServiceSumm
         if ('error' in read) throw read.error;
         selection.services.push({ ...summaryFields(summary ?? detail!), region, tags: read.tags, tagsFromTaggingApi: false, detail });
       } catch (error) {
-        const reason = error instanceof ServiceNotFoundError ? 'no such service (it is listed in the event but App Runner does not know it)' : `could not read the service: ${errorMessage(error)}`;
-        selection.unreadable.push({
-          serviceArn: arn,
-          serviceName: parseServiceArn(arn)!.serviceName,
-          region,
-          actions: [],
-          operationIds: [],
-          outcome: 'failed',
-          reason,
-        });
+        selection.unreadable.push({ arn, name: parseServiceArn(arn)!.serviceName, region, error });
       }
     }),
   );

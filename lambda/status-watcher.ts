@@ -1,10 +1,13 @@
 /**
  * Waits for services to leave OPERATION_IN_PROGRESS. App Runner's Pause/Resume/StartDeployment only
- * start an operation; the run learns the result by reading the status again, with backoff. Reads are
- * shared: a waiter reuses any read that started after its own previous one, so a fleet waiting in
- * one region costs one ListServices walk per poll, not one DescribeService per service.
+ * start an operation; the run learns the result by reading the status again, with backoff. Each
+ * region has one read strategy: where selection listed the whole region, its waiters share
+ * ListServices walks, so a fleet waiting there costs one walk per poll, not one DescribeService per
+ * service; elsewhere (listed ARNs whose region selection did not walk to the end) each waiter
+ * describes its service.
  */
-import { ServiceNotFoundError, type AppRunnerGateway, type ServiceSummary } from './app-runner';
+import { APP_RUNNER_PAGE_SIZE, type AppRunnerGateway, type ServiceSummary } from './app-runner';
+import { DeadlineError, ServiceNotFoundError } from './errors';
 
 /** How often the run reads a waiting service's status. */
 export interface PollSettings {
@@ -32,17 +35,6 @@ export const DEFAULT_POLL: PollSettings = { initialMs: 2_000, maxMs: 4_000, fact
 /** The settings a run of `action` polls with: a pause run's waits may grow to `pauseMaxMs`. */
 export function pollFor(action: 'pause' | 'resume', poll: PollSettings): PollSettings {
   return action === 'pause' ? { ...poll, maxMs: poll.pauseMaxMs ?? poll.maxMs } : poll;
-}
-
-/** The run's deadline passed while a service was still changing. */
-export class DeadlineError extends Error {
-  constructor(
-    readonly serviceArn: string,
-    readonly lastStatus: string,
-  ) {
-    super(`${serviceArn} was still ${lastStatus} when the run's deadline came`);
-    this.name = 'DeadlineError';
-  }
 }
 
 /** A service the watcher can read. */
@@ -143,63 +135,156 @@ function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** What a status watcher is built from. */
+export interface StatusWatcherOptions {
+  /** Where statuses are read. */
+  readonly gateway: AppRunnerGateway;
+  /** This run's polling: see `pollFor`. */
+  readonly poll: PollSettings;
+  /** Epoch ms after which a wait ends with a `DeadlineError`, after one last read at the deadline. */
+  readonly deadline: number;
+  /**
+   * The regions selection walked to their last page, and how many services each holds: there,
+   * waiters share ListServices walks. A region not in it is read service by service.
+   */
+  readonly walkedRegions: ReadonlyMap<string, number>;
+  /** The clock. @default Date.now */
+  readonly clock?: () => number;
+  /** @default a timer on the global `setTimeout`, which tests' fake clocks drive */
+  readonly sleep?: Sleep;
+}
+
 /** Polls statuses for a run. One per run. */
 export class StatusWatcher {
-  private readonly listings = new Map<string, Listing>();
-  private readonly waiting = new Map<string, number>();
-  /** Per ARN, the waiters of services in listed regions that are sleeping until their next poll. */
-  private readonly sleepers = new Map<string, Set<(read: StatusRead) => void>>();
+  private readonly regions = new Map<string, RegionReads>();
+  private readonly clock: () => number;
 
-  constructor(
-    private readonly gateway: AppRunnerGateway,
-    private readonly poll: PollSettings,
-    private readonly deadline: number,
-    /**
-     * Services per region, for the regions selection listed to the end: decides whether a listing is
-     * cheaper than describes. A region not in it is read service by service.
-     */
-    private readonly regionSizes: ReadonlyMap<string, number>,
-    private readonly clock: () => number = Date.now,
-    /** Resolves after `ms`, or as soon as `signal` aborts. */
-    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = sleepFor,
-  ) {}
+  constructor(private readonly options: StatusWatcherOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
 
   /** Waits until the service is no longer OPERATION_IN_PROGRESS and returns its status (`DELETED` if it is gone). */
   async settled(service: WatchedService): Promise<string> {
-    this.waiting.set(service.region, (this.waiting.get(service.region) ?? 0) + 1);
+    const { poll, deadline } = this.options;
+    const reads = this.readsOf(service.region);
+    reads.waiting += 1;
     try {
       let lastStatus = 'OPERATION_IN_PROGRESS';
-      let delay = this.poll.initialMs;
+      let delay = poll.initialMs;
       let lastRead = this.clock();
       for (;;) {
         // Counted from the start of the read that answered last, not from its end: otherwise a long
         // ListServices walk (50 pages for 1,000 services) adds its own duration to `maxMs`. A wait
         // that would end past the deadline ends at it instead, for one last read.
-        if (this.clock() >= this.deadline) throw new DeadlineError(service.arn, lastStatus);
-        const wait = Math.max(0, Math.min(lastRead + delay, this.deadline) - this.clock());
-        const read = (await this.sleepUnlessSeen(service, wait, lastRead)) ?? (await this.statusOf(service, lastRead));
+        if (this.clock() >= deadline) throw new DeadlineError(service.arn, lastStatus);
+        const wait = Math.max(0, Math.min(lastRead + delay, deadline) - this.clock());
+        const read = (await reads.sleep(service, wait, lastRead)) ?? (await reads.read(service, lastRead));
         lastRead = read.startedAt;
         lastStatus = read.status;
         if (lastStatus !== 'OPERATION_IN_PROGRESS') return lastStatus;
-        delay = Math.min(this.poll.maxMs, delay * this.poll.factor);
+        delay = Math.min(poll.maxMs, delay * poll.factor);
       }
     } finally {
-      this.waiting.set(service.region, (this.waiting.get(service.region) ?? 1) - 1);
+      reads.waiting -= 1;
     }
   }
 
-  /**
-   * Sleeps until the waiter's next poll; returns early with the service's status if, meanwhile, a
-   * listing that started after `readAfter` read it settled. Listings are made for the whole region
-   * whenever any waiter polls, so with hundreds of waiters one of them usually reads this service
-   * well before its own poll is due: without this, a service seen RUNNING would still wait out its
-   * own 2-4 s interval before its deployment is started. It makes no call of its own.
-   */
-  private async sleepUnlessSeen(service: WatchedService, ms: number, readAfter: number): Promise<StatusRead | undefined> {
-    if (!this.regionSizes.has(service.region)) {
-      await this.sleep(ms);
-      return undefined;
+  /** True once the run's deadline has passed: no new operation should start. */
+  pastDeadline(): boolean {
+    return this.clock() > this.options.deadline;
+  }
+
+  /** Reads the service's status now, with no wait (after App Runner refused a call in the state we thought it had). */
+  async current(service: WatchedService): Promise<string> {
+    return (await this.readsOf(service.region).read(service, this.clock())).status;
+  }
+
+  private readsOf(region: string): RegionReads {
+    let reads = this.regions.get(region);
+    if (!reads) {
+      const { gateway, walkedRegions, sleep = sleepFor } = this.options;
+      const size = walkedRegions.get(region);
+      reads = size === undefined ? new EachServiceReads(gateway, this.clock, sleep) : new SharedWalkReads(region, size, gateway, this.clock, sleep);
+      this.regions.set(region, reads);
     }
+    return reads;
+  }
+}
+
+/** How the waiters of one region read their statuses. */
+interface RegionReads {
+  /** Services of the region waiting in `settled` now. */
+  waiting: number;
+  /** Sleeps until the waiter's next poll; may end early with a status that a read started after `readAfter` showed settled. */
+  sleep(service: WatchedService, ms: number, readAfter: number): Promise<StatusRead | undefined>;
+  /** The status from a read that started after `readAfter`, and when that read started. */
+  read(service: WatchedService, readAfter: number): Promise<StatusRead>;
+}
+
+/** Reads the service with DescribeService: the only read that can say a service is gone. */
+async function describe(gateway: AppRunnerGateway, service: WatchedService, startedAt: number): Promise<StatusRead> {
+  try {
+    return { status: (await gateway.describeService(service.arn)).status, startedAt };
+  } catch (error) {
+    if (error instanceof ServiceNotFoundError) return { status: GONE, startedAt };
+    throw error;
+  }
+}
+
+/** A region selection did not list to the end: each waiter describes its own service, and shares nothing. */
+class EachServiceReads implements RegionReads {
+  waiting = 0;
+
+  constructor(
+    private readonly gateway: AppRunnerGateway,
+    private readonly clock: () => number,
+    private readonly sleepMs: Sleep,
+  ) {}
+
+  async sleep(_service: WatchedService, ms: number): Promise<undefined> {
+    await this.sleepMs(ms);
+    return undefined;
+  }
+
+  read(service: WatchedService): Promise<StatusRead> {
+    return describe(this.gateway, service, this.clock());
+  }
+}
+
+/**
+ * A region selection listed to the end. While at least as many of its services wait as a walk has
+ * pages, a waiter's read joins the latest walk that started after its previous read, or starts one;
+ * with fewer, it describes its service. A sleeping waiter wakes as soon as any newer walk's page shows
+ * its service settled.
+ */
+class SharedWalkReads implements RegionReads {
+  waiting = 0;
+  private latest?: Listing;
+  /** Per ARN, the waiters sleeping until their next poll. */
+  private readonly sleepers = new Map<string, Set<(read: StatusRead) => void>>();
+  private readonly pages: number;
+
+  constructor(
+    private readonly region: string,
+    size: number,
+    private readonly gateway: AppRunnerGateway,
+    private readonly clock: () => number,
+    private readonly sleepMs: Sleep,
+  ) {
+    this.pages = Math.max(1, Math.ceil(size / APP_RUNNER_PAGE_SIZE));
+  }
+
+  /**
+   * Walks are made for the whole region whenever any waiter polls, so with hundreds of waiters one of
+   * them usually reads this service well before its own poll is due: without waking, a service seen
+   * RUNNING would still wait out its own 2-4 s interval before its deployment is started. Waking makes
+   * no call of its own.
+   */
+  async sleep(service: WatchedService, ms: number, readAfter: number): Promise<StatusRead | undefined> {
     const wake = new AbortController();
     let seen: StatusRead | undefined;
     const sleeper = (read: StatusRead): void => {
@@ -210,7 +295,7 @@ export class StatusWatcher {
     const sleepers = this.sleepers.get(service.arn) ?? new Set();
     this.sleepers.set(service.arn, sleepers.add(sleeper));
     try {
-      await this.sleep(ms, wake.signal);
+      await this.sleepMs(ms, wake.signal);
     } finally {
       sleepers.delete(sleeper);
       if (sleepers.size === 0) this.sleepers.delete(service.arn);
@@ -218,65 +303,40 @@ export class StatusWatcher {
     return seen;
   }
 
-  /** Hands a listing's page to the waiters of its services that are sleeping. */
-  private seenInListing(page: readonly ServiceSummary[], startedAt: number): void {
-    for (const summary of page) {
-      for (const sleeper of this.sleepers.get(summary.arn) ?? []) sleeper({ status: summary.status, startedAt });
-    }
-  }
-
-  /** True once the run's deadline has passed: no new operation should start. */
-  pastDeadline(): boolean {
-    return this.clock() > this.deadline;
-  }
-
-  /** Reads the service's status now, with no wait (after App Runner refused a call in the state we thought it had). */
-  async current(service: WatchedService): Promise<string> {
-    return (await this.statusOf(service, this.clock())).status;
-  }
-
-  /** The status from a read that started after `readAfter`, and when that read started. */
-  private async statusOf(service: WatchedService, readAfter: number): Promise<StatusRead> {
-    if (this.listingIsCheaper(service.region)) {
-      const listing = this.listing(service.region, readAfter);
+  async read(service: WatchedService, readAfter: number): Promise<StatusRead> {
+    if (this.waiting >= this.pages) {
+      const listing = this.listing(readAfter);
       const status = await listing.status(service.arn);
       if (status !== undefined) return { status, startedAt: listing.startedAt };
       // Not in the walk: deleted, or a listing that lags. Only DescribeService can say it is gone.
     }
-    const startedAt = this.clock();
-    try {
-      return { status: (await this.gateway.describeService(service.arn)).status, startedAt };
-    } catch (error) {
-      if (error instanceof ServiceNotFoundError) return { status: GONE, startedAt };
-      throw error;
-    }
-  }
-
-  private listingIsCheaper(region: string): boolean {
-    const size = this.regionSizes.get(region);
-    if (size === undefined) return false;
-    const pages = Math.max(1, Math.ceil(size / 20));
-    return (this.waiting.get(region) ?? 0) >= pages;
+    return describe(this.gateway, service, this.clock());
   }
 
   /**
-   * The latest listing of the region if it started after `readAfter`, else a new one. Strictly after:
-   * a waiter passes the start of the read that answered its previous poll, and that read is no news.
+   * The latest walk if it started after `readAfter`, else a new one. Strictly after: a waiter passes
+   * the start of the read that answered its previous poll, and that read is no news.
    */
-  private listing(region: string, readAfter: number): Listing {
-    const latest = this.listings.get(region);
-    if (latest && latest.startedAt > readAfter) return latest;
+  private listing(readAfter: number): Listing {
+    if (this.latest && this.latest.startedAt > readAfter) return this.latest;
     const startedAt = this.clock();
     const listing = new Listing(
       startedAt,
-      (onPage) => this.gateway.listServices(region, { onPage }).then((scan) => scan.services),
-      (page) => this.seenInListing(page, startedAt),
+      (onPage) => this.gateway.listServices(this.region, { onPage }).then((scan) => scan.services),
+      (page) => this.wakeSleepers(page, startedAt),
     );
-    this.listings.set(region, listing);
-    // A failed listing must not be reused by the next waiter; it gets its own try (and its own error).
+    this.latest = listing;
+    // A failed walk must not be reused by the next waiter; it gets its own try (and its own error).
     listing.walked.catch(() => {
-      if (this.listings.get(region) === listing) this.listings.delete(region);
+      if (this.latest === listing) this.latest = undefined;
     });
     return listing;
+  }
+
+  /** Hands a walk's page to the sleeping waiters of its services. */
+  private wakeSleepers(page: readonly ServiceSummary[], startedAt: number): void {
+    for (const summary of page) {
+      for (const sleeper of this.sleepers.get(summary.arn) ?? []) sleeper({ status: summary.status, startedAt });
+    }
   }
 }

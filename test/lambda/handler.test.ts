@@ -5,7 +5,7 @@
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { InvalidEventError } from '../../contract/event';
 import type { InvocationContext } from '../../lambda/index';
-import { RunFailedError } from '../../lambda/report';
+import { RunFailedError } from '../../lambda/errors';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
 import {

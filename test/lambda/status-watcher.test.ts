@@ -2,11 +2,17 @@
  * The status watcher's polling, with a scripted gateway and a simulated clock: which reads a waiter
  * may share, and when it reads again.
  */
-import { ServiceNotFoundError, type AppRunnerGateway, type ListServicesOptions, type ServiceScan } from '../../lambda/app-runner';
-import { DeadlineError, pollFor, StatusWatcher, type PollSettings, type WatchedService } from '../../lambda/status-watcher';
+import type { AppRunnerGateway, ListServicesOptions, ServiceScan } from '../../lambda/app-runner';
+import { DeadlineError, ServiceNotFoundError } from '../../lambda/errors';
+import { pollFor, StatusWatcher, type PollSettings, type StatusWatcherOptions, type WatchedService } from '../../lambda/status-watcher';
 
 const SERVICE: WatchedService = { arn: 'arn:aws:apprunner:eu-west-1:123456789012:service/web/0123456789abcdef0123456789abcdef', region: 'eu-west-1' };
 const POLL: PollSettings = { initialMs: 2_000, maxMs: 2_000, factor: 1 };
+
+/** A watcher of SERVICE's region, walked by selection (one service): its waiters share walks. */
+function watcherOf(gateway: AppRunnerGateway, options: Partial<StatusWatcherOptions> = {}): StatusWatcher {
+  return new StatusWatcher({ gateway, poll: POLL, deadline: Number.MAX_SAFE_INTEGER, walkedRegions: new Map([[SERVICE.region, 1]]), ...options });
+}
 
 /** A region whose listing takes `walkMs` of simulated time and shows the statuses in `script`, one per listing. */
 function scriptedRegion(script: string[], walkMs: number, poll: PollSettings = POLL, deadline = Number.MAX_SAFE_INTEGER) {
@@ -20,8 +26,13 @@ function scriptedRegion(script: string[], walkMs: number, poll: PollSettings = P
       return { services: [{ arn: SERVICE.arn, name: 'web', status }], complete: true };
     },
   } as unknown as AppRunnerGateway;
-  const watcher = new StatusWatcher(gateway, poll, deadline, new Map([[SERVICE.region, 1]]), () => now, async (ms) => {
-    now += ms;
+  const watcher = watcherOf(gateway, {
+    poll,
+    deadline,
+    clock: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
   });
   return { watcher, listingsStartedAt };
 }
@@ -82,10 +93,30 @@ describe('status watcher', () => {
         return describeService();
       },
     } as unknown as AppRunnerGateway;
-    const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), () => 0, async () => {});
+    const watcher = watcherOf(gateway, { clock: () => 0, sleep: async () => {} });
 
     await expect(watcher.settled(SERVICE)).resolves.toBe(expected);
     expect(described).toEqual([SERVICE.arn]);
+  });
+
+  it('in a region selection did not walk, describes the service at every poll and never lists', async () => {
+    let now = 0;
+    const calls: string[] = [];
+    const statuses = ['OPERATION_IN_PROGRESS', 'RUNNING'];
+    const gateway = {
+      listServices: async (): Promise<ServiceScan> => {
+        calls.push('listServices');
+        return { services: [], complete: true };
+      },
+      describeService: async (arn: string) => {
+        calls.push(`describeService at ${now}`);
+        return { arn, name: 'web', status: statuses.shift(), autoDeploymentsEnabled: false };
+      },
+    } as unknown as AppRunnerGateway;
+    const watcher = watcherOf(gateway, { walkedRegions: new Map(), clock: () => now, sleep: async (ms) => void (now += ms) });
+
+    await expect(watcher.settled(SERVICE)).resolves.toBe('RUNNING');
+    expect(calls).toEqual(['describeService at 2000', 'describeService at 4000']);
   });
 
   it('answers a waiter from the page that holds its service, before the walk ends', async () => {
@@ -97,7 +128,7 @@ describe('status watcher', () => {
         return new Promise((resolve) => (endWalk = () => resolve({ services: page, complete: true })));
       },
     } as unknown as AppRunnerGateway;
-    const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), () => 0, async () => {});
+    const watcher = watcherOf(gateway, { clock: () => 0, sleep: async () => {} });
 
     await expect(watcher.settled(SERVICE)).resolves.toBe('RUNNING');
     endWalk();
@@ -122,7 +153,7 @@ describe('status watcher', () => {
           return { services, complete: true };
         },
       } as unknown as AppRunnerGateway;
-      const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), Date.now);
+      const watcher = watcherOf(gateway);
 
       const first = watcher.settled(SERVICE);
       await jest.advanceTimersByTimeAsync(500);
@@ -156,7 +187,7 @@ describe('status watcher', () => {
           return { services: page, complete: true };
         },
       } as unknown as AppRunnerGateway;
-      const watcher = new StatusWatcher(gateway, POLL, Number.MAX_SAFE_INTEGER, new Map([[SERVICE.region, 1]]), Date.now);
+      const watcher = watcherOf(gateway);
 
       const first = watcher.settled(SERVICE);
       await jest.advanceTimersByTimeAsync(2_100);

@@ -5,7 +5,6 @@
  * each StartDeployment, and what people did by hand meanwhile.
  */
 import {
-  ServiceNotFoundError,
   type AppRunnerGateway,
   type SdkGatewayOptions,
   type ServiceDetail,
@@ -13,9 +12,10 @@ import {
   type ServiceScan,
   type ServiceSummary,
 } from '../../lambda/app-runner';
+import { RunFailedError, ServiceNotFoundError } from '../../lambda/errors';
 import { parseEvent, type SchedulerRequest } from '../../contract/event';
 import { SAFETY_MARGIN_MS, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
-import { RunFailedError, type RunReport } from '../../lambda/report';
+import type { RunReport } from '../../lambda/report';
 import {
   startEmulator,
   type AppRunnerEmulator,

@@ -1,9 +1,9 @@
 /**
- * The order of App Runner calls under the concurrency limit: a service moves on as soon as it can,
- * instead of waiting behind every other service's earlier steps.
+ * The call limiter: the order of App Runner calls under the concurrency limit, by lane, so that a
+ * service moves on as soon as it can instead of waiting behind every other service's earlier steps.
  */
 import type { AppRunnerGateway } from '../../lambda/app-runner';
-import { callOrder, limitConcurrency } from '../../lambda/run';
+import { callLanes, limitCalls, type GatewayCall } from '../../lambda/call-limiter';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { startHarness, type SchedulerHarness } from '../support/scheduler-harness';
 
@@ -75,7 +75,7 @@ function heldGateway() {
 describe('the limiter of a resume run, at 5 calls in flight', () => {
   function fiveDeploymentsInFlight() {
     const held = heldGateway();
-    const limited = limitConcurrency(held.gateway, 5, callOrder('resume', 5));
+    const limited = limitCalls(held.gateway, 5, callLanes('resume', 5));
     for (const name of ['d1', 'd2', 'd3', 'd4', 'd5']) void limited.startDeployment(name);
     return { ...held, limited };
   }
@@ -115,5 +115,32 @@ describe('the limiter of a resume run, at 5 calls in flight', () => {
     await endOldest();
 
     expect(started.slice(5)).toEqual(['listServices eu-west-1']);
+  });
+});
+
+describe('the lanes', () => {
+  /** Every gateway method: the type check fails when the gateway gains one that this list lacks. */
+  const GATEWAY_CALLS = Object.keys({
+    listServices: true,
+    findTaggedServices: true,
+    describeService: true,
+    listTags: true,
+    listRecentOperations: true,
+    tagService: true,
+    untagService: true,
+    pauseService: true,
+    resumeService: true,
+    startDeployment: true,
+  } satisfies Record<GatewayCall, true>);
+
+  it.each(['pause', 'resume'] as const)('of a %s run hold every gateway call exactly once', (action) => {
+    const calls = callLanes(action, 10).lanes.flatMap((lane) => lane.calls);
+
+    expect([...calls].sort()).toEqual([...GATEWAY_CALLS].sort());
+  });
+
+  it('of a resume run keep a fifth of the slots for the lanes that start a service', () => {
+    expect(callLanes('resume', 10).startingSlots).toBe(2);
+    expect(callLanes('pause', 10).startingSlots).toBe(0);
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * The concurrency bound on App Runner calls, and the order in which queued calls get a slot. Calls
+ * queue in named lanes; a free slot goes to the first lane that holds a call, so the call furthest
+ * along its service's way goes first and each service moves on without waiting behind a whole
+ * fleet's earlier steps: a service's pause follows its own marker, not a thousand markers, and a
+ * service that is RUNNING gets its deployment while the rest of a large fleet is still being resumed.
+ */
+import type { AppRunnerGateway } from './app-runner';
+import type { Action } from '../contract/event';
+
+/** A gateway method: what a lane holds. */
+export type GatewayCall = keyof AppRunnerGateway;
+
+/** One queue of calls under the bound. */
+export interface Lane {
+  /** What its calls are, for a reader. */
+  readonly name: string;
+  /** The gateway methods whose calls wait in it. */
+  readonly calls: readonly GatewayCall[];
+  /** Its calls start work on another service: such lanes keep `CallLanes.startingSlots` while they queue. */
+  readonly startsAService?: boolean;
+  /** Its calls read statuses that waiting services need: while one queues, starting lanes keep no slots. */
+  readonly readsStatus?: boolean;
+}
+
+/** The lanes of a run, first served first, and the slots kept for the lanes that start services. */
+export interface CallLanes {
+  /** Every gateway method is in exactly one lane. */
+  readonly lanes: readonly Lane[];
+  /** Slots that lanes starting a service keep while they queue, even when earlier lanes hold calls too. */
+  readonly startingSlots: number;
+}
+
+/**
+ * The lanes of a run of `action` under a bound of `limit` calls.
+ *
+ * In a resume run, a region's ListServices walk goes before everything: it is one slot for 50 pages,
+ * and each of its pages is what lets the services on it go on to their deployment (a walk queued
+ * behind a burst of deployments found the next burst 2 s late). Then a RUNNING service's deployment,
+ * its history check, status reads of single services, pause and resume, and the marker that starts
+ * work on another service. Selection's tag reads share the marker's lane: during selection they
+ * compete with nothing, and after it the only one is the stale-marker check that leads to a marker
+ * removal. Marker removal goes last: nothing waits on it but the end of the run. And a fifth of the
+ * slots is kept for starting services while deployments queue: one walk can find hundreds of services
+ * RUNNING at once, and with strict priorities their deployments kept every resume waiting for
+ * seconds, so that the last resumes, and the run, ended later. Not while status reads queue, though:
+ * then the run already waits on more services than it can read (by ARN each waiter reads its own
+ * status), and starting more would only add reads and make every waiter see RUNNING later.
+ *
+ * In a pause run no step follows a status read, so there reads wait their turn with the markers:
+ * reading sooner would only mean more reads. Selection's reads are made before any service starts,
+ * so they compete with nothing.
+ */
+export function callLanes(action: Action, limit: number): CallLanes {
+  if (action === 'resume') {
+    return {
+      lanes: [
+        { name: 'status walk', calls: ['listServices'], readsStatus: true },
+        { name: 'deployment', calls: ['startDeployment'] },
+        { name: 'history check', calls: ['listRecentOperations'] },
+        { name: 'status read', calls: ['describeService'], readsStatus: true },
+        { name: 'pause and resume', calls: ['pauseService', 'resumeService'], startsAService: true },
+        { name: 'marker and tag reads', calls: ['tagService', 'listTags', 'findTaggedServices'], startsAService: true },
+        { name: 'marker removal', calls: ['untagService'] },
+      ],
+      startingSlots: Math.floor(limit / 5),
+    };
+  }
+  return {
+    lanes: [
+      { name: 'deployment and history check', calls: ['startDeployment', 'listRecentOperations'] },
+      { name: 'pause, resume and marker removal', calls: ['pauseService', 'resumeService', 'untagService'] },
+      { name: 'reads and marker', calls: ['describeService', 'listServices', 'tagService', 'listTags', 'findTaggedServices'] },
+    ],
+    startingSlots: 0,
+  };
+}
+
+/** Wraps every gateway method so that at most `limit` calls are in flight; queued calls wait in their lane. */
+export function limitCalls(gateway: AppRunnerGateway, limit: number, { lanes, startingSlots }: CallLanes): AppRunnerGateway {
+  const queues = lanes.map((): (() => void)[] => []);
+  const laneOf = new Map(lanes.flatMap((lane, index) => lane.calls.map((call) => [call, index] as const)));
+  const holds = (lane: number): boolean => queues[lane].length > 0;
+  let active = 0;
+  let activeStarting = 0;
+  const take = (lane: number): void => {
+    active += 1;
+    if (lanes[lane].startsAService) activeStarting += 1;
+  };
+  const acquire = (lane: number): Promise<void> => {
+    if (active < limit) {
+      take(lane);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => queues[lane].push(resolve));
+  };
+  const release = (lane: number): void => {
+    active -= 1;
+    if (lanes[lane].startsAService) activeStarting -= 1;
+    const keepSlot = activeStarting < startingSlots && !lanes.some((l, i) => l.readsStatus && holds(i));
+    const starting = keepSlot ? lanes.findIndex((l, i) => l.startsAService && holds(i)) : -1;
+    const next = starting >= 0 ? starting : queues.findIndex((_, i) => holds(i));
+    if (next < 0) return;
+    take(next);
+    queues[next].shift()!();
+  };
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      // A function that is no gateway method (none is called today) waits in the last lane.
+      const lane = laneOf.get(property as GatewayCall) ?? lanes.length - 1;
+      return async (...args: unknown[]) => {
+        await acquire(lane);
+        try {
+          return await value.apply(target, args);
+        } finally {
+          // Handed on once the caller has moved on, so that its service's next call is queued and competes.
+          setImmediate(() => release(lane));
+        }
+      };
+    },
+  });
+}

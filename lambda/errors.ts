@@ -1,0 +1,72 @@
+/**
+ * The engine's errors, in one place. Errors from AWS keep the SDK's error as `cause` and name the
+ * service ARN (or the region) they were about. The event's own error, `InvalidEventError`, belongs
+ * to the event contract that raises it.
+ */
+import type { RunReport } from './report';
+
+/** An App Runner (or Tagging API) call failed after the SDK's retries. Keeps the SDK error as `cause`. */
+export class AppRunnerCallError extends Error {
+  constructor(
+    /** The API operation, e.g. `PauseService`. */
+    readonly operation: string,
+    /** The service ARN, or the region for region-wide calls. */
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(`${operation} on ${target} failed: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+    this.name = 'AppRunnerCallError';
+  }
+}
+
+/** App Runner refused the call in the service's current state: re-read the service and decide again. */
+export class ServiceStateConflictError extends AppRunnerCallError {
+  constructor(operation: string, target: string, cause: unknown) {
+    super(operation, target, cause);
+    this.name = 'ServiceStateConflictError';
+  }
+}
+
+/** The service does not exist (any more). */
+export class ServiceNotFoundError extends AppRunnerCallError {
+  constructor(operation: string, target: string, cause: unknown) {
+    super(operation, target, cause);
+    this.name = 'ServiceNotFoundError';
+  }
+}
+
+/** The run's deadline passed while a service was still changing. */
+export class DeadlineError extends Error {
+  constructor(
+    readonly serviceArn: string,
+    readonly lastStatus: string,
+  ) {
+    super(`${serviceArn} was still ${lastStatus} when the run's deadline came`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/**
+ * The run finished, but something in it failed. Thrown after every other service was handled, so
+ * that Lambda's retry, the dead-letter queue and the alarm see it. Carries the full report.
+ */
+export class RunFailedError extends Error {
+  constructor(readonly report: RunReport) {
+    const failures = [
+      ...report.services.filter((s) => s.outcome === 'failed').map((s) => `${s.serviceArn}: ${s.reason}`),
+      ...report.selectionFailures.map((f) => `${f.target}: ${f.reason}`),
+    ];
+    super(`The ${report.action} run failed for ${failures.length} of its targets: ${failures.join('; ')}`);
+    this.name = 'RunFailedError';
+  }
+}
+
+/** The name of anything thrown: the SDK's error names say what App Runner answered. */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+/** The message of anything thrown, for reports and error messages. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,92 @@
+/**
+ * One service's run, against a scripted gateway: how a state conflict is handled (the one place
+ * where App Runner's refusals are read), step by step.
+ */
+import type { AppRunnerGateway, ServiceDetail } from '../../lambda/app-runner';
+import { ServiceStateConflictError } from '../../lambda/errors';
+import { parseEvent } from '../../contract/event';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
+import type { SelectedService } from '../../lambda/select';
+import { runService } from '../../lambda/service-run';
+import { StatusWatcher } from '../../lambda/status-watcher';
+
+const ARN = 'arn:aws:apprunner:eu-west-1:123456789012:service/web-api/0123456789abcdef0123456789abcdef';
+
+/** A service as selection saw it, read by ARN (its region not walked, so the watcher describes it). */
+function selected(status: string, tags: Record<string, string> = {}): SelectedService {
+  return { arn: ARN, name: 'web-api', region: 'eu-west-1', status, tags, tagsFromTaggingApi: false };
+}
+
+function refused(operation: string): ServiceStateConflictError {
+  return new ServiceStateConflictError(operation, ARN, Object.assign(new Error('busy'), { name: 'InvalidStateException' }));
+}
+
+/**
+ * A gateway whose DescribeService answers the statuses in `statuses`, one per call (the last one
+ * repeats), and whose methods in `refuse` throw a state conflict for their API operation; it
+ * records every call.
+ */
+function scriptedGateway(statuses: string[], refuse: Partial<Record<keyof AppRunnerGateway, string>>) {
+  const calls: string[] = [];
+  let described = 0;
+  const detail = (status: string): ServiceDetail => ({ arn: ARN, name: 'web-api', status, autoDeploymentsEnabled: true });
+  const answers: Partial<Record<keyof AppRunnerGateway, () => Promise<unknown>>> = {
+    describeService: async () => detail(statuses[Math.min(described++, statuses.length - 1)]),
+    listRecentOperations: async () => [],
+    pauseService: async () => 'pause-1',
+    resumeService: async () => ({ operationId: 'resume-1', service: detail('OPERATION_IN_PROGRESS') }),
+    startDeployment: async () => 'deploy-1',
+    tagService: async () => undefined,
+    untagService: async () => undefined,
+  };
+  const gateway = new Proxy({} as AppRunnerGateway, {
+    get: (_target, method: keyof AppRunnerGateway) => async () => {
+      calls.push(method);
+      const operation = refuse[method];
+      if (operation) throw refused(operation);
+      return answers[method]!();
+    },
+  });
+  return { gateway, calls };
+}
+
+function run(action: 'pause' | 'resume', service: SelectedService, gateway: AppRunnerGateway) {
+  const request = parseEvent({ action, services: [ARN], deployAfterResume: 'always' });
+  const watcher = new StatusWatcher({
+    gateway,
+    poll: { initialMs: 1, maxMs: 1, factor: 1 },
+    deadline: Number.MAX_SAFE_INTEGER,
+    walkedRegions: new Map(),
+    sleep: async () => {},
+  });
+  return runService(service, { request, gateway, watcher, clock: Date.now });
+}
+
+describe('a state conflict', () => {
+  it('after a refused pause that finds the service paused: unchanged, marker kept, no further call', async () => {
+    const { gateway, calls } = scriptedGateway(['OPERATION_IN_PROGRESS', 'PAUSED'], { pauseService: 'PauseService' });
+
+    const outcome = await run('pause', selected('RUNNING'), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'unchanged', statusAfter: 'PAUSED', actions: [], reason: expect.stringContaining('another pause got there first') });
+    expect(calls).toEqual(['tagService', 'pauseService', 'describeService', 'describeService']);
+  });
+
+  it('after a refused pause that finds the service running: reads it and decides again', async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], { pauseService: 'PauseService' });
+
+    const outcome = await run('pause', selected('RUNNING'), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('kept changing under the scheduler (8 attempts)') });
+    expect(calls.filter((c) => c === 'pauseService')).toHaveLength(8);
+  });
+
+  it('after any other refused call: reads the service and decides again from what it finds', async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], { resumeService: 'ResumeService' });
+
+    const outcome = await run('resume', selected('PAUSED', { [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' }), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'changed', statusAfter: 'OPERATION_IN_PROGRESS', actions: ['deploy'], reason: expect.stringContaining('an earlier resume was cut short') });
+    expect(calls).toEqual(['tagService', 'resumeService', 'describeService', 'listRecentOperations', 'startDeployment', 'untagService']);
+  });
+});
