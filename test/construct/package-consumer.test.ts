@@ -6,7 +6,8 @@
  * By default the consumer gets this project's aws-cdk-lib, constructs and cdk-nag, offline. With
  * `CONSUMER_PEERS=minimum` (CI, `npm run test:minimum-cdk`) it installs from the npm registry the
  * lowest versions that package.json's peerDependencies accept (and the lowest cdk-nag the
- * devDependencies accept): the proof that the declared floor works.
+ * devDependencies accept), synthesizes with them and type-checks the app against their typings: the
+ * proof that the declared floor works.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -49,6 +50,9 @@ new AppRunnerScheduler(byArn, 'Scheduler', {
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();
 `;
+
+/** tsc options that type-check the consumer's JavaScript app against every typing it loads, libraries' included. */
+const TYPE_CHECK_JS = ['--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', 'false', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--typeRoots', path.join(NODE_MODULES, '@types')];
 
 /** The lowest version a peer range such as `^2.186.0` or `>= 10.0.0` accepts. */
 function floorOf(range: string): string {
@@ -127,6 +131,8 @@ describe('the published package', () => {
     if (MINIMUM_PEERS) {
       const installed = PEERS.map((peer) => JSON.parse(fs.readFileSync(path.join(consumer, 'node_modules', peer, 'package.json'), 'utf8')).version);
       expect(installed).toEqual(PEERS.map((peer) => consumerDependencies()[peer]));
+      // The shipped .d.ts files, compiled against this project's aws-cdk-lib, also type-check against the minimum's.
+      run(process.execPath, [path.join(NODE_MODULES, 'typescript', 'bin', 'tsc'), ...TYPE_CHECK_JS, 'app.js'], consumer);
     }
     expect(fs.existsSync(path.join(consumer, 'node_modules', 'esbuild'))).toBe(false);
 
