@@ -1,5 +1,6 @@
-// The tests run on this repository's Node.js 20; the Lambda runs on Node.js 22. The SDK's notice that
-// its 2027 releases need Node.js 22 says nothing about the code under test, so keep it out of the output.
+// The tests run on Node.js 20 and, in CI, on Node.js 22 (`npm run test:node22`), the Lambda's runtime. The
+// SDK's notice on Node.js 20 that its 2027 releases need Node.js 22 says nothing about the code under test,
+// so keep it out of the output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** @type {import('jest').Config} */

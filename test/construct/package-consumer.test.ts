@@ -1,6 +1,13 @@
 /**
  * Packs the library the way it is published and synthesizes a plain JavaScript CDK app against the
- * tarball: the consumer has neither esbuild nor Docker, only the package, aws-cdk-lib and constructs.
+ * tarball: the consumer has neither esbuild nor Docker, only the package, aws-cdk-lib, constructs
+ * and cdk-nag.
+ *
+ * By default the consumer gets this project's aws-cdk-lib, constructs and cdk-nag, offline. With
+ * `CONSUMER_PEERS=minimum` (CI, `npm run test:minimum-cdk`) it installs from the npm registry the
+ * lowest versions that package.json's peerDependencies accept (and the lowest cdk-nag the
+ * devDependencies accept), synthesizes with them and type-checks the app against their typings: the
+ * proof that the declared floor works.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -9,12 +16,19 @@ import * as path from 'path';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
+const PEERS = ['aws-cdk-lib', 'constructs'] as const;
+/** The consumer also runs cdk-nag, so that the construct's acknowledgements are seen to match its findings. */
+const NAG = 'cdk-nag';
+const MINIMUM_PEERS = process.env.CONSUMER_PEERS === 'minimum';
 
 /** What `npm pack` reads, without compiled output lying beside the sources. */
 const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'contract', 'lib', 'lambda', 'bin', 'scripts'];
 
 const CONSUMER_APP = `
-const { App, Stack } = require('aws-cdk-lib');
+const { App, Stack, Validations } = require('aws-cdk-lib');
+const { AwsSolutionsChecks } = require('cdk-nag');
+const { Key } = require('aws-cdk-lib/aws-kms');
+const { Topic } = require('aws-cdk-lib/aws-sns');
 const { AppRunnerScheduler, DeployAfterResume } = require('cdk-apprunner-scheduler');
 
 const app = new App({ outdir: 'cdk.out' });
@@ -25,8 +39,34 @@ new AppRunnerScheduler(stack, 'Scheduler', {
   resumeAt: '07:00',
   deployAfterResume: DeployAfterResume.ALWAYS,
 });
+// Listed ARNs and an encrypted summary topic: the construct's other statements and acknowledgements.
+const byArn = new Stack(app, 'ConsumerByArn');
+new AppRunnerScheduler(byArn, 'Scheduler', {
+  services: ['arn:aws:apprunner:eu-west-1:123456789012:service/web-api/0123456789abcdef0123456789abcdef'],
+  pauseAt: '19:00',
+  summaryTopic: new Topic(byArn, 'Summaries', { masterKey: new Key(byArn, 'SummaryKey', { enableKeyRotation: true }), enforceSSL: true }),
+});
+// Any finding the construct does not acknowledge fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();
 `;
+
+/** tsc options that type-check the consumer's JavaScript app against every typing it loads, libraries' included. */
+const TYPE_CHECK_JS = ['--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', 'false', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--typeRoots', path.join(NODE_MODULES, '@types')];
+
+/** The lowest version a peer range such as `^2.186.0` or `>= 10.0.0` accepts. */
+function floorOf(range: string): string {
+  const floor = /^(?:\^|>=\s*)?(\d+\.\d+\.\d+)$/.exec(range.trim());
+  if (!floor) throw new Error(`peer range ${JSON.stringify(range)} has no single floor: use ^X.Y.Z or >= X.Y.Z`);
+  return floor[1];
+}
+
+/** The consumer's aws-cdk-lib, constructs and cdk-nag: the floors from the npm registry, or this project's, linked. */
+function consumerDependencies(): Record<string, string> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const declared: Record<string, string> = { ...manifest.peerDependencies, [NAG]: manifest.devDependencies[NAG] };
+  return Object.fromEntries([...PEERS, NAG].map((name) => [name, MINIMUM_PEERS ? floorOf(declared[name]) : `file:${path.join(NODE_MODULES, name)}`]));
+}
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -73,7 +113,7 @@ describe('the published package', () => {
   });
 
   test('synthesizes in a plain JavaScript app with no build tools of its own', () => {
-    // GIVEN a consumer that depends on the tarball, with aws-cdk-lib and constructs linked from here
+    // GIVEN a consumer that depends on the tarball, with aws-cdk-lib and constructs (linked from here, or the minimum)
     const consumer = path.join(workDir, 'consumer');
     fs.mkdirSync(consumer);
     fs.writeFileSync(
@@ -81,16 +121,19 @@ describe('the published package', () => {
       JSON.stringify({
         name: 'consumer',
         private: true,
-        dependencies: {
-          'cdk-apprunner-scheduler': `file:${tarball}`,
-          'aws-cdk-lib': `file:${path.join(NODE_MODULES, 'aws-cdk-lib')}`,
-          'constructs': `file:${path.join(NODE_MODULES, 'constructs')}`,
-        },
+        dependencies: { 'cdk-apprunner-scheduler': `file:${tarball}`, ...consumerDependencies() },
       }),
     );
     fs.writeFileSync(path.join(consumer, 'app.js'), CONSUMER_APP);
-    // --legacy-peer-deps: the peers are listed above; npm's peer placement fails on linked directories.
-    run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps'], consumer);
+    // --legacy-peer-deps: the peers are listed above; npm's peer placement fails on linked directories, and
+    // cdk-nag asks for constructs ^10.5.1 where the construct needs only 10.5.0.
+    run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', ...(MINIMUM_PEERS ? [] : ['--offline'])], consumer);
+    if (MINIMUM_PEERS) {
+      const installed = PEERS.map((peer) => JSON.parse(fs.readFileSync(path.join(consumer, 'node_modules', peer, 'package.json'), 'utf8')).version);
+      expect(installed).toEqual(PEERS.map((peer) => consumerDependencies()[peer]));
+      // The shipped .d.ts files, compiled against this project's aws-cdk-lib, also type-check against the minimum's.
+      run(process.execPath, [path.join(NODE_MODULES, 'typescript', 'bin', 'tsc'), ...TYPE_CHECK_JS, 'app.js'], consumer);
+    }
     expect(fs.existsSync(path.join(consumer, 'node_modules', 'esbuild'))).toBe(false);
 
     // WHEN the app runs with nothing on its PATH but node
@@ -106,5 +149,7 @@ describe('the published package', () => {
     expect(fs.readFileSync(path.join(cdkOut, `asset.${assetHash}`, 'index.js'), 'utf8')).toContain('apprunner-scheduler');
     const schedules = resources.filter((r) => r.Type === 'AWS::Scheduler::Schedule').map((r) => r.Properties.ScheduleExpression);
     expect(schedules.sort()).toEqual(['cron(0 19 ? * MON-FRI *)', 'cron(0 7 ? * MON-FRI *)']);
+    const byArn = JSON.parse(fs.readFileSync(path.join(cdkOut, 'ConsumerByArn.template.json'), 'utf8'));
+    expect(Object.values(byArn.Resources).filter((r) => (r as { Type: string }).Type === 'AWS::Scheduler::Schedule')).toHaveLength(1);
   });
 });
