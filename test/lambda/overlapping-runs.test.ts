@@ -8,8 +8,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createHandler } from '../../lambda/index';
 import type { RunReport } from '../../lambda/report';
-import { MARKER_TAG_KEY } from '../../lambda/scheduler-tags';
-import type { AppRunnerEmulator } from '../emulator/app-runner-emulator';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
+import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
 import { FAST_POLL, REGION, emulatorGateway, startHarness, type Invoke, type SchedulerHarness } from '../support/scheduler-harness';
 
 const FLEET_SIZE = 6;
