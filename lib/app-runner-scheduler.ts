@@ -171,6 +171,18 @@ export class AppRunnerScheduler extends Construct {
       description: 'Encrypts the App Runner scheduler logs and alarm notifications',
       enableKeyRotation: true,
     });
+    // Control Tower CT.KMS.PR.3: grants only for AWS services acting for a caller. Nothing here creates
+    // grants itself; the rule accepts exactly this statement (BoolIfExists on both keys, nothing else).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsUnlessForAnAwsService',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
     const logGroup = this.createLogGroup(key);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
