@@ -5,6 +5,7 @@
  * send as a `SchedulerEvent` and checks it with `eventProblems` at synth time, so both sides share
  * one definition of every field, limit and message. Pure: no AWS SDK, no Lambda, no CDK.
  */
+import { isLocalDate } from './local-time';
 import { ProblemList, isPlainObject, type FieldProblem, describeProblems } from './problems';
 
 /** What a run does: put services to sleep, or wake them up. */
@@ -102,7 +103,6 @@ export class InvalidEventError extends Error {
 const SERVICE_ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]):apprunner:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):service\/([A-Za-z0-9][A-Za-z0-9_-]{3,39})\/([0-9a-f]{32})$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The parts of an App Runner service ARN. */
 export interface ServiceArnParts {
@@ -126,15 +126,6 @@ export function parseServiceArn(arn: string): ServiceArnParts | undefined {
 /** True when the string is an AWS region name such as `eu-west-1`. */
 function isRegion(value: string): boolean {
   return REGION.test(value);
-}
-
-/** True when the string is a real calendar date written `YYYY-MM-DD`. */
-export function isLocalDate(value: string): boolean {
-  const m = LOCAL_DATE.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** True when the string is an IANA time zone this runtime knows, such as `Europe/London` or `UTC`. */

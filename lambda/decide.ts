@@ -4,7 +4,7 @@
  */
 import type { OperationRecord } from './app-runner';
 import type { Action, DeployPolicy } from '../contract/event';
-import { localDate, parseIsoInstant } from './local-time';
+import { localDate, parseIsoInstant } from '../contract/local-time';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
 
 /** What the scheduler's marker tag says. */

@@ -2,8 +2,9 @@
  * Finds the local times that a daylight-saving change skips or repeats in a time zone, so the
  * construct can warn about a pause or resume time that EventBridge Scheduler would skip (the local
  * time does not exist that day) or run only once (the local time happens twice). Pure: reads only
- * the time zone rules that Node's Intl carries.
+ * the time zone rules that Node's Intl carries, through the one offset reader in contract/local-time.
  */
+import { utcOffsetMinutes } from '../contract/local-time';
 
 /** A run of local clock times, `[start, start + length)` in minutes after midnight, that one change affects. */
 export interface DaylightSavingChange {
@@ -17,23 +18,6 @@ export interface DaylightSavingChange {
 
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
-
-function offsetReader(timeZone: string): (utcMs: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
-  return (utcMs) => {
-    const part = Object.fromEntries(format.formatToParts(utcMs).map((p) => [p.type, Number(p.value)]));
-    const localMs = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute);
-    return Math.round((localMs - utcMs) / MINUTE_MS);
-  };
-}
 
 /** The first minute in `(from, to]` at which the offset is the one `to` has. */
 function firstMinuteWithOffsetOf(offsetAt: (utcMs: number) => number, from: number, to: number): number {
@@ -52,7 +36,7 @@ function firstMinuteWithOffsetOf(offsetAt: (utcMs: number) => number, from: numb
  * one change a month, which holds for every zone in use.
  */
 export function daylightSavingChanges(timeZone: string, year: number): DaylightSavingChange[] {
-  const offsetAt = offsetReader(timeZone);
+  const offsetAt = (utcMs: number) => utcOffsetMinutes(utcMs, timeZone);
   const changes: DaylightSavingChange[] = [];
   for (let month = 0; month < 12; month++) {
     const [from, to] = [Date.UTC(year, month, 1), Date.UTC(year, month + 1, 1)];

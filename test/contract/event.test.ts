@@ -1,4 +1,5 @@
-import { InvalidEventError, eventProblems, isLocalDate, parseEvent, parseServiceArn } from '../../contract/event';
+import { InvalidEventError, eventProblems, parseEvent, parseServiceArn } from '../../contract/event';
+import { isLocalDate } from '../../contract/local-time';
 import { ProblemList } from '../../contract/problems';
 import { ARN, REJECTED_EVENT_VALUES } from './rejected-events';
 

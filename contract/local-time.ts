@@ -1,5 +1,7 @@
 /**
- * Wall-clock arithmetic in an IANA time zone, with the runtime's own time zone data (Intl). Pure.
+ * Wall-clock arithmetic in an IANA time zone, with the runtime's own time zone data (Intl). Pure, and
+ * the one place that reads a zone's offset: the handler reads local dates and skip times with it, the
+ * construct finds daylight-saving changes with it.
  */
 
 interface WallClock {
@@ -51,6 +53,11 @@ function offsetMs(instant: number, timeZone: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
+/** How far a time zone's clocks are ahead of UTC at an instant (ms since the epoch), in minutes. */
+export function utcOffsetMinutes(instant: number, timeZone: string): number {
+  return Math.round(offsetMs(instant, timeZone) / 60_000);
+}
+
 const DAY_MS = 86_400_000;
 
 function showsWallClock(instant: number, clock: WallClock, timeZone: string): boolean {
@@ -84,6 +91,12 @@ function isRealClock(c: WallClock): boolean {
     d.getUTCMinutes() === c.minute &&
     d.getUTCSeconds() === c.second
   );
+}
+
+/** True for a real calendar date written `YYYY-MM-DD` (2026-02-30 is not one). */
+export function isLocalDate(value: string): boolean {
+  const m = DATE_ONLY.exec(value);
+  return m !== null && isRealClock({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0 });
 }
 
 /**

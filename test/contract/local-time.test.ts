@@ -1,4 +1,4 @@
-import { localDate, parseIsoInstant } from '../../lambda/local-time';
+import { localDate, parseIsoInstant } from '../../contract/local-time';
 
 describe('local time', () => {
   test.each<[string, string, string, string]>([
