@@ -8,11 +8,11 @@
  * - resume with a deployment: TagResource (marker `resumed`), ResumeService, observe RUNNING,
  *   ListOperations (the history check: no second deployment if one started since the resume),
  *   StartDeployment, UntagResource (the marker).
- * Reads: statuses come from ListServices pages (20 services a page), both to select and to observe,
+ * Reads: statuses come from ListServices pages (APP_RUNNER_PAGE_SIZE services a page), both to select and to observe,
  * and observing the fleet's new state takes one ListServices walk after the last transition ended;
  * when the region has more pages than services are selected, a DescribeService per service is
  * fewer calls, and the bound counts that instead. Tags depend on what the function may read:
- * - by tag: GetResources pages (100 a page);
+ * - by tag: GetResources pages (GET_RESOURCES_PAGE_SIZE a page);
  * - by ARN: its IAM policy names only the listed ARNs for tags (no GetResources), so one
  *   ListTagsForResource per service.
  * AutoDeploymentsEnabled (for the `auto` policy) is in the ResumeService answer, so it needs no read

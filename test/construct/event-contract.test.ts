@@ -4,9 +4,11 @@
  * that the same field is named, for props passed from JavaScript, where no types stop a bad value.
  */
 import { App, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
-import { DEPLOY_POLICIES } from '../../contract/event';
-import { AppRunnerScheduler, DeployAfterResume } from '../../lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DEPLOY_POLICIES, parseEvent } from '../../contract/event';
+import { AppRunnerScheduler, DeployAfterResume, type AppRunnerSchedulerProps } from '../../lib';
 import { ARN, REJECTED_EVENT_VALUES } from '../contract/rejected-events';
+import { scheduleInput } from './fixtures';
 
 /** Creates a scheduler as JavaScript would, with no types: each event field is the prop of the same name. */
 function createFromJavaScript(fields: Readonly<Record<string, unknown>>): () => AppRunnerScheduler {
@@ -29,6 +31,26 @@ describe('props the event contract rejects', () => {
 
   test('offer exactly the deployment policies the contract accepts', () => {
     expect(Object.values(DeployAfterResume).sort()).toEqual([...DEPLOY_POLICIES].sort());
+  });
+});
+
+describe('the events the schedules send', () => {
+  test.each<[string, Partial<AppRunnerSchedulerProps>]>([
+    ['by tags in two regions, with every resume option', { tags: { env: 'dev' }, regions: ['eu-west-1', 'us-east-1'], holidays: ['2026-12-25'], deployAfterResume: DeployAfterResume.ALWAYS, resumeManuallyPaused: true }],
+    ['by ARN, as a dry run', { services: [ARN], dryRun: true, timeZone: TimeZone.AMERICA_NEW_YORK }],
+  ])('are accepted by the handler as they are synthesized: %s', (_, fields) => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack');
+    new AppRunnerScheduler(stack, 'Scheduler', { pauseAt: '19:00', resumeAt: '07:00', ...fields });
+
+    // WHEN
+    const template = Template.fromStack(stack);
+
+    // THEN
+    for (const action of ['pause', 'resume'] as const) {
+      const sent = scheduleInput(template, action);
+      expect(parseEvent(sent, { defaultRegion: 'eu-west-1' })).toMatchObject({ action, dryRun: fields.dryRun ?? false });
+    }
   });
 });
 

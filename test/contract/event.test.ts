@@ -1,4 +1,4 @@
-import { InvalidEventError, eventProblems, parseEvent, parseServiceArn } from '../../contract/event';
+import { EVENT_FIELDS, InvalidEventError, SERVICE_ARN_FORMAT, eventProblems, parseEvent, parseServiceArn } from '../../contract/event';
 import { isLocalDate } from '../../contract/local-time';
 import { ProblemList } from '../../contract/problems';
 import { ARN, REJECTED_EVENT_VALUES } from './rejected-events';
@@ -69,6 +69,26 @@ describe('event contract', () => {
   test.each(REJECTED_EVENT_VALUES.map((row) => [row.name, row]))('rejects %s, naming the field, the value and what is accepted', (_, row) => {
     expect(problemsOf({ action: 'resume', ...row.fields }).map((p) => p.field)).toEqual([row.field]);
     expect(() => parseEvent({ action: 'resume', ...row.fields }, OPTIONS)).toThrow(new Error(`Invalid scheduler event: ${row.message}`));
+  });
+
+  // What only a hand-written event can get wrong: the construct always sends an object with a known
+  // action and known fields, so these rows are the contract's alone.
+  test.each([
+    ['a string, not an object', 'pause', 'event: received "pause"; expected a JSON object such as {"action":"pause","tags":{"env":"dev"}}'],
+    ['the event as JSON text', '{"action":"pause"}', 'event: received "{\\"action\\":\\"pause\\"}"; expected a JSON object such as {"action":"pause","tags":{"env":"dev"}}'],
+    ['null', null, 'event: received null; expected a JSON object such as {"action":"pause","tags":{"env":"dev"}}'],
+    ['a list', [], 'event: received []; expected a JSON object such as {"action":"pause","tags":{"env":"dev"}}'],
+    ['an unknown action', { action: 'stop', tags: { env: 'dev' } }, 'action: received "stop"; expected one of "pause", "resume"'],
+    ['an action in a list', { action: ['pause'], tags: { env: 'dev' } }, 'action: received ["pause"]; expected one of "pause", "resume"'],
+    ['a huge action, cut short in the message', { action: 'x'.repeat(5_000), tags: { env: 'dev' } }, `action: received "${'x'.repeat(116)}...; expected one of "pause", "resume"`],
+    ['an unknown key (a typo)', { action: 'pause', tags: { env: 'dev' }, dryrun: true }, `dryrun: received true; expected no such field; the fields are ${EVENT_FIELDS.join(', ')}`],
+    [
+      'several problems at once, each named, in the order of the fields',
+      { action: 'pause', services: [], tags: {}, timeZone: 'Nowhere/City', extra: 1 },
+      `extra: received 1; expected no such field; the fields are ${EVENT_FIELDS.join(', ')}. services: received []; expected a non-empty list of App Runner service ARNs (${SERVICE_ARN_FORMAT}) (leave the field out instead). tags: received {}; expected an object of tag keys to string values, e.g. {"env":"dev"}, with at least one tag (leave the field out instead). timeZone: received "Nowhere/City"; expected an IANA time zone such as "Europe/London" or "UTC"`,
+    ],
+  ])('rejects %s in the words a person reads', (_, event, message) => {
+    expect(() => parseEvent(event, OPTIONS)).toThrow(new Error(`Invalid scheduler event: ${message}`));
   });
 
   it('needs a region for tag selection when the function has none to default to', () => {

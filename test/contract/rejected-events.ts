@@ -86,6 +86,18 @@ export const REJECTED_EVENT_VALUES: readonly RejectedEventValue[] = [
     message: 'regions: received []; expected a non-empty list of AWS region names such as "eu-west-1" (leave the field out instead)',
   },
   {
+    name: 'one region, not a list',
+    fields: { tags: { env: 'dev' }, regions: 'eu-west-1' },
+    field: 'regions',
+    message: 'regions: received "eu-west-1"; expected a list of AWS region names such as "eu-west-1"',
+  },
+  {
+    name: 'more regions than a run takes',
+    fields: { tags: { env: 'dev' }, regions: Array<string>(41).fill('eu-west-1') },
+    field: 'regions',
+    message: 'regions: received "41 items"; expected at most 40 items',
+  },
+  {
     name: 'a deployment policy in the wrong case',
     fields: { services: [ARN], deployAfterResume: 'Always' },
     field: 'deployAfterResume',
@@ -110,6 +122,24 @@ export const REJECTED_EVENT_VALUES: readonly RejectedEventValue[] = [
     fields: { services: [ARN], holidays: ['25/12/2026'] },
     field: 'holidays[0]',
     message: 'holidays[0]: received "25/12/2026"; expected real dates written YYYY-MM-DD',
+  },
+  {
+    name: 'one holiday, not a list',
+    fields: { services: [ARN], holidays: '2026-12-25' },
+    field: 'holidays',
+    message: 'holidays: received "2026-12-25"; expected a list of real dates written YYYY-MM-DD',
+  },
+  {
+    name: 'an empty holiday list',
+    fields: { services: [ARN], holidays: [] },
+    field: 'holidays',
+    message: 'holidays: received []; expected a non-empty list of real dates written YYYY-MM-DD (leave the field out instead)',
+  },
+  {
+    name: 'more holidays than a run takes',
+    fields: { services: [ARN], holidays: Array<string>(1001).fill('2026-12-25') },
+    field: 'holidays',
+    message: 'holidays: received "1001 items"; expected at most 1000 items',
   },
   { name: 'a dry-run flag as text', fields: { services: [ARN], dryRun: 'yes' }, field: 'dryRun', message: 'dryRun: received "yes"; expected true or false' },
   {

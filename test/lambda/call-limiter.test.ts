@@ -5,10 +5,7 @@
 import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { callLanes, limitCalls, type GatewayCall } from '../../lambda/call-limiter';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
-import { startHarness, type SchedulerHarness } from '../support/scheduler-harness';
-
-const OFFICE_HOURS = { schedule: 'office-hours' };
-const MARKED_PAUSED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
+import { MARKED_PAUSED, OFFICE_HOURS, startHarness, type SchedulerHarness } from '../support/scheduler-harness';
 
 let harness: SchedulerHarness;
 

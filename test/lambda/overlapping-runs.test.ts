@@ -5,17 +5,22 @@
  * Runner. The engine needs no lock for this: the marker tag, App Runner's refusal of a second pause
  * or resume, and the operation history read before each deployment keep the work to once per service.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createHandler } from '../../lambda/index';
 import type { RunReport } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
-import { FAST_POLL, REGION, emulatorGateway, startHarness, type Invoke, type SchedulerHarness } from '../support/scheduler-harness';
+import {
+  MARKED_PAUSED,
+  OFFICE_HOURS,
+  emulatorGateway,
+  harnessHandler,
+  outcomeOf,
+  startHarness,
+  type Invoke,
+  type SchedulerHarness,
+} from '../support/scheduler-harness';
 
 const FLEET_SIZE = 6;
-const OFFICE_HOURS = { schedule: 'office-hours' };
-const MARKED_PAUSED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: 'paused 2026-11-30T19:00:00Z' };
-const PAUSED_MARKER = /^paused \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const PAUSED_MARKER_FORMAT = /^paused \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 let harness: SchedulerHarness;
 let emulator: AppRunnerEmulator;
@@ -31,7 +36,7 @@ beforeEach(async () => {
   harness = await startHarness({ emulator: { timings: { deploy: 400 } } });
   emulator = harness.emulator;
   invokeInOneEnvironment = harness.invoke;
-  invokeInAnother = createHandler({ gateway: emulatorGateway(emulator), region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }) });
+  invokeInAnother = harnessHandler(emulatorGateway(emulator));
 });
 
 afterEach(() => harness.close());
@@ -78,12 +83,12 @@ describe.each<Selection>(['tags', 'ARNs'])('two runs of the same event at once (
 
     expect(accepted('PauseService', selected)).toEqual(Array(FLEET_SIZE).fill(1));
     expect(selected.map((arn) => emulator.service(arn).status)).toEqual(Array(FLEET_SIZE).fill('PAUSED'));
-    for (const arn of selected) expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toMatch(PAUSED_MARKER);
+    for (const arn of selected) expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toMatch(PAUSED_MARKER_FORMAT);
     expect(accepted('ResumeService', selected)).toEqual(Array(FLEET_SIZE).fill(0));
     expect(reports.map((r) => r.counts.failed)).toEqual([0, 0]);
     // Between them the two runs account for every service once as paused by them: the other run saw it paused already, or lost the race.
     for (const arn of selected) {
-      const outcomes = reports.map((r) => r.services.find((s) => s.serviceArn === arn)?.outcome);
+      const outcomes = reports.map((r) => outcomeOf(r, arn).outcome);
       expect(outcomes.filter((o) => o === 'changed')).toHaveLength(1);
       expect(outcomes.filter((o) => o === 'unchanged')).toHaveLength(1);
     }
