@@ -1,14 +1,29 @@
 /**
- * What the scheduler itself costs a month, next to a scheduler that polls every 5 minutes, from
- * published prices and the measured runs. Pure arithmetic: every input is named.
+ * What the scheduler costs a month: the runs (Lambda, logs, schedules) next to a scheduler that
+ * polls every 5 minutes, from published prices and the measured runs, and the whole stack of each
+ * configuration (key, alarm, topics). Pure arithmetic: every input is named. This file is the one
+ * home of the prices; README.md and BENCHMARKS.md quote what it computes.
  *
- * - Lambda, us-east-1, arm64 (https://aws.amazon.com/lambda/pricing/): $0.0000133334 per GB-second,
- *   $0.20 per million requests. The free tier (400,000 GB-s and 1M requests a month) is left out.
+ * List prices, us-east-1, as published on 2026-12-01; free tiers are left out (each is named where
+ * it would make an item free):
+ * - Lambda, arm64 (https://aws.amazon.com/lambda/pricing/): $0.0000133334 per GB-second,
+ *   $0.20 per million requests (free tier: 400,000 GB-s and 1M requests a month).
  *   Since 2025-08-01 the INIT phase of a cold start is billed too; every scheduled run is counted cold.
  * - CPU share: "At 1,769 MB, a function has the equivalent of one vCPU"
  *   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
- * - CloudWatch Logs ingestion, standard class, us-east-1: $0.50 per GB (https://aws.amazon.com/cloudwatch/pricing/).
- * - EventBridge Scheduler: 14 million invocations a month free, then $1.00 per million: both designs stay free.
+ * - CloudWatch (https://aws.amazon.com/cloudwatch/pricing/): Logs ingestion, standard class, $0.50 per
+ *   GB; storage $0.03 per GB-month; a standard-resolution alarm $0.10 per alarm metric a month (free
+ *   tier: 10 alarm metrics).
+ * - AWS KMS (https://aws.amazon.com/kms/pricing/): $1.00 a month per customer managed key, prorated
+ *   hourly; with automatic rotation, the first and the second rotation each add $1.00 a month, later
+ *   rotations nothing (pricing since 2024-05). Requests: $0.03 per 10,000 after 20,000 free a month;
+ *   CloudWatch Logs and SNS make them for this stack, in numbers AWS does not publish: not counted.
+ * - EventBridge Scheduler (https://aws.amazon.com/eventbridge/pricing/): $1.00 per million invocations
+ *   (free tier: 14 million a month).
+ * - SNS (https://aws.amazon.com/sns/pricing/): $0.50 per million publishes (free tier: 1 million);
+ *   deliveries are the subscriber's (e-mail: 1,000 free, then $2.00 per 100,000).
+ * - SQS (https://aws.amazon.com/sqs/pricing/): $0.40 per million requests. The dead-letter queue gets
+ *   a message only when a run fails, and its depth metric, which the alarm watches, is free: $0.
  */
 
 /** Lambda arm64 prices, us-east-1. */
@@ -16,6 +31,30 @@ export const LAMBDA_ARM64 = { usdPerGbSecond: 0.0000133334, usdPerRequest: 0.2 /
 
 /** CloudWatch Logs ingestion, standard class, us-east-1. */
 export const LOG_INGESTION_USD_PER_GB = 0.5;
+
+/** CloudWatch Logs storage, us-east-1, a GB-month (billed on the compressed size: this is an upper bound). */
+export const LOG_STORAGE_USD_PER_GB_MONTH = 0.03;
+
+/** Months the function's log group keeps its logs (RetentionDays.ONE_YEAR): the storage once it is full. */
+export const LOG_RETENTION_MONTHS = 12;
+
+/** One standard-resolution CloudWatch alarm (one metric), a month. */
+export const ALARM_USD_PER_MONTH = 0.1;
+
+/** One customer managed KMS key, a month, before its first rotation. */
+export const KMS_KEY_USD_PER_MONTH = 1;
+
+/** What each of a key's first `KMS_BILLED_ROTATIONS` rotations adds to its monthly price. */
+export const KMS_ROTATION_USD_PER_MONTH = 1;
+
+/** Rotations that raise a key's price; later ones are free. */
+export const KMS_BILLED_ROTATIONS = 2;
+
+/** EventBridge Scheduler, per invocation. */
+export const SCHEDULER_USD_PER_INVOCATION = 1 / 1_000_000;
+
+/** SNS, per publish (the summary topic's, one per successful run). */
+export const SNS_USD_PER_PUBLISH = 0.5 / 1_000_000;
 
 /** Memory at which a Lambda function gets one vCPU. */
 export const MB_PER_VCPU = 1_769;
@@ -78,4 +117,60 @@ export function pollingCost(idleTick: RunUsage, pause: RunUsage, resume: RunUsag
   const idleTicks = TICKS_PER_DAY - 2;
   const seconds = idleTicks * idleTick.engineSeconds + pause.engineSeconds + resume.engineSeconds;
   return bill(TICKS_PER_DAY, seconds, idleTicks * idleTick.logBytes + pause.logBytes + resume.logBytes, memoryMb);
+}
+
+/**
+ * What a key with yearly rotation (the construct's, and Control Tower CT.KMS.PR.1's demand) costs a
+ * month in its `year`-th year: $1, then $2, then $3 for good.
+ */
+export function keyUsdPerMonth(year: number): number {
+  return KMS_KEY_USD_PER_MONTH + KMS_ROTATION_USD_PER_MONTH * Math.min(Math.max(year - 1, 0), KMS_BILLED_ROTATIONS);
+}
+
+/** Which of the stack's billed resources a configuration has. */
+export interface StackConfiguration {
+  /** How the README names it. */
+  readonly name: string;
+  /** The construct creates its key (no `encryptionKey`); a key you bring is billed to you once, however many schedulers use it. */
+  readonly createsKey: boolean;
+  /** A `summaryTopic` receives every successful run's report. */
+  readonly summaryTopic: boolean;
+}
+
+/** The configurations whose whole cost README.md and BENCHMARKS.md state. `alarmTopic` changes nothing billed here. */
+export const STACK_CONFIGURATIONS: readonly StackConfiguration[] = [
+  { name: 'default (or with your alarmTopic)', createsKey: true, summaryTopic: false },
+  { name: 'your own key (encryptionKey)', createsKey: false, summaryTopic: false },
+  { name: 'default with a summaryTopic', createsKey: true, summaryTopic: true },
+];
+
+/** One configuration's monthly bill, item by item. */
+export interface StackCost {
+  readonly lambdaUsd: number;
+  /** Ingestion, and storage once the year of retention is full. */
+  readonly logsUsd: number;
+  readonly schedulerUsd: number;
+  readonly snsUsd: number;
+  readonly alarmUsd: number;
+  readonly keyUsd: number;
+  readonly usd: number;
+}
+
+/** The whole stack's monthly bill: the runs (`runs`, from `scheduledCost`) and what the configuration deploys, in the key's `keyYear`-th year. */
+export function stackCost(runs: MonthlyCost, configuration: StackConfiguration, keyYear = 1): StackCost {
+  const logsStoredGb = (runs.logsUsd / LOG_INGESTION_USD_PER_GB) * LOG_RETENTION_MONTHS;
+  const items = {
+    lambdaUsd: runs.lambdaUsd,
+    logsUsd: runs.logsUsd + logsStoredGb * LOG_STORAGE_USD_PER_GB_MONTH,
+    schedulerUsd: runs.invocations * SCHEDULER_USD_PER_INVOCATION,
+    snsUsd: configuration.summaryTopic ? runs.invocations * SNS_USD_PER_PUBLISH : 0,
+    alarmUsd: ALARM_USD_PER_MONTH,
+    keyUsd: configuration.createsKey ? keyUsdPerMonth(keyYear) : 0,
+  };
+  return { ...items, usd: Object.values(items).reduce((sum, usd) => sum + usd, 0) };
+}
+
+/** A monthly cost as a share of what `services` paused services save a month (0.17 = 17%). */
+export function shareOfSaving(usd: number, services: number): number {
+  return usd / (services * APP_RUNNER_SAVING_PER_SERVICE_USD);
 }

@@ -1,7 +1,7 @@
 /** The benchmark figures as Markdown tables, for the console and for BENCHMARKS.md. */
 import { MUTATING_OPERATIONS } from '../emulator/app-runner-emulator';
 import type { ColdStartResult } from './cold-start';
-import { APP_RUNNER_SAVING_PER_SERVICE_USD, type MonthlyCost } from './cost';
+import { APP_RUNNER_SAVING_PER_SERVICE_USD, STACK_CONFIGURATIONS, shareOfSaving, stackCost, type MonthlyCost } from './cost';
 import type { FleetResult } from './fleet-bench';
 import type { SynthResult } from './synth-bench';
 
@@ -186,5 +186,34 @@ export function costTable(rows: readonly { services: number; scheduled: MonthlyC
       [String(services), 'this scheduler (2 runs a day)', fixed(scheduled.invocations, 0), fixed(scheduled.gbSeconds, 0), usd(scheduled.lambdaUsd), usd(scheduled.logsUsd), usd(scheduled.usd), usd(services * APP_RUNNER_SAVING_PER_SERVICE_USD)],
       [String(services), 'poller every 5 min', fixed(polling.invocations, 0), fixed(polling.gbSeconds, 0), usd(polling.lambdaUsd), usd(polling.logsUsd), usd(polling.usd), ''],
     ]),
+  );
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(share < 0.001 ? 2 : share < 0.1 ? 1 : 0)}%`;
+const usdOrNone = (value: number) => (value === 0 ? '-' : value < 0.0001 ? '< $0.0001' : usd(value));
+
+/** The whole stack's monthly bill per configuration and fleet size, and its share of what the fleet saves. */
+export function stackCostTable(rows: readonly { services: number; scheduled: MonthlyCost }[]): string {
+  return table(
+    ['services', 'configuration', 'Lambda', 'logs', 'schedules', 'SNS', 'alarm', 'key', 'total / month', 'total from the key’s 3rd year', 'share of the fleet’s saving'],
+    rows.flatMap(({ services, scheduled }) =>
+      STACK_CONFIGURATIONS.map((configuration) => {
+        const cost = stackCost(scheduled, configuration);
+        const later = stackCost(scheduled, configuration, 3);
+        return [
+          String(services),
+          configuration.name,
+          usd(cost.lambdaUsd),
+          usd(cost.logsUsd),
+          usdOrNone(cost.schedulerUsd),
+          usdOrNone(cost.snsUsd),
+          usd(cost.alarmUsd),
+          usdOrNone(cost.keyUsd),
+          usd(cost.usd),
+          usd(later.usd),
+          percent(shareOfSaving(cost.usd, services)),
+        ];
+      }),
+    ),
   );
 }

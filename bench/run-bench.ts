@@ -18,7 +18,7 @@ import { callBound, listServicesPages, pollsPerWait, type FleetAction, type Sele
 import { measureColdStart, type ColdStartResult } from './cold-start';
 import { engineSeconds, FUNCTION_MEMORY_MB, MB_PER_VCPU, pollingCost, scheduledCost, type RunUsage } from './cost';
 import { runFleet, type FleetResult, type FleetScenario, type FleetSettings } from './fleet-bench';
-import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, sweepTable, synthTable, table, throttleTable } from './report';
+import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, stackCostTable, sweepTable, synthTable, table, throttleTable } from './report';
 import { measureSynth, type SynthResult } from './synth-bench';
 import type { RateQuota } from './throttling-proxy';
 
@@ -248,7 +248,8 @@ async function main(): Promise<void> {
       ];
     });
     raw.cost = rows;
-    emit(`### Monthly cost (selection by tag; App Runner's pause and resume assumed to take ${ASSUMED_REAL_TRANSITION_S / 60} min each)\n\n${costTable(rows)}`);
+    emit(`### Monthly cost of the runs (selection by tag; App Runner's pause and resume assumed to take ${ASSUMED_REAL_TRANSITION_S / 60} min each)\n\n${costTable(rows)}`);
+    emit(`### Monthly cost of the whole stack, per configuration (the runs above; the key in its first year)\n\n${stackCostTable(rows)}`);
   }
 
   emit(`_Bench took ${((Date.now() - started) / 60_000).toFixed(1)} min; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}._`);

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Aws, Duration, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { eventProblems, type Action, type SchedulerEvent } from '../contract/event';
 import { ProblemList, describeProblems } from '../contract/problems';
 import { FunctionRole } from './function-role';
+import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import { WeekDay, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
 
 /** Prefixes the id of each warning, by which a user acknowledges it. */
@@ -127,9 +128,35 @@ export interface AppRunnerSchedulerProps {
   /**
    * Topic the failed-run alarm notifies. It must let `cloudwatch.amazonaws.com` publish (and use its
    * KMS key, if it has one).
-   * @default - a topic encrypted with this construct's KMS key
+   * @default - a topic encrypted with `encryptionKey`
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * KMS key for the function's log group and for the alarm topic the construct creates; then the
+   * construct creates no key. A key of this stack gets the statements it needs added to its policy;
+   * the policy of any other key (imported, or from another stack) is left alone and must allow them
+   * itself (README, "Bring your own key"): the construct warns.
+   * @default - a key the construct creates, with rotation on and an alias (about 1 USD a month)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What becomes of the function's log group, and of the key the construct creates, when the stack
+   * is deleted. Both go together: logs encrypted with a deleted key cannot be read. With DESTROY,
+   * the log group is deleted and the key is scheduled for deletion (30 days).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Concurrent executions reserved for the function, taken from the account's pool. Overlapping runs
+   * are safe without it: each service is still paused, resumed and deployed once. Lambda keeps at
+   * least 100 executions of the account's quota unreserved, so any value fails to deploy in an
+   * account whose quota is 100 or less (new accounts often have 10 or 50).
+   * @default - none: the function uses the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
 
   /**
    * Topic that receives each successful run's JSON report (a Lambda on-success destination). The
@@ -167,23 +194,16 @@ export class AppRunnerScheduler extends Construct {
     const { events, runs } = this.plan(props);
     this.warn(props);
 
-    const key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the App Runner scheduler logs and alarm notifications',
-      enableKeyRotation: true,
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const key = props.encryptionKey ?? new SchedulerKey(this, 'Key', { removalPolicy });
+    const keyStatements = [logsKeyStatement()];
+    if (!props.alarmTopic) keyStatements.push(cloudWatchAlarmsKeyStatement());
+    this.allowKeyUse(key, keyStatements);
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy,
     });
-    // Control Tower CT.KMS.PR.3: grants only for AWS services acting for a caller. Nothing here creates
-    // grants itself; the rule accepts exactly this statement (BoolIfExists on both keys, nothing else).
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsUnlessForAnAwsService',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      }),
-    );
-    const logGroup = this.createLogGroup(key);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       // SSE-SQS rather than a KMS key: EventBridge Scheduler's DLQ delivery only gets sqs:SendMessage.
@@ -206,12 +226,17 @@ export class AppRunnerScheduler extends Construct {
       // A resume takes minutes, and the run waits for RUNNING before it starts a deployment: give it
       // Lambda's maximum. The handler stops waiting in time to report what is still in progress.
       timeout: Duration.minutes(15),
-      // One run at a time: a pause and a resume must never race on the same services.
-      reservedConcurrentExecutions: 1,
+      // None by default: reserving any fails to deploy in accounts with a concurrency quota of 100 or
+      // less, and overlapping runs are safe (test/lambda/overlapping-runs.test.ts).
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: functionRole,
       logGroup,
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
+      // Like the schedules' retry window: a pause still queued after an hour is stale (it could land
+      // after the next resume), so it goes to the dead-letter queue and the alarm instead of Lambda's
+      // default of six hours.
+      maxEventAge: Duration.hours(1),
       onSuccess: props.summaryTopic ? new destinations.SnsDestination(props.summaryTopic) : undefined,
     });
     Validations.of(this.function).acknowledge({
@@ -224,12 +249,14 @@ export class AppRunnerScheduler extends Construct {
       this.alarmTopic = props.alarmTopic;
     } else {
       const alarmTopic = this.createAlarmTopic(key);
-      this.allowAlarmToPublish(alarmTopic, key);
+      this.allowAlarmToPublish(alarmTopic);
       this.alarmTopic = alarmTopic;
     }
     this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
 
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup');
+    // Deleted with the stack: its name is fixed (CDK derives it from the path), so a group kept by
+    // `cdk destroy` would make the next `cdk deploy` fail. Its schedules are the stack's anyway.
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
     const scheduleRole = this.createScheduleRole();
     for (const run of runs) {
       const schedule = new scheduler.Schedule(this, run.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
@@ -266,6 +293,7 @@ export class AppRunnerScheduler extends Construct {
     const options = { defaultRegion: Stack.of(this).region, isUnresolved: (value: unknown) => Token.isUnresolved(value) };
     for (const event of Object.values(events)) problems.include(eventProblems(event, options));
     const runs = plannedRuns(props, problems);
+    deploymentProblems(props, problems);
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
     }
@@ -284,22 +312,19 @@ export class AppRunnerScheduler extends Construct {
     for (const { id, message } of warnings) Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${id}`, message);
   }
 
-  private createLogGroup(key: kms.Key): logs.LogGroup {
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
-        },
-      }),
+  /**
+   * Adds `statements` to the key's policy when the key is this stack's. Another key's policy is not
+   * this stack's to change (an imported key's cannot be): the user must allow them, and is told so.
+   */
+  private allowKeyUse(key: kms.IKey, statements: iam.PolicyStatement[]): void {
+    const added = Stack.of(key) === Stack.of(this) && statements.every((s) => key.addToResourcePolicy(s).statementAdded);
+    if (added) return;
+    const needs = statements.map((s) => s.sid).join(' and ');
+    const otherwise = statements.length > 1 ? 'the log group cannot be created and alarm notifications are lost' : 'the log group cannot be created';
+    Annotations.of(this).addWarningV2(
+      `${WARNING_PREFIX}:encryptionKeyPolicy`,
+      `encryptionKey is not a key of this stack, so its key policy is left as it is. It must have the statements ${needs} (README, "Bring your own key"), or ${otherwise}.`,
     );
-    return new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-    });
   }
 
   private createFailedRunAlarm(): cloudwatch.Alarm {
@@ -319,7 +344,7 @@ export class AppRunnerScheduler extends Construct {
     });
   }
 
-  private createAlarmTopic(key: kms.Key): sns.Topic {
+  private createAlarmTopic(key: kms.IKey): sns.Topic {
     return new sns.Topic(this, 'AlarmTopic', {
       displayName: 'App Runner scheduler: failed runs',
       masterKey: key,
@@ -327,8 +352,8 @@ export class AppRunnerScheduler extends Construct {
     });
   }
 
-  /** CloudWatch alarms publish as a service: the topic policy and the key policy must both let them. */
-  private allowAlarmToPublish(topic: sns.Topic, key: kms.Key): void {
+  /** CloudWatch alarms publish as a service: the topic policy (here) and the key policy (allowKeyUse) must both let them. */
+  private allowAlarmToPublish(topic: sns.Topic): void {
     topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowFailedRunAlarmToPublish',
@@ -339,15 +364,6 @@ export class AppRunnerScheduler extends Construct {
           ArnLike: { 'aws:SourceArn': this.alarm.alarmArn },
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
         },
-      }),
-    );
-    // The AWS-managed key alias/aws/sns would not do: its policy cannot be changed to let CloudWatch in.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
       }),
     );
   }
@@ -374,6 +390,18 @@ export class AppRunnerScheduler extends Construct {
       reason:
         'Written by LambdaInvoke (Function.grantInvoke): lambda:InvokeFunction on this one function, where ":*" covers its versions and aliases. The construct publishes none.',
     });
+  }
+}
+
+/** What the function and the kept resources are given that CloudFormation would refuse or mishandle. */
+function deploymentProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
+  const reserved = props.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && !(Number.isInteger(reserved) && reserved >= 1)) {
+    problems.add('reservedConcurrentExecutions', reserved, 'a whole number of at least 1 (leave it out to reserve none)');
+  }
+  const removal = props.removalPolicy;
+  if (removal !== undefined && removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
+    problems.add('removalPolicy', removal, 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY (for the log group and the key together)');
   }
 }
 

@@ -6,9 +6,9 @@
 import { DEFAULT_POLL } from '../../lambda/status-watcher';
 import { callBound, pollsPerWait, timeBound } from '../../bench/bounds';
 import { measureColdStart } from '../../bench/cold-start';
-import { engineSeconds, pollingCost, scheduledCost, type RunUsage } from '../../bench/cost';
+import { STACK_CONFIGURATIONS, engineSeconds, keyUsdPerMonth, pollingCost, scheduledCost, shareOfSaving, stackCost, type MonthlyCost, type RunUsage } from '../../bench/cost';
 import { runFleet, type FleetSettings } from '../../bench/fleet-bench';
-import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, synthTable } from '../../bench/report';
+import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, stackCostTable, synthTable } from '../../bench/report';
 import { measureSynth } from '../../bench/synth-bench';
 import { FAST_POLL } from '../support/scheduler-harness';
 
@@ -90,6 +90,30 @@ describe('cost', () => {
     expect(polling.invocations).toBeCloseTo(8_760, 0);
     expect(scheduled.usd).toBeGreaterThan(0);
     expect(costTable([{ services: 10, scheduled, polling }]).split('\n')).toHaveLength(4);
+  });
+
+  // The runs of 10 services in BENCHMARKS.md: 2,758 GB-s and $0.0001 of logs a month.
+  const measuredRuns: MonthlyCost = { invocations: 60.83, gbSeconds: 2_758, lambdaUsd: 0.0368, logsUsd: 0.0001, usd: 0.0369 };
+  const [byDefault, ownKey, withSummaries] = STACK_CONFIGURATIONS;
+
+  it('bills the whole default stack: $1 of key and $0.10 of alarm on top of the runs, 17% of one service’s saving', () => {
+    const cost = stackCost(measuredRuns, byDefault);
+
+    expect(cost).toMatchObject({ keyUsd: 1, alarmUsd: 0.1, snsUsd: 0, lambdaUsd: 0.0368 });
+    expect(cost.usd).toBeCloseTo(1.137, 3);
+    expect(shareOfSaving(cost.usd, 1)).toBeCloseTo(0.173, 3);
+    expect(shareOfSaving(cost.usd, 20)).toBeCloseTo(0.0087, 4);
+  });
+
+  it('bills no key when the user brings one, and the summary topic’s publishes when there is one', () => {
+    expect(stackCost(measuredRuns, ownKey).usd).toBeCloseTo(0.137, 3);
+    expect(stackCost(measuredRuns, withSummaries).snsUsd).toBeCloseTo(60.83 * 0.5e-6, 9);
+  });
+
+  it('prices a rotating key $1, $2, then $3 a month for good', () => {
+    expect([1, 2, 3, 4, 10].map(keyUsdPerMonth)).toEqual([1, 2, 3, 3, 3]);
+    expect(stackCost(measuredRuns, byDefault, 3).usd).toBeCloseTo(3.137, 3);
+    expect(stackCostTable([{ services: 10, scheduled: measuredRuns }]).split('\n')).toHaveLength(2 + STACK_CONFIGURATIONS.length);
   });
 });
 

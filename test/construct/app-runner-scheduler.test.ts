@@ -187,7 +187,7 @@ describe('the event each schedule sends', () => {
 });
 
 describe('function', () => {
-  test('runs the bundled handler on Node.js 22, arm64, one run at a time, for up to 15 minutes', () => {
+  test('runs the bundled handler on Node.js 22, arm64, for up to 15 minutes, with no reserved concurrency', () => {
     const { template } = synthScheduler(MINIMAL_PROPS);
 
     template.resourceCountIs('AWS::Lambda::Function', 1);
@@ -197,7 +197,7 @@ describe('function', () => {
       Handler: 'index.handler',
       Timeout: 900,
       MemorySize: 256,
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
     });
   });
@@ -218,10 +218,22 @@ describe('function', () => {
     );
   });
 
-  test('retries a failed run twice, then sends it to the dead-letter queue', () => {
+  test('reserves the concurrency it is given', () => {
+    const { template } = synthScheduler({ ...MINIMAL_PROPS, reservedConcurrentExecutions: 1 });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1 });
+  });
+
+  test.each([0, -1, 1.5, Number.NaN])('refuses reservedConcurrentExecutions %d', (reservedConcurrentExecutions) => {
+    expect(() => synthScheduler({ ...MINIMAL_PROPS, reservedConcurrentExecutions })).toThrow(
+      `Invalid AppRunnerScheduler props: reservedConcurrentExecutions: received ${JSON.stringify(reservedConcurrentExecutions)}; expected a whole number of at least 1 (leave it out to reserve none)`,
+    );
+  });
+
+  test('retries a failed run twice within an hour, like the schedules, then sends it to the dead-letter queue', () => {
     const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
 
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600, Qualifier: '$LATEST' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       DeadLetterConfig: { TargetArn: stack.resolve(created.deadLetterQueue.queueArn) },
     });
@@ -323,6 +335,17 @@ describe('failed-run alarm', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:', { Ref: 'AWS::StackName' }, '-*'],
+                  ],
+                },
+              },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
           },
         ]),
       },
