@@ -1,14 +1,17 @@
 /**
  * Reads the deployable app's settings from CDK context (`-c key=value`, or cdk.json) and from an
  * optional JSON file (`-c config=path/to/scheduler.json`); context wins over the file. Pure apart
- * from the file read, which is injected. Each setting has a parser that only turns text into a prop
- * and says where a bad value came from; the construct checks the values themselves (times, time
- * zones, week days, ARNs, tags, the deployment policy), with the event contract's rules.
+ * from the file read, which is injected. Each setting has a parser that only turns text into a
+ * value; the values are then checked with the construct's own rules (the event contract's, and the
+ * schedule times'), so that a bad one is reported with the key and where it came from, before the
+ * construct sees it.
  */
 import * as fs from 'fs';
-import { TimeZone } from 'aws-cdk-lib';
+import { Aws, TimeZone, Token } from 'aws-cdk-lib';
+import { EVENT_FIELDS, eventProblems } from '../contract/event';
 import { ProblemList, describeProblems, isPlainObject, type FieldProblem } from '../contract/problems';
 import type { AppRunnerSchedulerProps, DeployAfterResume, WeekDay } from '../lib';
+import { plannedRuns } from '../lib/schedule-times';
 
 /** What the app deploys. */
 export interface AppConfig {
@@ -65,25 +68,17 @@ const email: SettingParser<string> = (raw) => {
   return 'value' in parsed && !/^[^@\s]+@[^@\s]+$/.test(parsed.value) ? { accepted: 'an email address' } : parsed;
 };
 
-/** Applies `convert` to a value that parsed; the construct checks what it becomes. */
-function converting<T, U>(parse: SettingParser<T>, convert: (value: T) => U): SettingParser<U> {
-  return (raw) => {
-    const parsed = parse(raw);
-    return 'value' in parsed ? { value: convert(parsed.value) } : parsed;
-  };
-}
-
 /** Every setting, by the name it takes in context and in the config file, with its parser. */
 const SETTING_PARSERS = {
   stackName: text,
   services: list,
   tags: tagPairs,
   regions: list,
-  timeZone: converting(text, (name) => TimeZone.of(name)),
+  timeZone: text,
   pauseAt: timeOfDay,
   resumeAt: timeOfDay,
-  weekDays: converting(list, (days) => days as WeekDay[]),
-  deployAfterResume: converting(text, (policy) => policy as DeployAfterResume),
+  weekDays: list,
+  deployAfterResume: text,
   holidays: list,
   dryRun: flag,
   resumeManuallyPaused: flag,
@@ -103,6 +98,18 @@ const DEFAULTS: Partial<Record<Setting, unknown>> = {
   pauseAt: '19:00',
   resumeAt: '07:00',
 };
+
+/** The context key that names the config file. */
+const CONFIG = 'config';
+
+/**
+ * Context keys that are CDK's own, not the app's: the CLI's and cdk.json's `aws:cdk:...` keys,
+ * feature flags (`@aws-cdk/...`), lookups in cdk.context.json (`availability-zones:account=...`),
+ * and the two bare names the CLI keeps there. The app's own keys have neither `@`, `:` nor `/`.
+ */
+function isCdkContextKey(key: string): boolean {
+  return key.startsWith('@') || key.includes(':') || key.includes('/') || key === 'cli-telemetry' || key === 'acknowledged-issue-numbers';
+}
 
 /** Selected when the settings select nothing, neither services nor tags. */
 const DEFAULT_TAGS = { 'apprunner-scheduler:schedule': 'office-hours' };
@@ -125,32 +132,52 @@ type Settings = { [K in Setting]?: ReturnType<(typeof SETTING_PARSERS)[K]> exten
 
 /**
  * Reads the settings.
- * @param context looks a key up in CDK context (`app.node.tryGetContext`)
+ * @param context the app's whole context (`app.node.getAllContext()`); a key that is neither a
+ *   setting, `config`, nor CDK's own is a mistake
  * @param readFile reads the config file named by the `config` context key
- * @throws InvalidAppConfigError naming every bad setting
+ * @throws InvalidAppConfigError naming every bad setting and where it came from
  */
-export function readAppConfig(context: (key: string) => unknown, readFile: (path: string) => string = (p) => fs.readFileSync(p, 'utf8')): AppConfig {
+export function readAppConfig(context: Readonly<Record<string, unknown>>, readFile: (path: string) => string = (p) => fs.readFileSync(p, 'utf8')): AppConfig {
   const problems = new ProblemList();
-  const contextValues = Object.fromEntries(SETTINGS.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
+  for (const [key, value] of Object.entries(context)) {
+    if (!isSetting(key) && key !== CONFIG && !isCdkContextKey(key)) problems.add(`${key} (context)`, value, unknownKey(key, [...SETTINGS, CONFIG]));
+  }
+  const contextValues = Object.fromEntries(SETTINGS.map((key) => [key, context[key]]).filter(([, value]) => value !== undefined));
   const sources: Source[] = [{ name: 'context', values: contextValues }];
-  const configPath = context('config');
-  if (configPath !== undefined) {
-    const file = readConfigFile(configPath, readFile, problems);
+  if (context[CONFIG] !== undefined) {
+    const file = readConfigFile(context[CONFIG], readFile, problems);
     if (file) sources.push(file);
   }
 
+  // Unknown keys and an unreadable file do not stop the values from being checked: one message says all.
+  const keyProblems = problems.problems.length;
   const settings: Record<string, unknown> = {};
+  const origins: Partial<Record<Setting, string>> = {};
   for (const key of SETTINGS) {
     const source = sources.find((s) => s.values[key] !== undefined);
     const raw = source ? source.values[key] : DEFAULTS[key];
     if (raw === undefined) continue;
+    origins[key] = source?.name ?? 'default';
     const parsed = SETTING_PARSERS[key](raw);
     if ('value' in parsed) settings[key] = parsed.value;
-    else problems.add(`${key} (${source?.name ?? 'default'})`, raw, parsed.accepted);
+    else problems.add(`${key} (${origins[key]})`, raw, parsed.accepted);
+  }
+  // A value that did not parse is missing from the props, which the construct's checks would misread.
+  if (problems.problems.length > keyProblems) throw new InvalidAppConfigError(problems.problems);
+
+  const config = toAppConfig(settings as Settings);
+  // The construct would refuse the same values, but without saying which key or source they came from.
+  for (const problem of constructProblems(config.scheduler)) {
+    const setting = problem.field.split(/[.[]/)[0];
+    const origin = isSetting(setting) ? origins[setting] : undefined;
+    problems.include([{ ...problem, field: origin ? `${problem.field} (${origin})` : problem.field }]);
   }
   if (problems.problems.length > 0) throw new InvalidAppConfigError(problems.problems);
+  return config;
+}
 
-  const { stackName, alarmEmail, services, tags, ...scheduler } = settings as Settings;
+function toAppConfig(settings: Settings): AppConfig {
+  const { stackName, alarmEmail, services, tags, timeZone, weekDays, deployAfterResume, ...scheduler } = settings;
   return {
     stackName: stackName!,
     alarmEmail,
@@ -158,8 +185,51 @@ export function readAppConfig(context: (key: string) => unknown, readFile: (path
       services,
       tags: tags ?? (services ? undefined : { ...DEFAULT_TAGS }),
       ...scheduler,
+      timeZone: timeZone === undefined ? undefined : TimeZone.of(timeZone),
+      weekDays: weekDays as WeekDay[] | undefined,
+      deployAfterResume: deployAfterResume as DeployAfterResume | undefined,
     },
   };
+}
+
+/**
+ * What the construct's checks say of these props: the event contract's, on the resume event (the
+ * fullest: the app's settings are named like its fields), and the schedule times'.
+ */
+function constructProblems(props: AppRunnerSchedulerProps): readonly FieldProblem[] {
+  const problems = new ProblemList();
+  const fields: Record<string, unknown> = { ...props, timeZone: props.timeZone?.timezoneName };
+  const event = Object.fromEntries(EVENT_FIELDS.map((field) => [field, fields[field]]).filter(([, value]) => value !== undefined));
+  // The app's stack has no environment: tag selection defaults to the region it is deployed in.
+  problems.include(eventProblems({ ...event, action: 'resume' }, { defaultRegion: Aws.REGION, isUnresolved: (value) => Token.isUnresolved(value) }));
+  plannedRuns(props, problems);
+  return problems.problems;
+}
+
+function isSetting(key: string): key is Setting {
+  return (SETTINGS as readonly string[]).includes(key);
+}
+
+/** What is accepted instead of an unknown key: the nearest known one, if one is near, and all of them. */
+function unknownKey(key: string, known: readonly string[]): string {
+  const nearest = known
+    .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .reduce((best, next) => (next.distance < best.distance ? next : best));
+  const near = nearest.distance <= Math.max(2, Math.floor(key.length / 3));
+  return `a known key${near ? `: did you mean ${nearest.candidate}?` : ''} (the keys are ${known.join(', ')})`;
+}
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions from a to b. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function readConfigFile(path: unknown, readFile: (path: string) => string, problems: ProblemList): Source | undefined {
@@ -180,7 +250,7 @@ function readConfigFile(path: unknown, readFile: (path: string) => string, probl
     return undefined;
   }
   for (const key of Object.keys(values)) {
-    if (!(SETTINGS as readonly string[]).includes(key)) problems.add(`${key} (${name})`, values[key], `no such setting; the settings are ${SETTINGS.join(', ')}`);
+    if (!isSetting(key)) problems.add(`${key} (${name})`, values[key], unknownKey(key, SETTINGS));
   }
   return { name, values };
 }

@@ -56,9 +56,9 @@ export interface AppRunnerSchedulerProps {
   readonly regions?: string[];
 
   /**
-   * Time zone of `pauseAt`, `resumeAt`, `holidays` and dated skip tags. A `ScheduleExpression`
-   * carries its own for when it runs; without this prop, its time zone is also the one the run
-   * reads holidays and skip dates in.
+   * Time zone of `pauseAt`, `resumeAt`, `holidays` and dated skip tags, and of a `ScheduleExpression`
+   * built without one (CDK gives those Etc/UTC). An expression built with a time zone runs in its
+   * own; without this prop, its time zone is also the one the run reads holidays and skip dates in.
    * @default - the time zone of `pauseSchedule`/`resumeSchedule` when they have one, else TimeZone.ETC_UTC
    */
   readonly timeZone?: TimeZone;
@@ -83,8 +83,8 @@ export interface AppRunnerSchedulerProps {
   readonly weekDays?: WeekDay[];
 
   /**
-   * When services are paused, for anything `pauseAt` cannot say. Not together with `pauseAt`. Its
-   * time zone is its own, and no daylight-saving warning is given for it.
+   * When services are paused, for anything `pauseAt` cannot say. Not together with `pauseAt`. It runs
+   * in its own time zone, or in `timeZone` when built without one; no daylight-saving warning is given for it.
    * @default - no pause schedule unless `pauseAt` is set
    */
   readonly pauseSchedule?: scheduler.ScheduleExpression;

@@ -65,17 +65,29 @@ export function timeZoneOf(props: ScheduleTimesProps, action: Action): TimeZone 
   return props.timeZone ?? props[TIME_PROPS[action].schedule]?.timeZone ?? TimeZone.ETC_UTC;
 }
 
+/**
+ * One action's `pauseSchedule`/`resumeSchedule` as it is deployed. CDK gives a ScheduleExpression
+ * built without a time zone Etc/UTC, so with `timeZone: TimeZone.EUROPE_LONDON` a cron expression
+ * would run an hour early all summer: an expression in Etc/UTC takes `timeZone` instead, which is
+ * what a user who set `timeZone` means.
+ */
+function scheduleOf(props: ScheduleTimesProps, action: Action): scheduler.ScheduleExpression | undefined {
+  const expression = props[TIME_PROPS[action].schedule];
+  const zone = props.timeZone;
+  if (expression === undefined || zone === undefined || expression.timeZone?.timezoneName !== TimeZone.ETC_UTC.timezoneName) return expression;
+  return scheduler.ScheduleExpression.expression(expression.expressionString, zone);
+}
+
 /** The pause and resume runs the props ask for, with their schedule expressions; what is wrong goes to `problems`. */
 export function plannedRuns(props: ScheduleTimesProps, problems: ProblemList): PlannedRun[] {
-  const weekDays = props.weekDays ?? WORKING_WEEK;
-  if (props.weekDays !== undefined) {
-    if (props.weekDays.length === 0) problems.add('weekDays', props.weekDays, 'at least one WeekDay, such as WeekDay.MONDAY');
-    props.weekDays.forEach((day, i) => {
-      if (!Object.values(WeekDay).includes(day)) problems.add(`weekDays[${i}]`, day, `a WeekDay: one of ${Object.values(WeekDay).join(', ')}`);
-    });
-    if (props.pauseAt === undefined && props.resumeAt === undefined) {
-      problems.add('weekDays', props.weekDays, 'weekDays only together with pauseAt or resumeAt (a ScheduleExpression carries its own days)');
-    }
+  // From JavaScript, a TimeZone or a list may arrive as anything: a string time zone would make every
+  // schedule run in UTC, and a string of days would crash below.
+  if (props.timeZone !== undefined && typeof (props.timeZone as unknown as Partial<TimeZone>).timezoneName !== 'string') {
+    problems.add('timeZone', props.timeZone, 'a TimeZone, such as TimeZone.EUROPE_LONDON or TimeZone.of("Europe/London")');
+  }
+  const weekDays = weekDaysOf(props, problems);
+  if (props.weekDays !== undefined && props.pauseAt === undefined && props.resumeAt === undefined) {
+    problems.add('weekDays', props.weekDays, 'weekDays only together with pauseAt or resumeAt (a ScheduleExpression carries its own days)');
   }
   if ([props.pauseAt, props.pauseSchedule, props.resumeAt, props.resumeSchedule].every((p) => p === undefined)) {
     problems.add('pauseAt', undefined, 'pauseAt or pauseSchedule, resumeAt or resumeSchedule, or both: a scheduler must pause or resume');
@@ -88,7 +100,7 @@ export function plannedRuns(props: ScheduleTimesProps, problems: ProblemList): P
   for (const action of ['pause', 'resume'] as const) {
     const { at: atField, schedule: scheduleField } = TIME_PROPS[action];
     const at = props[atField];
-    const expression = props[scheduleField];
+    const expression = scheduleOf(props, action);
     if (at !== undefined && expression !== undefined) {
       problems.add(scheduleField, expression.expressionString, `${atField} or ${scheduleField}, not both (${atField} is ${JSON.stringify(at)})`);
     } else if (expression !== undefined) {
@@ -116,6 +128,22 @@ export function plannedRuns(props: ScheduleTimesProps, problems: ProblemList): P
   return runs;
 }
 
+/** The days `pauseAt`/`resumeAt` run on, none when `weekDays` is wrong (said in `problems`). */
+function weekDaysOf(props: ScheduleTimesProps, problems: ProblemList): readonly WeekDay[] {
+  const days: unknown = props.weekDays;
+  if (days === undefined) return WORKING_WEEK;
+  if (!Array.isArray(days)) {
+    problems.add('weekDays', days, 'a list of WeekDay, such as [WeekDay.MONDAY, WeekDay.FRIDAY]');
+    return [];
+  }
+  if (days.length === 0) problems.add('weekDays', days, 'at least one WeekDay, such as WeekDay.MONDAY');
+  const before = problems.problems.length;
+  days.forEach((day, i) => {
+    if (!Object.values(WeekDay).includes(day)) problems.add(`weekDays[${i}]`, day, `a WeekDay: one of ${Object.values(WeekDay).join(', ')}`);
+  });
+  return problems.problems.length === before ? (days as WeekDay[]) : [];
+}
+
 /**
  * What daylight saving does to valid props: a `pauseAt`/`resumeAt` that clocks skip or repeat, and
  * holidays read in another time zone than the resume schedule runs in.
@@ -141,7 +169,7 @@ export function scheduleTimeWarnings(props: ScheduleTimesProps): ScheduleWarning
       message: `${field} ${at} in ${zone} is ${effects.join(' and ')}. Choose a time daylight saving does not touch.`,
     });
   }
-  const resumeZone = props.resumeSchedule?.timeZone?.timezoneName;
+  const resumeZone = scheduleOf(props, 'resume')?.timeZone?.timezoneName;
   const holidayZone = props.timeZone?.timezoneName;
   if (props.holidays && holidayZone && resumeZone && resumeZone !== holidayZone) {
     warnings.push({

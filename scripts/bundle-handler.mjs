@@ -49,5 +49,6 @@ export async function bundleHandler() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const bytes = await bundleHandler();
-  process.stdout.write(`bundled ${relative(PACKAGE_ROOT, HANDLER_ENTRY)} -> ${relative(PACKAGE_ROOT, HANDLER_ASSET_DIR)}/index.js (${Math.round(bytes / 1024)} KiB)\n`);
+  // Standard error: cdk.json runs this before every synth, and `cdk synth > template.yaml` must get the template alone.
+  process.stderr.write(`bundled ${relative(PACKAGE_ROOT, HANDLER_ENTRY)} -> ${relative(PACKAGE_ROOT, HANDLER_ASSET_DIR)}/index.js (${Math.round(bytes / 1024)} KiB)\n`);
 }

@@ -1,13 +1,14 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../../bin/app';
 import { readAppConfig } from '../../bin/app-config';
+import { SERVICE_ARN_FORMAT } from '../../contract/event';
 import { DeployAfterResume, WeekDay } from '../../lib';
 import { WEB_API_ARN, WORKER_ARN } from './fixtures';
-
-function contextOf(values: Record<string, unknown>) {
-  return (key: string) => values[key];
-}
 
 function filesOf(files: Record<string, string>) {
   return (path: string) => {
@@ -18,7 +19,7 @@ function filesOf(files: Record<string, string>) {
 
 describe('app settings', () => {
   test('default to office-hours tagged services, paused 19:00-07:00 London time on weekdays', () => {
-    expect(readAppConfig(contextOf({}))).toEqual({
+    expect(readAppConfig({})).toEqual({
       stackName: 'AppRunnerScheduler',
       scheduler: {
         tags: { 'apprunner-scheduler:schedule': 'office-hours' },
@@ -31,7 +32,7 @@ describe('app settings', () => {
 
   test('take every setting as -c key=value text', () => {
     const config = readAppConfig(
-      contextOf({
+      {
         stackName: 'Nightly',
         services: `${WEB_API_ARN}, ${WORKER_ARN}`,
         tags: 'env=dev,team=web',
@@ -46,7 +47,7 @@ describe('app settings', () => {
         resumeManuallyPaused: 'false',
         enabled: 'false',
         alarmEmail: 'ops@example.com',
-      }),
+      },
     );
 
     expect(config).toEqual({
@@ -70,15 +71,15 @@ describe('app settings', () => {
   });
 
   test('select only the listed services when services are given', () => {
-    expect(readAppConfig(contextOf({ services: WEB_API_ARN })).scheduler).toMatchObject({ services: [WEB_API_ARN], tags: undefined });
+    expect(readAppConfig({ services: WEB_API_ARN }).scheduler).toMatchObject({ services: [WEB_API_ARN], tags: undefined });
   });
 
   test('keep everything after the first = in a tag value', () => {
-    expect(readAppConfig(contextOf({ tags: 'query=a=b' })).scheduler.tags).toEqual({ query: 'a=b' });
+    expect(readAppConfig({ tags: 'query=a=b' }).scheduler.tags).toEqual({ query: 'a=b' });
   });
 
   test.each(['pauseAt', 'resumeAt'])('turn the %s schedule off with "off"', (key) => {
-    expect(readAppConfig(contextOf({ [key]: 'off' })).scheduler).toHaveProperty(key, undefined);
+    expect(readAppConfig({ [key]: 'off' }).scheduler).toHaveProperty(key, undefined);
   });
 
   test('read a JSON config file, and let context override it', () => {
@@ -93,7 +94,7 @@ describe('app settings', () => {
     });
 
     // WHEN
-    const config = readAppConfig(contextOf({ config: 'scheduler.json', pauseAt: '21:00' }), filesOf({ 'scheduler.json': file }));
+    const config = readAppConfig({ config: 'scheduler.json', pauseAt: '21:00' }, filesOf({ 'scheduler.json': file }));
 
     // THEN
     expect(config.scheduler).toMatchObject({
@@ -128,15 +129,48 @@ describe('app settings', () => {
       'a misspelt setting in the config file',
       { config: 'typo.json' },
       { 'typo.json': '{"pausAt":"19:00"}' },
-      'pausAt (config file typo.json): received "19:00"; expected no such setting; the settings are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail',
+      'pausAt (config file typo.json): received "19:00"; expected a known key: did you mean pauseAt? (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail)',
     ],
     ['services of the wrong type in the config file', { config: 'c.json' }, { 'c.json': '{"services":42}' }, 'services (config file c.json): received 42; expected a comma-separated string or a list of strings'],
+    [
+      'a mistyped context key, ignoring case',
+      { timezone: 'Europe/Paris' },
+      {},
+      'timezone (context): received "Europe/Paris"; expected a known key: did you mean timeZone? (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail, config)',
+    ],
+    [
+      'a context key near none',
+      { schedule: 'nightly' },
+      {},
+      'schedule (context): received "nightly"; expected a known key (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail, config)',
+    ],
+    // Values the construct would refuse too, but here with their key and source.
+    ['a time zone that is none', { timeZone: 'Mars/Olympus_Mons' }, {}, 'timeZone (context): received "Mars/Olympus_Mons"; expected an IANA time zone such as "Europe/London" or "UTC"'],
+    ['a week day that is none', { weekDays: 'MON,FUNDAY' }, {}, 'weekDays[1] (context): received "FUNDAY"; expected a WeekDay: one of MON, TUE, WED, THU, FRI, SAT, SUN'],
+    ['a deployment policy that is none', { deployAfterResume: 'sometimes' }, {}, 'deployAfterResume (context): received "sometimes"; expected one of "never", "auto", "always"'],
+    ['a time in 12-hour form', { pauseAt: '7pm' }, {}, 'pauseAt (context): received "7pm"; expected a local time HH:MM from 00:00 to 23:59, such as "19:00"'],
+    ['a holiday that is no date, from the config file', { config: 'c.json' }, { 'c.json': '{"holidays":["2026-02-30"]}' }, 'holidays[0] (config file c.json): received "2026-02-30"; expected real dates written YYYY-MM-DD'],
+    ['a service that is no ARN', { services: 'web-api' }, {}, `services[0] (context): received "web-api"; expected App Runner service ARNs (${SERVICE_ARN_FORMAT})`],
+    ['regions without tags', { services: WEB_API_ARN, regions: 'eu-west-1' }, {}, 'regions (context): received ["eu-west-1"]; expected regions only together with "tags" (a listed ARN is called in its own region)'],
+    ['a pause at the default resume time', { pauseAt: '07:00' }, {}, 'resumeAt (default): received "07:00"; expected a time other than pauseAt "07:00": both would run at once'],
   ])('reject %s', (_, context, files, message) => {
-    expect(() => readAppConfig(contextOf(context), filesOf(files))).toThrow(new Error(`Invalid app configuration: ${message}`));
+    expect(() => readAppConfig(context, filesOf(files))).toThrow(new Error(`Invalid app configuration: ${message}`));
+  });
+
+  test('leave the context keys that are CDK\'s own alone: feature flags, aws:cdk:..., lookups, the CLI\'s', () => {
+    const context = {
+      '@aws-cdk/core:newStyleStackSynthesis': true,
+      'aws:cdk:enable-path-metadata': true,
+      'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a'],
+      'cli-telemetry': false,
+      'acknowledged-issue-numbers': [32775],
+    };
+
+    expect(readAppConfig(context)).toEqual(readAppConfig({}));
   });
 
   test('name every bad setting at once', () => {
-    expect(() => readAppConfig(contextOf({ dryRun: 'yes', enabled: 'no' }))).toThrow(
+    expect(() => readAppConfig({ dryRun: 'yes', enabled: 'no' })).toThrow(
       'Invalid app configuration: dryRun (context): received "yes"; expected true or false. enabled (context): received "no"; expected true or false',
     );
   });
@@ -167,12 +201,41 @@ describe('the app', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  test.each([
-    ['pauseAt', '7pm'],
-    ['timeZone', 'Mars/Olympus_Mons'],
-    ['weekDays', 'MON,FUNDAY'],
-    ['deployAfterResume', 'sometimes'],
-  ])('refuses a %s the construct rejects, naming it: %s', (setting, value) => {
-    expect(() => defineApp(new App({ context: { [setting]: value } }))).toThrow(new RegExp(`^Invalid AppRunnerScheduler props: ${setting}(\\[\\d+\\])?: received`));
+  test('outputs what the README\'s "Operate it" looks up, each with a description', () => {
+    const outputs = Template.fromStack(defineApp(new App())).findOutputs('*');
+
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'DeadLetterQueueUrl', 'FunctionName', 'LogGroupName', 'ScheduleGroupName']);
+    for (const output of Object.values(outputs)) expect(output.Description).toEqual(expect.any(String));
   });
+});
+
+describe('the app on the command line', () => {
+  const root = path.join(__dirname, '..', '..');
+
+  test('refuses mistyped keys and bad values in one message, without a stack trace, exit code 1', () => {
+    // WHEN the app runs as `cdk synth` runs it, with `-c timezone=Europe/Paris -c pauseAt=7pm`
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bin/app.ts'], {
+      cwd: root,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ timezone: 'Europe/Paris', pauseAt: '7pm' }) },
+      encoding: 'utf8',
+    });
+
+    // THEN
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('timezone (context): received "Europe/Paris"; expected a known key: did you mean timeZone?');
+    expect(run.stderr).toContain('pauseAt (context): received "7pm"; expected a local time HH:MM');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('cdk synth writes the template alone to standard output, and no feature-flag notice', () => {
+    const run = spawnSync('npx', ['cdk', 'synth', '--json', '--output', fs.mkdtempSync(path.join(os.tmpdir(), 'apprunner-scheduler-synth-'))], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty('Resources');
+    expect(run.stderr).toContain('bundled lambda/index.ts');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('feature flags');
+  }, 180_000);
 });

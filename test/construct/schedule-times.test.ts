@@ -1,5 +1,5 @@
 import { App, Duration, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AppRunnerScheduler, WeekDay, type AppRunnerSchedulerProps } from '../../lib';
 import { MINIMAL_PROPS, WEB_API_ARN } from './fixtures';
@@ -41,6 +41,16 @@ describe('schedule times that cannot be deployed', () => {
       'both resumeAt and resumeSchedule',
       { ...MINIMAL_PROPS, resumeSchedule: scheduler.ScheduleExpression.rate(Duration.hours(1)) },
       'resumeSchedule: received "rate(1 hour)"; expected resumeAt or resumeSchedule, not both (resumeAt is "07:00")',
+    ],
+    [
+      'a time zone given as a string (from JavaScript), which would run every schedule in UTC',
+      { ...MINIMAL_PROPS, timeZone: 'Europe/London' as unknown as TimeZone },
+      'timeZone: received "Europe/London"; expected a TimeZone, such as TimeZone.EUROPE_LONDON or TimeZone.of("Europe/London")',
+    ],
+    [
+      'week days that are not a list (from JavaScript)',
+      { ...MINIMAL_PROPS, weekDays: 'MON,TUE' as unknown as WeekDay[] },
+      'weekDays: received "MON,TUE"; expected a list of WeekDay, such as [WeekDay.MONDAY, WeekDay.FRIDAY]',
     ],
     [
       'neither a pause nor a resume',
@@ -104,5 +114,36 @@ describe('schedule times daylight saving touches', () => {
       '/Stack/Scheduler',
       'holidays are read in timeZone Europe/London, but resumeSchedule runs in Asia/Tokyo: a holiday may start or end a day off. Give both the same time zone. [ack: cdk-apprunner-scheduler:holidayTimeZone]',
     );
+  });
+});
+
+describe('the time zone of a schedule expression', () => {
+  test('is timeZone when the expression was built without one, not UTC', () => {
+    // GIVEN a cron expression without a time zone, which CDK gives Etc/UTC
+    const pauseSchedule = scheduler.ScheduleExpression.cron({ minute: '0', hour: '19', weekDay: 'MON-FRI' });
+    const resumeSchedule = scheduler.ScheduleExpression.expression('cron(0 7 ? * MON-FRI *)');
+
+    // WHEN
+    const template = Template.fromStack(create({ services: [WEB_API_ARN], timeZone: TimeZone.EUROPE_LONDON, pauseSchedule, resumeSchedule }));
+
+    // THEN
+    template.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { ScheduleExpressionTimezone: 'Europe/London' }, 2);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 19 ? * MON-FRI *)', ScheduleExpressionTimezone: 'Europe/London' });
+  });
+
+  test('stays its own when it was built with one', () => {
+    const resumeSchedule = scheduler.ScheduleExpression.cron({ minute: '0', hour: '7', timeZone: TimeZone.ASIA_TOKYO });
+
+    const template = Template.fromStack(create({ services: [WEB_API_ARN], timeZone: TimeZone.EUROPE_LONDON, resumeSchedule }));
+
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 7 * * ? *)', ScheduleExpressionTimezone: 'Asia/Tokyo' });
+  });
+
+  test('gives no holiday warning when it takes timeZone', () => {
+    const resumeSchedule = scheduler.ScheduleExpression.expression('cron(0 7 ? * MON-FRI *)');
+
+    const stack = create({ services: [WEB_API_ARN], timeZone: TimeZone.EUROPE_LONDON, resumeSchedule, holidays: ['2026-12-25'] });
+
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });

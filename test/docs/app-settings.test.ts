@@ -1,17 +1,20 @@
 /**
  * The app's settings as the README shows them: every `npx cdk synth` or `npx cdk deploy` command in
  * its shell blocks, with its `-c key=value` context, and the JSON config file, build the app's
- * stack. Context that the app does not read is silently ignored by CDK, so each `-c` setting of a
- * command must also change what the stack holds (its schedules, their inputs, the alarm's
- * subscriptions, the stack name): a misspelt key shown in the README fails here.
+ * stack. The app refuses context keys it does not know, and each `-c` setting of a command must also
+ * change what the stack holds (its schedules, their inputs, the alarm's subscriptions, the stack
+ * name), so a setting shown in the README is one that does something. The `aws lambda invoke`
+ * payloads are events the function accepts, and `$(output Name)` names an output of the stack.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { CfnSubscription } from 'aws-cdk-lib/aws-sns';
 import { defineApp } from '../../bin/app';
+import { parseEvent } from '../../contract/event';
 import { codeBlocks, type CodeBlock } from './markdown';
 
 /** A CDK command shown in the README, and the context it sets. */
@@ -81,6 +84,21 @@ describe('the app settings in the README', () => {
         expect(whatTheStackHolds(appStack(without))).not.toEqual(whatTheStackHolds(appStack(command.context)));
       });
     }
+  });
+
+  it('show only events the function accepts as --payload', () => {
+    const payloads = readme.filter((block) => block.language === 'sh').flatMap((block) => [...block.code.matchAll(/--payload '([^']*)'/g)].map((m) => m[1]));
+
+    expect(payloads.length).toBeGreaterThan(0);
+    for (const payload of payloads) expect(() => parseEvent(JSON.parse(payload), { defaultRegion: 'eu-west-1' })).not.toThrow();
+  });
+
+  it('look up only outputs the stack has', () => {
+    const used = readme.filter((block) => block.language === 'sh').flatMap((block) => [...block.code.matchAll(/\$\(output (\w+)\)/g)].map((m) => m[1]));
+    const outputs = Object.keys(Template.fromStack(appStack({})).findOutputs('*'));
+
+    expect(used.length).toBeGreaterThan(0);
+    expect(outputs).toEqual(expect.arrayContaining([...new Set(used)]));
   });
 
   it('builds the stack from the config file shown, every key of which the app accepts', () => {
