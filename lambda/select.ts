@@ -1,9 +1,10 @@
 /**
  * Finds the services a run acts on, with their status and tags, in as few reads as the permissions
  * allow: with tag selection, one ListServices walk and one GetResources walk per region (the function
- * may read every service there); for listed ARNs outside that, a ListServices walk of their region
- * for statuses when it costs no more than describing them, and ListTagsForResource on each ARN (the
- * function may read tags of those ARNs only).
+ * may list every service there, but read and change only those carrying the selector tags); for
+ * listed ARNs outside that, a ListServices walk of their region for statuses when it costs no more
+ * than describing them, and ListTagsForResource on each ARN (the function may read tags of those
+ * ARNs only).
  */
 import type { AppRunnerGateway, ServiceDetail, ServiceSummary } from './app-runner';
 import { parseServiceArn, type SchedulerRequest } from '../contract/event';

@@ -214,7 +214,7 @@ export class AppRunnerScheduler extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
 
-    const functionRole = new FunctionRole(this, 'FunctionRole', { ...props, logGroup });
+    const functionRole = new FunctionRole(this, 'FunctionRole', { ...props, logGroup, scheduledActions: runs.map((run) => run.action) });
     this.function = new lambda.Function(this, 'Function', {
       description: 'Pauses and resumes App Runner services on a schedule',
       code: lambda.Code.fromAsset(HANDLER_ASSET_PATH),

@@ -1,19 +1,36 @@
 /**
- * The function's role: its own log group, the App Runner calls its selection needs and nothing else,
- * with the cdk-nag acknowledgements those statements need, each saying why the wildcard is there.
+ * The function's role: its own log group, the App Runner calls that the scheduled runs make for this
+ * selection and nothing else, with the cdk-nag acknowledgements those statements need, each saying
+ * why the wildcard is there. A call the props never lead to is not allowed: a dry-run scheduler gets
+ * a read-only role, and an action without a schedule gets none of its own calls.
  */
 import { Aws, Fn, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { Action, DeployPolicy } from '../contract/event';
 import { SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 
 /** The props that decide what the function may touch. */
-type FunctionRoleProps = Pick<AppRunnerSchedulerProps, 'services' | 'tags' | 'regions' | 'summaryTopic'> & {
+type FunctionRoleProps = Pick<AppRunnerSchedulerProps, 'services' | 'tags' | 'regions' | 'summaryTopic' | 'dryRun' | 'deployAfterResume'> & {
   /** The function's log group, the only one it writes to. */
   readonly logGroup: logs.ILogGroup;
+  /** The actions the schedules run: the role allows the calls of these runs only. */
+  readonly scheduledActions: readonly Action[];
+  /**
+   * Whether the function runs in a VPC: Lambda then creates its network interfaces with this role.
+   * @default false
+   */
+  readonly inVpc?: boolean;
 };
+
+/** The App Runner calls on services that the scheduled runs make, for one kind of selection. */
+interface ServiceCalls {
+  readonly reads: string[];
+  readonly changes: string[];
+  readonly markerWrites: string[];
+}
 
 /** The role the scheduler function runs with. */
 export class FunctionRole extends iam.Role {
@@ -21,6 +38,7 @@ export class FunctionRole extends iam.Role {
     const tagRegions = props.tags ? (props.regions ?? [Aws.REGION]) : [];
     // The listed ARNs' regions (Fn.select and Fn.split resolve at deployment for a token, at once for a literal).
     const arnRegions = (props.services ?? []).map((arn) => Fn.select(3, Fn.split(':', arn)));
+    const tagged = props.tags ? serviceCalls(props, 'tagged') : undefined;
     const statements = [
       new iam.PolicyStatement({
         sid: 'WriteOwnLogGroup',
@@ -28,35 +46,37 @@ export class FunctionRole extends iam.Role {
         resources: [props.logGroup.logGroupArn],
       }),
       listingStatement(props.tags !== undefined, [...new Set([...arnRegions, ...tagRegions])]),
-      ...(props.services ? listedServiceStatements(props.services) : []),
-      ...(props.tags ? taggedServiceStatements(props.tags, tagRegions) : []),
+      ...(props.services ? serviceStatements('ListedServices', serviceCalls(props, 'listed'), props.services, {}) : []),
+      ...(props.tags && tagged ? serviceStatements('TaggedServices', tagged, anyServiceIn(tagRegions), carriesSelectorTags(props.tags)) : []),
+      ...(props.inVpc ? [networkInterfaceStatement()] : []),
     ];
     super(scope, id, {
       description: 'Runs the App Runner scheduler function',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: { AppRunnerScheduler: new iam.PolicyDocument({ statements }) },
     });
-    this.acknowledgeListingWildcard(props.tags !== undefined);
-    if (props.tags) this.acknowledgeTagSelectionWildcards(tagRegions);
+    this.acknowledgeAnyResourceWildcard(props.tags !== undefined, props.inVpc ?? false);
+    if (tagged && hasAny(tagged)) this.acknowledgeTagSelectionWildcards(tagRegions, tagged);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
   }
 
-  private acknowledgeListingWildcard(withTags: boolean): void {
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: withTags
-        ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read.'
-        : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, so that a fleet is read a page of 20 at a time rather than one DescribeService per service per poll.',
-    });
+  private acknowledgeAnyResourceWildcard(withTags: boolean, inVpc: boolean): void {
+    const listing = withTags
+      ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read, in the function\'s regions (aws:RequestedRegion).'
+      : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, in the listed ARNs\' regions (aws:RequestedRegion), so that a fleet is read a page of 20 at a time rather than one DescribeService per service per poll.';
+    const networkInterfaces =
+      ' In a VPC, Lambda manages the function\'s network interfaces with this role: ec2:DescribeNetworkInterfaces only works on "*" (Lambda developer guide, "Configuring a Lambda function to access resources in a VPC"), and the interfaces Lambda creates have no ARN known in advance; these are the actions of AWSLambdaVPCAccessExecutionRole, inline.';
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: inVpc ? listing + networkInterfaces : listing });
   }
 
-  private acknowledgeTagSelectionWildcards(regions: string[]): void {
+  private acknowledgeTagSelectionWildcards(regions: string[], calls: ServiceCalls): void {
+    const conditioned = [...calls.reads, ...calls.changes, ...calls.markerWrites].map((action) => action.replace('apprunner:', '')).join(', ');
+    const markerKeys = calls.markerWrites.length > 0 ? '; TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only)' : '';
     for (const region of regions.filter((r) => r === Aws.REGION || !Token.isUnresolved(r))) {
       const nagRegion = region === Aws.REGION ? '<AWS::Region>' : region;
       Validations.of(this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${nagRegion}:<AWS::AccountId>:service/*]`,
-        reason:
-          'Tag selection cannot know service ARNs in advance. Reads (DescribeService, ListOperations, ListTagsForResource) cover the App Runner services of this account and region; every mutating call is conditioned on aws:ResourceTag for each selector tag, and TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only).',
+        reason: `Tag selection cannot know service ARNs in advance. Every call on a service (${conditioned}) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them${markerKeys}.`,
       });
     }
   }
@@ -69,6 +89,39 @@ export class FunctionRole extends iam.Role {
         'Written by Topic.grantPublish for the encrypted summary topic: publishing needs kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext), on that topic\'s key only.',
     });
   }
+}
+
+/**
+ * The calls on services that the scheduled runs make (lambda/select.ts, service-run.ts,
+ * status-watcher.ts), for listed ARNs or for tag selection. A dry run only reads.
+ */
+function serviceCalls(props: FunctionRoleProps, selection: 'listed' | 'tagged'): ServiceCalls {
+  const acts = props.dryRun !== true;
+  const pauses = props.scheduledActions.includes('pause');
+  const resumes = props.scheduledActions.includes('resume');
+  // The event's default, as the construct sends it (DeployAfterResume.AUTO).
+  const policy: DeployPolicy = props.deployAfterResume ?? 'auto';
+  const deploys = resumes && policy !== 'never';
+  const listed = selection === 'listed';
+  const when = (needed: boolean, action: string) => (needed ? [`apprunner:${action}`] : []);
+  return {
+    reads: [
+      // Selection describes listed ARNs a short ListServices walk did not show; a run's waits describe
+      // a service no walk covers; AUTO reads whether a resumed service's source deploys by itself.
+      ...when(listed || acts || (resumes && policy === 'auto'), 'DescribeService'),
+      // Which operation a pause or resume ended with, and whether a deployment followed the latest resume.
+      ...when(acts || deploys, 'ListOperations'),
+      // Listed ARNs' tags; with tag selection, a resume run confirms a `paused` marker before it removes it.
+      ...when(listed || (acts && resumes), 'ListTagsForResource'),
+    ],
+    changes: [...when(acts && pauses, 'PauseService'), ...when(acts && resumes, 'ResumeService'), ...when(acts && deploys, 'StartDeployment')],
+    // The marker is set before every pause and resume; only resume runs remove it.
+    markerWrites: [...when(acts, 'TagResource'), ...when(acts && resumes, 'UntagResource')],
+  };
+}
+
+function hasAny(calls: ServiceCalls): boolean {
+  return calls.reads.length + calls.changes.length + calls.markerWrites.length > 0;
 }
 
 /**
@@ -86,50 +139,58 @@ function listingStatement(withTags: boolean, regions: string[]): iam.PolicyState
   });
 }
 
-function listedServiceStatements(services: string[]): iam.PolicyStatement[] {
-  return [
-    new iam.PolicyStatement({
-      sid: 'ReadListedServices',
-      actions: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
-      resources: services,
-    }),
-    new iam.PolicyStatement({
-      sid: 'PauseResumeDeployListedServices',
-      actions: ['apprunner:PauseService', 'apprunner:ResumeService', 'apprunner:StartDeployment'],
-      resources: services,
-    }),
-    new iam.PolicyStatement({
-      sid: 'WriteMarkerTagOnListedServices',
-      actions: ['apprunner:TagResource', 'apprunner:UntagResource'],
-      resources: services,
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...SCHEDULER_WRITTEN_TAG_KEYS] } },
-    }),
-  ];
+/**
+ * One statement per purpose (read, pause/resume/deploy, write the marker), each only when the runs
+ * make its calls; `conditions` (the selector tags, for tag selection) apply to every one of them.
+ */
+function serviceStatements(subject: string, calls: ServiceCalls, resources: string[], conditions: { [key: string]: unknown }): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  const withConditions = (extra: { [key: string]: unknown } = {}) => {
+    const all = { ...conditions, ...extra };
+    return Object.keys(all).length > 0 ? all : undefined;
+  };
+  if (calls.reads.length > 0) {
+    statements.push(new iam.PolicyStatement({ sid: `Read${subject}`, actions: calls.reads, resources, conditions: withConditions() }));
+  }
+  if (calls.changes.length > 0) {
+    // The Sid names what the statement allows: PauseListedServices, ResumeDeployTaggedServices, ...
+    const verbs = calls.changes.map((action) => ({ 'apprunner:PauseService': 'Pause', 'apprunner:ResumeService': 'Resume', 'apprunner:StartDeployment': 'Deploy' })[action]);
+    statements.push(new iam.PolicyStatement({ sid: `${verbs.join('')}${subject}`, actions: calls.changes, resources, conditions: withConditions() }));
+  }
+  if (calls.markerWrites.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: `WriteMarkerTagOn${subject}`,
+        actions: calls.markerWrites,
+        resources,
+        conditions: withConditions({ 'ForAllValues:StringEquals': { 'aws:TagKeys': [...SCHEDULER_WRITTEN_TAG_KEYS] } }),
+      }),
+    );
+  }
+  return statements;
 }
 
-function taggedServiceStatements(tags: { [key: string]: string }, regions: string[]): iam.PolicyStatement[] {
-  const anyService = regions.map((region) => `arn:${Aws.PARTITION}:apprunner:${region}:${Aws.ACCOUNT_ID}:service/*`);
-  const carriesSelectorTags = Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
-  return [
-    new iam.PolicyStatement({
-      sid: 'ReadServicesInSelectedRegions',
-      actions: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
-      resources: anyService,
-    }),
-    new iam.PolicyStatement({
-      sid: 'PauseResumeDeployTaggedServices',
-      actions: ['apprunner:PauseService', 'apprunner:ResumeService', 'apprunner:StartDeployment'],
-      resources: anyService,
-      conditions: { StringEquals: carriesSelectorTags },
-    }),
-    new iam.PolicyStatement({
-      sid: 'WriteMarkerTagOnTaggedServices',
-      actions: ['apprunner:TagResource', 'apprunner:UntagResource'],
-      resources: anyService,
-      conditions: {
-        'StringEquals': carriesSelectorTags,
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [...SCHEDULER_WRITTEN_TAG_KEYS] },
-      },
-    }),
-  ];
+function anyServiceIn(regions: string[]): string[] {
+  return regions.map((region) => `arn:${Aws.PARTITION}:apprunner:${region}:${Aws.ACCOUNT_ID}:service/*`);
+}
+
+/** `StringEquals` on `aws:ResourceTag/<key>` for each selector tag: all must hold. */
+function carriesSelectorTags(tags: { [key: string]: string }): { [key: string]: unknown } {
+  return { StringEquals: Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value])) };
+}
+
+/** What AWSLambdaVPCAccessExecutionRole allows besides logs, inline: cdk-nag (IAM4) refuses the managed policy. */
+function networkInterfaceStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ManageVpcNetworkInterfaces',
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  });
 }

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { AppRunnerScheduler, type AppRunnerSchedulerProps } from '../../lib';
+import { AppRunnerScheduler, DeployAfterResume, type AppRunnerSchedulerProps } from '../../lib';
 import { MINIMAL_PROPS, WORKER_ARN } from './fixtures';
 
 /** Every rule acknowledged in the tree, with the path of the construct it is acknowledged on (as cdk-nag reads them). */
@@ -24,6 +24,8 @@ describe('AwsSolutions checks', () => {
     ['tags in the stack’s region', { tags: { env: 'dev' }, pauseAt: '19:00', resumeAt: '07:00' }],
     ['tags in listed regions', { tags: { env: 'dev', team: 'web' }, regions: ['eu-west-1', 'us-east-1'], pauseAt: '19:00' }],
     ['ARNs and tags together', { ...MINIMAL_PROPS, tags: { env: 'dev' } }],
+    ['a dry run by tags that only pauses (no call on a service at all)', { tags: { env: 'dev' }, pauseAt: '19:00', dryRun: true }],
+    ['tags, resume only, never deploying', { tags: { env: 'dev' }, resumeAt: '07:00', deployAfterResume: DeployAfterResume.NEVER }],
   ])('find nothing unacknowledged with %s', (_, props) => {
     // GIVEN
     const stack = new Stack(new App(), 'Stack');
@@ -87,6 +89,23 @@ describe('AwsSolutions checks', () => {
 
     expect(acknowledgedRules(stack).filter((rule) => rule.startsWith('Stack/Scheduler/FunctionRole'))).toEqual([
       'Stack/Scheduler/FunctionRole: AwsSolutions-IAM5[Resource::*]',
+    ]);
+  });
+
+  test('give the tag selection’s wildcard a reason naming the conditioned calls, reads included', () => {
+    const stack = new Stack(new App(), 'Stack');
+
+    new AppRunnerScheduler(stack, 'Scheduler', { tags: { env: 'dev' }, pauseAt: '19:00', resumeAt: '07:00' });
+
+    const reasons = stack.node
+      .findChild('Scheduler')
+      .node.findChild('FunctionRole')
+      .node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .filter(([id]) => id.includes(':service/*]'))
+      .map(([, reason]) => reason);
+    expect(reasons).toEqual([
+      'Tag selection cannot know service ARNs in advance. Every call on a service (DescribeService, ListOperations, ListTagsForResource, PauseService, ResumeService, StartDeployment, TagResource, UntagResource) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them; TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only).',
     ]);
   });
 });

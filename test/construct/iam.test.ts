@@ -1,7 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apprunner from 'aws-cdk-lib/aws-apprunner';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AppRunnerScheduler } from '../../lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AppRunnerScheduler, DeployAfterResume, type AppRunnerSchedulerProps } from '../../lib';
+import { FunctionRole } from '../../lib/function-role';
 import { MINIMAL_PROPS, WEB_API_ARN, WORKER_ARN, synthScheduler } from './fixtures';
 
 const MARKER_TAG_ONLY = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:state'] } };
@@ -10,6 +13,27 @@ function anyServiceIn(region: string | { Ref: string }) {
   const inRegion = typeof region === 'string' ? [`:apprunner:${region}:`] : [':apprunner:', region, ':'];
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...inRegion, { Ref: 'AWS::AccountId' }, ':service/*']] };
 }
+
+/** A statement as the template has it. */
+interface Statement {
+  readonly Sid: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, unknown>;
+}
+
+/** Every action of a statement. */
+function actionsOf(statement: Statement): string[] {
+  return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
+/** Every action the function role allows. */
+function allowedActions(template: Template): string[] {
+  return (functionRoleStatements(template) as Statement[]).flatMap(actionsOf);
+}
+
+/** The calls that change a service. */
+const MUTATING_ACTIONS = ['apprunner:PauseService', 'apprunner:ResumeService', 'apprunner:StartDeployment', 'apprunner:TagResource', 'apprunner:UntagResource'];
 
 /** The statements of the function role's inline policy. */
 function functionRoleStatements(template: Template): unknown[] {
@@ -70,9 +94,9 @@ describe('function role', () => {
     expect(JSON.stringify(iamResources).match(/"Resource":"\*"/g)).toHaveLength(1);
   });
 
-  test('with tags, lists in bulk, reads in the stack’s region and changes only services carrying every selector tag', () => {
+  test('with tags, lists in bulk and reads and changes only services carrying every selector tag', () => {
     // WHEN
-    const { template } = synthScheduler({ tags: { env: 'dev', team: 'web' }, pauseAt: '19:00' });
+    const { template } = synthScheduler({ tags: { env: 'dev', team: 'web' }, pauseAt: '19:00', resumeAt: '07:00' });
 
     // THEN
     const carriesSelectorTags = { StringEquals: { 'aws:ResourceTag/env': 'dev', 'aws:ResourceTag/team': 'web' } };
@@ -87,10 +111,11 @@ describe('function role', () => {
         Condition: { StringEquals: { 'aws:RequestedRegion': [{ Ref: 'AWS::Region' }] } },
       },
       {
-        Sid: 'ReadServicesInSelectedRegions',
+        Sid: 'ReadTaggedServices',
         Effect: 'Allow',
         Action: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
         Resource: anyService,
+        Condition: carriesSelectorTags,
       },
       {
         Sid: 'PauseResumeDeployTaggedServices',
@@ -107,6 +132,38 @@ describe('function role', () => {
         Condition: { ...carriesSelectorTags, ...MARKER_TAG_ONLY },
       },
     ]);
+  });
+
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['a real run', {}],
+    ['a dry run', { dryRun: true }],
+  ])('with tags, conditions every call on a service on each selector tag, in %s', (_, extra) => {
+    // WHEN
+    const { template } = synthScheduler({ tags: { env: 'dev', team: 'web' }, pauseAt: '19:00', resumeAt: '07:00', ...extra });
+
+    // THEN
+    const onServices = (functionRoleStatements(template) as Statement[]).filter((s) => JSON.stringify(s.Resource).includes(':service/*'));
+    expect(onServices.length).toBeGreaterThan(0);
+    for (const statement of onServices) {
+      expect(statement).toEqual(
+        expect.objectContaining({ Condition: expect.objectContaining({ StringEquals: { 'aws:ResourceTag/env': 'dev', 'aws:ResourceTag/team': 'web' } }) }),
+      );
+    }
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [
+        {
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Sid: 'ReadTaggedServices',
+                Action: Match.arrayWith(['apprunner:DescribeService']),
+                Condition: { StringEquals: { 'aws:ResourceTag/env': 'dev', 'aws:ResourceTag/team': 'web' } },
+              }),
+            ]),
+          },
+        },
+      ],
+    });
   });
 
   test('with an ARN known only at deployment, lists services in the region that ARN names', () => {
@@ -132,8 +189,8 @@ describe('function role', () => {
     const statements = functionRoleStatements(template) as { Sid: string; Resource: unknown }[];
     const resourcesOf = (sid: string) => statements.find((s) => s.Sid === sid)!.Resource;
     const inRegions = [anyServiceIn('eu-west-1'), anyServiceIn('us-east-1')];
-    expect(resourcesOf('ReadServicesInSelectedRegions')).toEqual(inRegions);
-    expect(resourcesOf('PauseResumeDeployTaggedServices')).toEqual(inRegions);
+    expect(resourcesOf('ReadTaggedServices')).toEqual(inRegions);
+    expect(resourcesOf('PauseTaggedServices')).toEqual(inRegions);
     expect(resourcesOf('WriteMarkerTagOnTaggedServices')).toEqual(inRegions);
   });
 
@@ -146,7 +203,7 @@ describe('function role', () => {
       'ReadListedServices',
       'PauseResumeDeployListedServices',
       'WriteMarkerTagOnListedServices',
-      'ReadServicesInSelectedRegions',
+      'ReadTaggedServices',
       'PauseResumeDeployTaggedServices',
       'WriteMarkerTagOnTaggedServices',
     ]);
@@ -162,6 +219,146 @@ describe('function role', () => {
       },
     });
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('function role: only what the schedules do', () => {
+  const TAGS = { tags: { env: 'dev' } };
+  const LISTED = { services: [WEB_API_ARN] };
+
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['listed ARNs, both schedules', { ...LISTED, pauseAt: '19:00', resumeAt: '07:00' }],
+    ['tags, both schedules, deploying always', { ...TAGS, pauseAt: '19:00', resumeAt: '07:00', deployAfterResume: DeployAfterResume.ALWAYS }],
+    ['ARNs and tags, pause only', { ...LISTED, ...TAGS, pauseAt: '19:00' }],
+    ['tags, resume only', { ...TAGS, resumeAt: '07:00' }],
+  ])('a dry run with %s gets a read-only role', (_, props) => {
+    // WHEN
+    const { template } = synthScheduler({ ...props, dryRun: true });
+
+    // THEN
+    for (const statement of functionRoleStatements(template) as Statement[]) {
+      expect({ sid: statement.Sid, mutating: actionsOf(statement).filter((a) => MUTATING_ACTIONS.includes(a)) }).toEqual({ sid: statement.Sid, mutating: [] });
+    }
+    expect(allowedActions(template)).toContain('apprunner:ListServices');
+  });
+
+  test('a dry run reads the operation history only when a resume may deploy', () => {
+    const planning = (deployAfterResume: DeployAfterResume) =>
+      allowedActions(synthScheduler({ ...TAGS, pauseAt: '19:00', resumeAt: '07:00', deployAfterResume, dryRun: true }).template);
+
+    expect(planning(DeployAfterResume.AUTO)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'apprunner:ListServices', 'tag:GetResources', 'apprunner:DescribeService', 'apprunner:ListOperations']);
+    expect(planning(DeployAfterResume.ALWAYS)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'apprunner:ListServices', 'tag:GetResources', 'apprunner:ListOperations']);
+    expect(planning(DeployAfterResume.NEVER)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'apprunner:ListServices', 'tag:GetResources']);
+  });
+
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['listed ARNs', LISTED],
+    ['tags', TAGS],
+  ])('DeployAfterResume.NEVER with %s allows no StartDeployment', (_, selection) => {
+    const { template } = synthScheduler({ ...selection, pauseAt: '19:00', resumeAt: '07:00', deployAfterResume: DeployAfterResume.NEVER });
+
+    expect(allowedActions(template)).not.toContain('apprunner:StartDeployment');
+    expect(allowedActions(template)).toEqual(expect.arrayContaining(['apprunner:PauseService', 'apprunner:ResumeService', 'apprunner:ListOperations']));
+  });
+
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['listed ARNs', LISTED],
+    ['tags', TAGS],
+  ])('a pause-only scheduler with %s may pause and set the marker, but not resume, deploy or remove the marker', (_, selection) => {
+    const { template } = synthScheduler({ ...selection, pauseAt: '19:00' });
+
+    const actions = allowedActions(template);
+    expect(actions).toEqual(expect.arrayContaining(['apprunner:PauseService', 'apprunner:TagResource']));
+    for (const action of ['apprunner:ResumeService', 'apprunner:StartDeployment', 'apprunner:UntagResource']) expect(actions).not.toContain(action);
+  });
+
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['listed ARNs', LISTED],
+    ['tags', TAGS],
+  ])('a resume-only scheduler with %s may resume, deploy and write the marker, but not pause', (_, selection) => {
+    const { template } = synthScheduler({ ...selection, resumeAt: '07:00' });
+
+    const actions = allowedActions(template);
+    expect(actions).toEqual(expect.arrayContaining(['apprunner:ResumeService', 'apprunner:StartDeployment', 'apprunner:TagResource', 'apprunner:UntagResource']));
+    expect(actions).not.toContain('apprunner:PauseService');
+  });
+
+  test('names each change statement after what it allows', () => {
+    const sids = (props: AppRunnerSchedulerProps) => (functionRoleStatements(synthScheduler(props).template) as Statement[]).map((s) => s.Sid);
+
+    expect(sids({ ...LISTED, pauseAt: '19:00' })).toContain('PauseListedServices');
+    expect(sids({ ...TAGS, resumeAt: '07:00', deployAfterResume: DeployAfterResume.NEVER })).toContain('ResumeTaggedServices');
+    expect(sids({ ...TAGS, resumeAt: '07:00' })).toContain('ResumeDeployTaggedServices');
+  });
+
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['listed ARNs', { ...LISTED, pauseAt: '19:00', resumeAt: '07:00' }],
+    ['tags', { ...TAGS, regions: ['eu-west-1', 'us-east-1'], pauseAt: '19:00', resumeAt: '07:00' }],
+    ['a dry run of both', { ...LISTED, ...TAGS, pauseAt: '19:00', resumeAt: '07:00', dryRun: true }],
+  ])('with %s, allows "*" only for the listing calls, which take no resource', (_, props) => {
+    const { template } = synthScheduler(props);
+
+    const onAnything = (functionRoleStatements(template) as Statement[]).filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
+    expect(onAnything.flatMap(actionsOf).filter((a) => a !== 'apprunner:ListServices' && a !== 'tag:GetResources')).toEqual([]);
+    expect(onAnything.every((s) => s.Condition && 'aws:RequestedRegion' in (s.Condition.StringEquals as object))).toBe(true);
+  });
+});
+
+describe('function role in a VPC', () => {
+  function roleTemplate(inVpc: boolean | undefined): { stack: Stack; template: Template } {
+    const stack = new Stack(new App(), 'Stack');
+    const logGroup = new logs.LogGroup(stack, 'LogGroup');
+    new FunctionRole(stack, 'FunctionRole', { services: [WEB_API_ARN], logGroup, scheduledActions: ['pause', 'resume'], inVpc });
+    return { stack, template: Template.fromStack(stack) };
+  }
+
+  test('may manage the network interfaces Lambda creates for the function, on "*" because DescribeNetworkInterfaces takes nothing else', () => {
+    // WHEN
+    const { template } = roleTemplate(true);
+
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [
+        {
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              {
+                Sid: 'ManageVpcNetworkInterfaces',
+                Effect: 'Allow',
+                Action: [
+                  'ec2:CreateNetworkInterface',
+                  'ec2:DescribeNetworkInterfaces',
+                  'ec2:DescribeSubnets',
+                  'ec2:DeleteNetworkInterface',
+                  'ec2:AssignPrivateIpAddresses',
+                  'ec2:UnassignPrivateIpAddresses',
+                ],
+                Resource: '*',
+              },
+            ]),
+          },
+        },
+      ],
+    });
+  });
+
+  test('acknowledges that wildcard with its reason, so that cdk-nag finds nothing, and adds nothing outside a VPC', () => {
+    const reasonOf = (stack: Stack) =>
+      stack.node
+        .findChild('FunctionRole')
+        .node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>))
+        .filter(([id]) => id.endsWith('AwsSolutions-IAM5[Resource::*]'))
+        .map(([, ack]) => (typeof ack === 'string' ? ack : (ack.reason ?? '')))
+        .join('');
+
+    const inVpc = roleTemplate(true);
+    const outside = roleTemplate(undefined);
+
+    expect(reasonOf(inVpc.stack)).toContain('ec2:DescribeNetworkInterfaces only works on "*"');
+    expect(reasonOf(outside.stack)).not.toContain('ec2:');
+    expect(JSON.stringify(outside.template.toJSON())).not.toContain('ec2:');
+    expect(new AwsSolutionsChecks().validateScope(inVpc.stack).violations).toEqual([]);
   });
 });
 
