@@ -104,7 +104,7 @@ for (const declaration of exportedDeclarations()) {
 }
 
 if (problems.length > 0) {
-  console.error(`\nThe public API is not jsii-clean (use enums or enum-like classes, interfaces and structs instead):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  console.error(`\nNot jsii-clean (jsii warnings are errors; in the public API use enums or enum-like classes, interfaces and structs):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
 console.log(`jsii-clean: ${Object.keys(assembly.types).length} public types, no warnings, no union, literal, function or tuple types`);
