@@ -1,4 +1,5 @@
-// Removes what `npm run build` writes: compiled JavaScript beside the sources and the handler asset.
+// Removes what `npm run build` and `npm run package:python` write: compiled JavaScript beside the
+// sources, the jsii assembly, the handler asset and the Python distribution. API.md stays: it is committed.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,4 +12,4 @@ function removeCompiled(dir) {
 }
 
 for (const dir of ['contract', 'lib', 'lambda', 'bin']) removeCompiled(dir);
-rmSync('assets', { recursive: true, force: true });
+for (const built of ['assets', '.jsii', 'tsconfig.tsbuildinfo', '.pacmak', 'dist']) rmSync(built, { recursive: true, force: true });

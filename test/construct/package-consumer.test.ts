@@ -22,7 +22,7 @@ const NAG = 'cdk-nag';
 const MINIMUM_PEERS = process.env.CONSUMER_PEERS === 'minimum';
 
 /** What `npm pack` reads, without compiled output lying beside the sources. */
-const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'contract', 'lib', 'lambda', 'bin', 'scripts'];
+const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.jsii.json', 'README.md', 'LICENSE', 'API.md', 'contract', 'lib', 'lambda', 'bin', 'scripts'];
 
 const CONSUMER_APP = `
 const { App, Stack, Validations } = require('aws-cdk-lib');
@@ -92,22 +92,26 @@ describe('the published package', () => {
     const sources = path.join(workDir, 'source');
     fs.mkdirSync(sources);
     copySources(sources);
-    // prepack runs `npm run build`: tsc and the handler bundle.
+    // prepack runs `npm run build`: jsii (about a minute, up to two on a busy machine), the handler bundle, API.md.
     const packed = run('npm', ['pack', '--offline', '--silent', '--pack-destination', workDir], sources).trim().split('\n');
     tarball = path.join(workDir, packed[packed.length - 1]);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => {
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  test('ships the compiled library, its types and the bundled handler, and no sources or tests', () => {
+  test('ships the compiled library, its types, the jsii assembly, API.md and the bundled handler, and no sources or tests', () => {
     const files = run('tar', ['-tzf', tarball], workDir)
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
 
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'contract/event.js', 'contract/problems.js', 'contract/scheduler-tags.js', 'assets/handler/index.js']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'contract/event.js', 'contract/problems.js', 'contract/scheduler-tags.js', 'assets/handler/index.js', '.jsii', 'API.md', 'README.md', 'LICENSE']));
+    // The assembly is the one jsii-pacmak's bindings load at run time: it must describe this package's API.
+    const assembly = JSON.parse(run('tar', ['-xzOf', tarball, 'package/.jsii'], workDir));
+    expect(assembly).toMatchObject({ schema: 'jsii/0.10.0', name: 'cdk-apprunner-scheduler', targets: { python: { module: 'cdk_apprunner_scheduler' } } });
+    expect(Object.keys(assembly.types)).toContain('cdk-apprunner-scheduler.AppRunnerScheduler');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /(^|\/)test\/|\.test\.|^bin\/|^scripts\//.test(f))).toEqual([]);
   });
