@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Annotations, Aws, Duration, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -137,6 +138,28 @@ export interface AppRunnerSchedulerProps {
    * @default - reports go to the function's log group only
    */
   readonly summaryTopic?: sns.ITopic;
+
+  /**
+   * VPC to run the function in (AWS Control Tower's CT.LAMBDA.PR.3). Its calls to App Runner and,
+   * with `tags`, to the Resource Groups Tagging API then leave through that VPC: it needs interface
+   * endpoints for both (`InterfaceVpcEndpointAwsService.APP_RUNNER` and `.TAGGING`, private DNS on)
+   * or a NAT gateway, and NAT for services in another region. See docs/control-tower.md.
+   * @default - the function runs outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` for the function's network interfaces. Only together with `vpc`.
+   * @default - the VPC's private subnets (PRIVATE_WITH_EGRESS, else PRIVATE_ISOLATED)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the function's network interfaces. Only together with `vpc`. The function only
+   * makes outbound HTTPS calls: they need no inbound rule.
+   * @default - a new security group that allows all outbound traffic and no inbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -194,7 +217,7 @@ export class AppRunnerScheduler extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
 
-    const functionRole = new FunctionRole(this, 'FunctionRole', { ...props, logGroup });
+    const functionRole = new FunctionRole(this, 'FunctionRole', { ...props, logGroup, inVpc: props.vpc !== undefined });
     this.function = new lambda.Function(this, 'Function', {
       description: 'Pauses and resumes App Runner services on a schedule',
       code: lambda.Code.fromAsset(HANDLER_ASSET_PATH),
@@ -213,6 +236,9 @@ export class AppRunnerScheduler extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
       onSuccess: props.summaryTopic ? new destinations.SnsDestination(props.summaryTopic) : undefined,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
@@ -266,6 +292,7 @@ export class AppRunnerScheduler extends Construct {
     const options = { defaultRegion: Stack.of(this).region, isUnresolved: (value: unknown) => Token.isUnresolved(value) };
     for (const event of Object.values(events)) problems.include(eventProblems(event, options));
     const runs = plannedRuns(props, problems);
+    networkProblems(props, problems);
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
     }
@@ -374,6 +401,19 @@ export class AppRunnerScheduler extends Construct {
       reason:
         'Written by LambdaInvoke (Function.grantInvoke): lambda:InvokeFunction on this one function, where ":*" covers its versions and aliases. The construct publishes none.',
     });
+  }
+}
+
+/** `vpcSubnets` and `securityGroups` place the function in `vpc`: without it they would be ignored. */
+function networkProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
+  if (props.vpc) return;
+  if (props.vpcSubnets !== undefined) {
+    const { subnets, ...selection } = props.vpcSubnets;
+    // A subnet is a construct: name it by its path rather than render its tree.
+    problems.add('vpcSubnets', subnets ? { ...selection, subnets: subnets.map((subnet) => subnet.node.path) } : selection, 'vpcSubnets only together with vpc');
+  }
+  if (props.securityGroups !== undefined) {
+    problems.add('securityGroups', props.securityGroups.map((group) => group.node.path), 'securityGroups only together with vpc');
   }
 }
 

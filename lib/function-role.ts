@@ -13,6 +13,11 @@ import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 type FunctionRoleProps = Pick<AppRunnerSchedulerProps, 'services' | 'tags' | 'regions' | 'summaryTopic'> & {
   /** The function's log group, the only one it writes to. */
   readonly logGroup: logs.ILogGroup;
+  /**
+   * Whether the function runs in a VPC: Lambda then creates its network interfaces with this role.
+   * @default false
+   */
+  readonly inVpc?: boolean;
 };
 
 /** The role the scheduler function runs with. */
@@ -30,24 +35,25 @@ export class FunctionRole extends iam.Role {
       listingStatement(props.tags !== undefined, [...new Set([...arnRegions, ...tagRegions])]),
       ...(props.services ? listedServiceStatements(props.services) : []),
       ...(props.tags ? taggedServiceStatements(props.tags, tagRegions) : []),
+      ...(props.inVpc ? [networkInterfaceStatement()] : []),
     ];
     super(scope, id, {
       description: 'Runs the App Runner scheduler function',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: { AppRunnerScheduler: new iam.PolicyDocument({ statements }) },
     });
-    this.acknowledgeListingWildcard(props.tags !== undefined);
+    this.acknowledgeAnyResourceWildcard(props.tags !== undefined, props.inVpc ?? false);
     if (props.tags) this.acknowledgeTagSelectionWildcards(tagRegions);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
   }
 
-  private acknowledgeListingWildcard(withTags: boolean): void {
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: withTags
-        ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read.'
-        : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, so that a fleet is read a page of 20 at a time rather than one DescribeService per service per poll.',
-    });
+  private acknowledgeAnyResourceWildcard(withTags: boolean, inVpc: boolean): void {
+    const listing = withTags
+      ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read.'
+      : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, so that a fleet is read a page of 20 at a time rather than one DescribeService per service per poll.';
+    const networkInterfaces =
+      ' In a VPC, Lambda manages the function\'s network interfaces with this role: ec2:DescribeNetworkInterfaces only works on "*" (Lambda developer guide, "Configuring a Lambda function to access resources in a VPC"), and the interfaces Lambda creates have no ARN known in advance; these are the actions of AWSLambdaVPCAccessExecutionRole, inline.';
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: inVpc ? listing + networkInterfaces : listing });
   }
 
   private acknowledgeTagSelectionWildcards(regions: string[]): void {
@@ -132,4 +138,20 @@ function taggedServiceStatements(tags: { [key: string]: string }, regions: strin
       },
     }),
   ];
+}
+
+/** What AWSLambdaVPCAccessExecutionRole allows besides logs, inline: cdk-nag (IAM4) refuses the managed policy. */
+function networkInterfaceStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ManageVpcNetworkInterfaces',
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  });
 }
