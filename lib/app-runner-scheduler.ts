@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Annotations, Aws, Duration, RemovalPolicy, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -164,6 +165,28 @@ export interface AppRunnerSchedulerProps {
    * @default - reports go to the function's log group only
    */
   readonly summaryTopic?: sns.ITopic;
+
+  /**
+   * VPC to run the function in (AWS Control Tower's CT.LAMBDA.PR.3). Its calls to App Runner and,
+   * with `tags`, to the Resource Groups Tagging API then leave through that VPC: it needs interface
+   * endpoints for both (`InterfaceVpcEndpointAwsService.APP_RUNNER` and `.TAGGING`, private DNS on)
+   * or a NAT gateway, and NAT for services in another region. See docs/control-tower.md.
+   * @default - the function runs outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` for the function's network interfaces. Only together with `vpc`.
+   * @default - the VPC's private subnets (PRIVATE_WITH_EGRESS, else PRIVATE_ISOLATED)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the function's network interfaces. Only together with `vpc`. The function only
+   * makes outbound HTTPS calls: they need no inbound rule.
+   * @default - a new security group that allows all outbound traffic and no inbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -214,7 +237,12 @@ export class AppRunnerScheduler extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
 
-    const functionRole = new FunctionRole(this, 'FunctionRole', { ...props, logGroup, scheduledActions: runs.map((run) => run.action) });
+    const functionRole = new FunctionRole(this, 'FunctionRole', {
+      ...props,
+      logGroup,
+      scheduledActions: runs.map((run) => run.action),
+      inVpc: props.vpc !== undefined,
+    });
     this.function = new lambda.Function(this, 'Function', {
       description: 'Pauses and resumes App Runner services on a schedule',
       code: lambda.Code.fromAsset(HANDLER_ASSET_PATH),
@@ -238,6 +266,9 @@ export class AppRunnerScheduler extends Construct {
       // default of six hours.
       maxEventAge: Duration.hours(1),
       onSuccess: props.summaryTopic ? new destinations.SnsDestination(props.summaryTopic) : undefined,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
@@ -294,6 +325,7 @@ export class AppRunnerScheduler extends Construct {
     for (const event of Object.values(events)) problems.include(eventProblems(event, options));
     const runs = plannedRuns(props, problems);
     deploymentProblems(props, problems);
+    networkProblems(props, problems);
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
     }
@@ -402,6 +434,22 @@ function deploymentProblems(props: AppRunnerSchedulerProps, problems: ProblemLis
   const removal = props.removalPolicy;
   if (removal !== undefined && removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
     problems.add('removalPolicy', removal, 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY (for the log group and the key together)');
+  }  // From JavaScript, "false" would otherwise create the schedules ENABLED.
+  if (props.enabled !== undefined && typeof props.enabled !== 'boolean' && !Token.isUnresolved(props.enabled)) {
+    problems.add('enabled', props.enabled, 'true or false');
+  }
+}
+
+/** `vpcSubnets` and `securityGroups` place the function in `vpc`: without it they would be ignored. */
+function networkProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
+  if (props.vpc) return;
+  if (props.vpcSubnets !== undefined) {
+    const { subnets, ...selection } = props.vpcSubnets;
+    // A subnet is a construct: name it by its path rather than render its tree.
+    problems.add('vpcSubnets', subnets ? { ...selection, subnets: subnets.map((subnet) => subnet.node.path) } : selection, 'vpcSubnets only together with vpc');
+  }
+  if (props.securityGroups !== undefined) {
+    problems.add('securityGroups', props.securityGroups.map((group) => group.node.path), 'securityGroups only together with vpc');
   }
 }
 

@@ -63,7 +63,7 @@ export class FunctionRole extends iam.Role {
   private acknowledgeAnyResourceWildcard(withTags: boolean, inVpc: boolean): void {
     const listing = withTags
       ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read, in the function\'s regions (aws:RequestedRegion).'
-      : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, in the listed ARNs\' regions (aws:RequestedRegion), so that a fleet is read a page of 20 at a time rather than one DescribeService per service per poll.';
+      : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, in the listed ARNs\' regions (aws:RequestedRegion), so that a fleet is read a page at a time rather than one DescribeService per service per poll.';
     const networkInterfaces =
       ' In a VPC, Lambda manages the function\'s network interfaces with this role: ec2:DescribeNetworkInterfaces only works on "*" (Lambda developer guide, "Configuring a Lambda function to access resources in a VPC"), and the interfaces Lambda creates have no ARN known in advance; these are the actions of AWSLambdaVPCAccessExecutionRole, inline.';
     Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: inVpc ? listing + networkInterfaces : listing });

@@ -230,6 +230,13 @@ describe('function', () => {
     );
   });
 
+  test('refuses an enabled flag given as text from JavaScript, which would otherwise create the schedules ENABLED', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's props
+    const props: any = { ...MINIMAL_PROPS, enabled: 'false' };
+
+    expect(() => synthScheduler(props)).toThrow('Invalid AppRunnerScheduler props: enabled: received "false"; expected true or false');
+  });
+
   test('retries a failed run twice within an hour, like the schedules, then sends it to the dead-letter queue', () => {
     const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
 
