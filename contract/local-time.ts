@@ -87,6 +87,20 @@ function instantOfWallClock(clock: WallClock, timeZone: string): Date {
  * day without a change of offset costs no further look-up per time.
  */
 export function wallClockOnDate(year: number, month: number, day: number, timeZone: string): (hour: number, minute: number, second?: number) => number | undefined {
+  const key = `${timeZone} ${year}-${month}-${day}`;
+  let resolve = dates.get(key);
+  if (!resolve) {
+    resolve = resolverOfDate(year, month, day, timeZone);
+    // A run reads the same few dates again and again; a long search reads many once.
+    if (dates.size >= 5000) dates.clear();
+    dates.set(key, resolve);
+  }
+  return resolve;
+}
+
+const dates = new Map<string, (hour: number, minute: number, second?: number) => number | undefined>();
+
+function resolverOfDate(year: number, month: number, day: number, timeZone: string): (hour: number, minute: number, second?: number) => number | undefined {
   const midnight = Date.UTC(year, month - 1, day);
   // A local date's instants lie within 14 h before and 12 h after its UTC midnight; the offsets a day
   // either side of the date bound them. Zones change offset at most once in such a window.
@@ -104,7 +118,7 @@ export function wallClockOnDate(year: number, month: number, day: number, timeZo
 export function isTimeZone(value: string): boolean {
   if (value.trim() !== value || value === '') return false;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    formatterFor(value);
     return true;
   } catch {
     return false;

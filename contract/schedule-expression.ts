@@ -17,9 +17,12 @@
  *
  * One of day-of-month and day-of-week must be `?`. Daylight saving: a local time that does not exist
  * that day is skipped; a time shown twice runs once (at its first occurrence: the guide says "once"
- * and no more, so the first is the one that can run). Where the guide is silent this module is strict
- * rather than guessing, and says so where it decides: a range must run upwards (no `FRI-MON`), `W` and
- * `L` stand alone in their field, `nW` on a day the month lacks (`31W` in April) fires not that month.
+ * and no more, so the first is the one that can run). Where the guide is silent this module refuses
+ * what it cannot read for certain rather than guess, and says so where it decides: a range must run
+ * upwards (no `FRI-MON`), `L` and `W` stand alone in their field (no `L-3`, no `1,15W`), `nW` on a day
+ * the month lacks (`31W` in April) does not fire that month, and `/` is refused in day-of-week, whose
+ * wildcards the guide lists without it. Names (`MON`, `jan`) are read in any case, as in the Quartz
+ * syntax the service's cron derives from.
  */
 
 import { isTimeZone, wallClockAt, wallClockOnDate } from './local-time';
@@ -391,9 +394,9 @@ function dayMatches(days: DaySelector, year: number, month: number, day: number)
 }
 
 /** The fire instants of a cron schedule on one local date, ascending; times the zone skips are left out. */
-function* firesOnDate(cron: CronSchedule, timeZone: string, year: number, month: number, day: number, descending: boolean): Generator<number> {
+function* firesOnDate(cron: CronSchedule, timeZone: string, year: number, month: number, day: number, descending: boolean, fromHour = 0): Generator<number> {
   const instantOf = wallClockOnDate(year, month, day, timeZone);
-  const hours = descending ? [...cron.hours].reverse() : cron.hours;
+  const hours = descending ? [...cron.hours].reverse() : cron.hours.filter((hour) => hour >= fromHour);
   const minutes = descending ? [...cron.minutes].reverse() : cron.minutes;
   for (const hour of hours) {
     for (const minute of minutes) {
@@ -419,7 +422,10 @@ function nextCronFire(cron: CronSchedule, timeZone: string, after: number, notAf
       day = 1;
     } else {
       if (dayMatches(cron.days, year, month, day)) {
-        for (const instant of firesOnDate(cron, timeZone, year, month, day, false)) {
+        // Instants grow with the wall clock on a date (a repeated time counts at its first occurrence),
+        // so an hour before the one shown at `after` is before `after`.
+        const fromHour = year === start.year && month === start.month && day === start.day ? start.hour : 0;
+        for (const instant of firesOnDate(cron, timeZone, year, month, day, false, fromHour)) {
           if (instant > after) return instant <= notAfter ? instant : undefined;
         }
       }
