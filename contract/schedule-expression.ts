@@ -88,8 +88,8 @@ export interface AtSchedule {
   readonly second: number;
 }
 
-/** A schedule expression, read. */
-export type ScheduleExpression = CronSchedule | RateSchedule | AtSchedule;
+/** A schedule expression, read (named apart from aws-cdk-lib's `ScheduleExpression`, which only holds the text). */
+export type ParsedScheduleExpression = CronSchedule | RateSchedule | AtSchedule;
 
 /** A schedule expression (or its time zone) that EventBridge Scheduler does not accept. */
 export class ScheduleExpressionError extends Error {
@@ -311,7 +311,7 @@ function parseAt(expression: string, body: string): AtSchedule {
  * Reads a schedule expression as EventBridge Scheduler accepts it. Throws a
  * {@link ScheduleExpressionError} naming the expression, the part that is wrong and what is accepted.
  */
-export function parseScheduleExpression(expression: string): ScheduleExpression {
+export function parseScheduleExpression(expression: string): ParsedScheduleExpression {
   if (typeof expression !== 'string') throw new ScheduleExpressionError(String(expression), 'expression', String(expression), EXPRESSIONS_ACCEPTED);
   const cron = CRON.exec(expression);
   if (cron) return parseCron(expression, cron[1]);
@@ -337,9 +337,9 @@ export function scheduleExpressionProblems(field: string, expression: unknown): 
   }
 }
 
-const parsed = new Map<string, ScheduleExpression>();
+const parsed = new Map<string, ParsedScheduleExpression>();
 
-function scheduleOf(expression: string): ScheduleExpression {
+function scheduleOf(expression: string): ParsedScheduleExpression {
   let schedule = parsed.get(expression);
   if (!schedule) {
     schedule = parseScheduleExpression(expression);
