@@ -145,6 +145,20 @@ describe('Invoke, Event and DryRun', () => {
     ]);
   });
 
+  it('runs an asynchronous invocation by itself on an emulator given no scheduler clock', async () => {
+    const plain = await startEmulator();
+    plain.lambda.addFunction({ name: 'apprunner-scheduler', handler: echo });
+    const client = new LambdaClient({ endpoint: plain.endpoint, region: 'eu-west-1', credentials });
+    clients.push(client);
+
+    await client.send(new InvokeCommand({ FunctionName: 'apprunner-scheduler', InvocationType: 'Event', Payload: '{"action":"pause"}' }));
+    while (plain.lambda.invocations.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await plain.lambda.idle();
+    await plain.close();
+
+    expect(events).toEqual([{ action: 'pause' }]);
+  });
+
   it('answers DryRun with 204 and runs nothing', async () => {
     const response = await lambda.send(new InvokeCommand({ FunctionName: 'apprunner-scheduler', InvocationType: 'DryRun' }));
     await emulator.scheduler.fireDue();
