@@ -1,10 +1,18 @@
 /**
  * An App Runner emulator for tests, the demo and the benchmarks: an HTTP server on 127.0.0.1 that the real
- * `@aws-sdk/client-apprunner` and `@aws-sdk/client-resource-groups-tagging-api` talk to, with no AWS account.
+ * `@aws-sdk/client-apprunner`, `@aws-sdk/client-resource-groups-tagging-api`, `@aws-sdk/client-scheduler`
+ * and `@aws-sdk/client-lambda` talk to, with no AWS account.
  *
  * Point a client at it with `endpoint: emulator.endpoint`, or without touching the client code by setting
- * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`) to the endpoint: the SDK
- * honours both (tested). Requests must be SigV4-signed, as the SDK always does; any credentials work.
+ * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`, `AWS_ENDPOINT_URL_SCHEDULER`,
+ * `AWS_ENDPOINT_URL_LAMBDA`) to the endpoint: the SDK honours them all (tested). Requests must be
+ * SigV4-signed, as the SDK always does; any credentials work.
+ *
+ * One server, routed by the SigV4 credential scope's service name: `scheduler` and `lambda` requests are
+ * REST-JSON, served by `scheduler-api.ts` (schedules kept and fired by `schedules.ts`) and `lambda-api.ts`
+ * (functions and their invocations in `functions.ts`); every other request is AWS JSON, below. The
+ * Scheduler and Lambda side runs on its own clock (`SchedulerOptions.clock`, virtual in tests), never on
+ * the App Runner operations' real time.
  *
  * Protocol, from the public API models (App Runner 2020-05-15, Tagging API 2017-01-26):
  * - `POST /`, AWS JSON 1.0 with `X-Amz-Target: AppRunner.<Operation>` for ListServices, DescribeService,
