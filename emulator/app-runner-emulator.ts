@@ -472,7 +472,10 @@ export class AppRunnerEmulator {
     return this.log.filter((call) => call.operation === operation);
   }
 
-  /** The calls that change state: TagResource, UntagResource, PauseService, ResumeService, StartDeployment. */
+  /**
+   * The App Runner calls that change state: TagResource, UntagResource, PauseService, ResumeService,
+   * StartDeployment. Scheduler and Lambda calls are not counted here: read them with `callsTo`.
+   */
   mutatingCalls(): CallRecord[] {
     return this.log.filter((call) => MUTATING_OPERATIONS.has(call.operation));
   }
