@@ -178,7 +178,26 @@ export function runReport(
       target: region,
       reason: `could not list the services selected by tags: ${errorMessage(error)}`,
     })),
+    ...(run.action === 'resume' && !run.dryRun ? { savings: savingsTotal(services) } : {}),
   };
+}
+
+/**
+ * The run's savings: the amounts of the priced services and the hours of every service whose paused
+ * time is known, summed unrounded. A sum with nothing in it is absent, never a zero standing in for
+ * figures that are missing.
+ */
+export function savingsTotal(services: readonly ServiceOutcome[]): SavingsTotal {
+  let amount: number | undefined;
+  let hours: number | undefined;
+  const counts = { priced: 0, unpriced: 0, unknown: 0 };
+  for (const { savings } of services) {
+    if (!savings) continue;
+    counts[savings.status] += 1;
+    if (savings.status === 'priced') amount = (amount ?? 0) + savings.amount;
+    if (savings.hours !== undefined) hours = (hours ?? 0) + savings.hours;
+  }
+  return { ...(amount !== undefined ? { amount } : {}), currency: 'USD', ...(hours !== undefined ? { hours } : {}), ...counts };
 }
 
 /** True when the run must fail: a service failed, or a selection read did. */
