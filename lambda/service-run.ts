@@ -54,7 +54,7 @@ class ServiceRun {
   /** Whether this run saw the service RUNNING, or resumed it: a later PAUSED is someone else's doing. */
   private seenRunning = false;
   private detail?: ServiceDetail;
-  /** This run's resume call: the marker it replaced, when it was made, its operation id. */
+  /** This run's resume call, once the service came back RUNNING: the marker it replaced, when it was made, its operation id. */
   private resumeCall?: { readonly marker?: string; readonly at: number; readonly operationId?: string };
   /** The operation history as the deployment decision read it after the resume. */
   private history?: readonly OperationRecord[];
@@ -93,6 +93,8 @@ class ServiceRun {
       }
       return this.outcome('failed', `its state kept changing under the scheduler (${MAX_ROUNDS} attempts); last status ${this.status}`);
     } catch (error) {
+      // A failure after the resume (a deployment that would not start, a marker that would not go) keeps what the pause saved.
+      await this.measureSavings();
       return this.failure(error);
     }
   }
@@ -164,8 +166,9 @@ class ServiceRun {
     const resumed = await this.gateway.resumeService(this.service.arn);
     this.detail = resumed.service ?? this.detail;
     this.record('resume', resumed.operationId);
-    this.resumeCall = { marker, at, operationId: resumed.operationId };
     this.status = await this.watcher.settled(this.service);
+    // Savings belong to a resume seen through: one that did not bring the service back leaves its pause to a later run.
+    if (this.status === 'RUNNING') this.resumeCall = { marker, at, operationId: resumed.operationId };
     return this.status === 'RUNNING' ? this.deployAndClearMarker(reason) : this.missedTarget('RUNNING');
   }
 
