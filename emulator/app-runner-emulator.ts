@@ -166,6 +166,12 @@ export interface ServiceSnapshot {
   readonly latestVersion: number;
   /** Successful deployments (manual or automatic) since creation. */
   readonly deployments: number;
+  /** InstanceConfiguration.Cpu and Memory, as DescribeService shows them. */
+  readonly cpu: string;
+  readonly memory: string;
+  /** Its auto scaling configuration, and that configuration's MinSize: the instances it keeps provisioned. */
+  readonly autoScalingConfigurationArn: string;
+  readonly provisionedInstances: number;
 }
 
 /** One request the emulator received. */
@@ -573,5 +579,9 @@ function snapshot(record: ServiceRecord): ServiceSnapshot {
     deployedVersion: record.deployedVersion,
     latestVersion: record.latestVersion,
     deployments: record.deployments,
+    cpu: record.cpu,
+    memory: record.memory,
+    autoScalingConfigurationArn: record.autoScaling.arn,
+    provisionedInstances: record.autoScaling.minSize,
   };
 }
