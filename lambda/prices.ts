@@ -2,8 +2,8 @@
  * App Runner's published prices: the one price table of the project. Pure data, no AWS call.
  *
  * Source: the AWS App Runner pricing page (https://aws.amazon.com/apprunner/pricing/), read on
- * 2026-12-01 through its stored copies (the English facts sheet of this project,
- * /work/shared/apprunner-facts.md, and the page's Japanese and French editions, which say the same):
+ * 2026-12-01 in the project's App Runner facts sheet and in the page's Japanese edition
+ * (https://aws.amazon.com/jp/apprunner/pricing/), which names the Tokyo price:
  * "Provisioned container instances: $0.007 / GB-hour. The $0.007 / GB-hour pricing applies to the US
  * East (N. Virginia), US East (Ohio), US West (Oregon) and Europe (Ireland) AWS Regions. In the Asia
  * Pacific (Tokyo) Region the price is $0.009 / GB-hour." Active container instances cost $0.064 per
