@@ -2,9 +2,10 @@
  * The offline demo: starts the App Runner emulator with a handful of services in different states,
  * then runs the production handler (the same module the Lambda runs, with its production polling)
  * through the real AWS SDK: an evening pause, versions pushed overnight, a morning resume with
- * deployments. Prints what happened to each service. No AWS account is needed.
+ * deployments. Prints what happened to each service, and what each resumed service saved. No AWS
+ * account is needed.
  */
-import type { RunReport } from '../lambda/report';
+import type { RunReport, ServiceSavings } from '../lambda/report';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
 import { startEmulator, type AppRunnerEmulator, type ServiceSpec } from '../emulator/app-runner-emulator';
 
@@ -16,8 +17,16 @@ function seedServices(emulator: AppRunnerEmulator): Map<string, string> {
   const add = (name: string, note: string, spec: Omit<ServiceSpec, 'name'>) => {
     notes.set(emulator.addService({ ...spec, name }), note);
   };
-  add('storefront-web', 'running, automatic deployments on', { tags: SELECTOR, autoDeploymentsEnabled: true });
-  add('orders-api', 'running, automatic deployments off', { tags: SELECTOR, autoDeploymentsEnabled: false });
+  const threeWarm = emulator.addAutoScalingConfiguration({ name: 'three-warm', minSize: 3, maxSize: 10 });
+  add('storefront-web', 'running, automatic deployments on, 1 vCPU / 2 GB, 1 provisioned instance', { tags: SELECTOR, autoDeploymentsEnabled: true });
+  add('orders-api', 'running, automatic deployments off, 2 vCPU / 4 GB, 3 provisioned instances', {
+    tags: SELECTOR,
+    autoDeploymentsEnabled: false,
+    cpu: '2 vCPU',
+    memory: '4 GB',
+    autoScalingConfigurationArn: threeWarm,
+  });
+  add('catalog-api', 'running in eu-central-1, a region without a price in the table', { tags: SELECTOR, region: 'eu-central-1' });
   add('reports-worker', 'paused by a person (no marker)', { tags: SELECTOR, status: 'PAUSED' });
   add('payments-api', `opted out: ${SKIP_TAG_KEY}=true`, { tags: { ...SELECTOR, [SKIP_TAG_KEY]: 'true' } });
   add('search-api', `opted out until ${tomorrow}`, { tags: { ...SELECTOR, [SKIP_TAG_KEY]: tomorrow } });
@@ -54,6 +63,30 @@ function printRun(title: string, report: RunReport, emulator: AppRunnerEmulator)
   console.log(`\n${title}\n${table(rows)}\n${counts}; ${emulator.mutatingCalls().length} state-changing App Runner calls`);
 }
 
+/** USD for display only: the report keeps every figure unrounded. */
+function usd(amount: number): string {
+  return `$${amount.toFixed(amount < 0.01 ? 6 : 2)}`;
+}
+
+function describeSavings(savings: ServiceSavings): string[] {
+  const paused = savings.hours === undefined ? '-' : `${(savings.hours * 3600).toFixed(1)} s (${savings.basis})`;
+  if (savings.status !== 'priced') return [paused, '-', '-', `${savings.status}: ${savings.reason}`];
+  const { provisionedInstances, memoryGb, vcpu, pricePerGbHour } = savings.inputs;
+  const perNight = provisionedInstances * memoryGb * pricePerGbHour * 12;
+  return [paused, `${provisionedInstances} x ${vcpu} vCPU / ${memoryGb} GB at $${pricePerGbHour}/GB-h`, usd(savings.amount), `a 12-hour night: ${usd(perNight)}`];
+}
+
+function printSavings(report: RunReport): void {
+  const rows = [['service', 'paused for', 'provisioned', 'saved', 'at this rate']];
+  for (const s of report.services) if (s.savings) rows.push([s.serviceName, ...describeSavings(s.savings)]);
+  const total = report.savings!;
+  const amount = total.amount === undefined ? 'no priced service' : usd(total.amount);
+  console.log(`
+What each resumed service saved (at least: the memory of its provisioned instances while paused)
+${table(rows)}`);
+  console.log(`total: ${amount} for ${total.priced} priced, ${total.unpriced} unpriced, ${total.unknown} unknown`);
+}
+
 async function main(): Promise<void> {
   const emulator = await startEmulator({ timings: { pause: 1_500, resume: 2_500, deploy: 3_000 }, latencyMs: 20 });
   try {
@@ -72,7 +105,8 @@ async function main(): Promise<void> {
     console.log(`App Runner emulator on ${emulator.endpoint}, region eu-west-1, with these services:`);
     console.log(table([['service', 'status', 'set-up'], ...[...notes].map(([arn, note]) => [emulator.service(arn).name, emulator.service(arn).status, note])]));
 
-    const pauseEvent = { action: 'pause', tags: SELECTOR, timeZone: 'Europe/London' };
+    const regions = ['eu-west-1', 'eu-central-1'];
+    const pauseEvent = { action: 'pause', tags: SELECTOR, regions, timeZone: 'Europe/London' };
     console.log(`\n19:00 Europe/London: the pause schedule invokes the function with ${JSON.stringify(pauseEvent)}`);
     printRun('Pause run', await handler(pauseEvent), emulator);
 
@@ -82,14 +116,16 @@ async function main(): Promise<void> {
     }
     console.log('\nOvernight: new versions of storefront-web and orders-api are pushed; paused services do not pick them up.');
 
-    const resumeEvent = { action: 'resume', tags: SELECTOR, timeZone: 'Europe/London', deployAfterResume: 'auto' };
+    const resumeEvent = { action: 'resume', tags: SELECTOR, regions, timeZone: 'Europe/London', deployAfterResume: 'auto' };
     console.log(`\n07:00 Europe/London: the resume schedule invokes the function with ${JSON.stringify(resumeEvent)}`);
     const resumed = await handler(resumeEvent);
     await emulator.settled();
     printRun('Resume run (after the deployments finished)', resumed, emulator);
+    printSavings(resumed);
     console.log(
       '\nstorefront-web came back and deployed the version pushed overnight; orders-api (automatic deployments off) came back on' +
-        ' its old version, as deployAfterResume "auto" intends; reports-worker stays paused because a person paused it.',
+        ' its old version, as deployAfterResume "auto" intends; reports-worker stays paused because a person paused it.' +
+        ' The demo\'s night lasts seconds, so its savings are fractions of a cent; the last column is the same rate over 12 hours.',
     );
   } finally {
     await emulator.close();

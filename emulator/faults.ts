@@ -38,8 +38,8 @@ export interface FaultSpec {
   /** Only this operation, as in X-Amz-Target (e.g. 'PauseService', 'GetResources'). @default every operation */
   readonly operation?: string;
   /**
-   * Only calls that name this ARN (ServiceArn, ResourceArn or an entry of ResourceARNList; for Scheduler
-   * calls the schedule's ARN, for Lambda calls the function's). @default any call
+   * Only calls that name this ARN (ServiceArn, ResourceArn, AutoScalingConfigurationArn or an entry of
+   * ResourceARNList; for Scheduler calls the schedule's ARN, for Lambda calls the function's). @default any call
    */
   readonly serviceArn?: string;
   /** The fault disarms after this many hits. @default 1, or unlimited within `forMs` when that is set */

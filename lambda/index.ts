@@ -9,6 +9,7 @@ import { InvalidEventError, parseEvent } from '../contract/event';
 import { RunFailedError } from './errors';
 import { runFailed, type RunReport } from './report';
 import { runScheduler } from './run';
+import { AutoScalingCache } from './savings';
 import type { PollSettings } from './status-watcher';
 
 /** Time kept back from the Lambda's remaining time to report before it is cut off, in ms. */
@@ -38,12 +39,16 @@ export interface HandlerDependencies {
    * Never used for deadlines, which stay on real time. Tests give a virtual clock here. @default Date.now
    */
   readonly now?: () => number;
+  /** Auto scaling configurations read for savings figures, kept across warm invocations. @default a new cache per handler */
+  readonly autoScalingCache?: AutoScalingCache;
 }
 
 /** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */
 export function createHandler(dependencies: HandlerDependencies = {}) {
   const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
   let gateway = dependencies.gateway;
+  // One per handler, so per container: warm invocations read each configuration once.
+  const autoScalingCache = dependencies.autoScalingCache ?? new AutoScalingCache();
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
@@ -62,6 +67,7 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
       deadline: startedAt + Math.max(0, budget),
       poll: dependencies.poll,
       concurrency: dependencies.concurrency,
+      autoScalingCache,
     });
     if (runFailed(report)) {
       logger.error('run report', { report });

@@ -39,15 +39,19 @@ export class FunctionRole extends iam.Role {
     // The listed ARNs' regions (Fn.select and Fn.split resolve at deployment for a token, at once for a literal).
     const arnRegions = (props.services ?? []).map((arn) => Fn.select(3, Fn.split(':', arn)));
     const tagged = props.tags ? serviceCalls(props, 'tagged') : undefined;
+    const regions = [...new Set([...arnRegions, ...tagRegions])];
+    // A real resume run reads each resumed service's auto scaling configuration, for its savings.
+    const readsAutoScaling = props.dryRun !== true && props.scheduledActions.includes('resume');
     const statements = [
       new iam.PolicyStatement({
         sid: 'WriteOwnLogGroup',
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [props.logGroup.logGroupArn],
       }),
-      listingStatement(props.tags !== undefined, [...new Set([...arnRegions, ...tagRegions])]),
+      listingStatement(props.tags !== undefined, regions),
       ...(props.services ? serviceStatements('ListedServices', serviceCalls(props, 'listed'), props.services, {}) : []),
       ...(props.tags && tagged ? serviceStatements('TaggedServices', tagged, anyServiceIn(tagRegions), carriesSelectorTags(props.tags)) : []),
+      ...(readsAutoScaling ? [autoScalingStatement(regions)] : []),
       ...(props.inVpc ? [networkInterfaceStatement()] : []),
     ];
     super(scope, id, {
@@ -57,6 +61,7 @@ export class FunctionRole extends iam.Role {
     });
     this.acknowledgeAnyResourceWildcard(props.tags !== undefined, props.inVpc ?? false);
     if (tagged && hasAny(tagged)) this.acknowledgeTagSelectionWildcards(tagRegions, tagged);
+    if (readsAutoScaling) this.acknowledgeAutoScalingWildcards(regions);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
   }
 
@@ -77,6 +82,17 @@ export class FunctionRole extends iam.Role {
       Validations.of(this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${nagRegion}:<AWS::AccountId>:service/*]`,
         reason: `Tag selection cannot know service ARNs in advance. Every call on a service (${conditioned}) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them${markerKeys}.`,
+      });
+    }
+  }
+
+  private acknowledgeAutoScalingWildcards(regions: string[]): void {
+    for (const region of regions.filter((r) => r === Aws.REGION || !Token.isUnresolved(r))) {
+      const nagRegion = region === Aws.REGION ? '<AWS::Region>' : region;
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${nagRegion}:<AWS::AccountId>:autoscalingconfiguration/*]`,
+        reason:
+          "A resumed service's auto scaling configuration (its MinSize, for the savings figure) is named by the service, not known in advance. DescribeAutoScalingConfiguration only reads sizes, on this account's configurations in the function's regions.",
       });
     }
   }
@@ -168,6 +184,20 @@ function serviceStatements(subject: string, calls: ServiceCalls, resources: stri
     );
   }
   return statements;
+}
+
+/**
+ * DescribeAutoScalingConfiguration (resource type `autoscalingconfiguration`, Service Authorization
+ * Reference: `arn:${Partition}:apprunner:${Region}:${Account}:autoscalingconfiguration/${Name}/${Version}/${Id}`)
+ * on this account's configurations in the function's regions: a resumed service names its own, so
+ * the ARN cannot be known in advance. No tag condition: configurations do not carry the services' tags.
+ */
+function autoScalingStatement(regions: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ReadAutoScalingConfigurations',
+    actions: ['apprunner:DescribeAutoScalingConfiguration'],
+    resources: regions.map((region) => `arn:${Aws.PARTITION}:apprunner:${region}:${Aws.ACCOUNT_ID}:autoscalingconfiguration/*`),
+  });
 }
 
 function anyServiceIn(regions: string[]): string[] {

@@ -82,13 +82,14 @@ describe('AwsSolutions checks', () => {
     ]);
   });
 
-  test('acknowledge only ListServices’ wildcard on the function role when only ARNs are listed', () => {
+  test('acknowledge only the wildcards of ListServices and of auto scaling configurations on the function role when only ARNs are listed', () => {
     const stack = new Stack(new App(), 'Stack');
 
     new AppRunnerScheduler(stack, 'Scheduler', MINIMAL_PROPS);
 
     expect(acknowledgedRules(stack).filter((rule) => rule.startsWith('Stack/Scheduler/FunctionRole'))).toEqual([
       'Stack/Scheduler/FunctionRole: AwsSolutions-IAM5[Resource::*]',
+      'Stack/Scheduler/FunctionRole: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:eu-west-1:<AWS::AccountId>:autoscalingconfiguration/*]',
     ]);
   });
 

@@ -14,6 +14,11 @@ function anyServiceIn(region: string | { Ref: string }) {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...inRegion, { Ref: 'AWS::AccountId' }, ':service/*']] };
 }
 
+function anyAutoScalingConfigurationIn(region: string | { Ref: string }) {
+  const inRegion = typeof region === 'string' ? [`:apprunner:${region}:`] : [':apprunner:', region, ':'];
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...inRegion, { Ref: 'AWS::AccountId' }, ':autoscalingconfiguration/*']] };
+}
+
 /** A statement as the template has it. */
 interface Statement {
   readonly Sid: string;
@@ -89,6 +94,12 @@ describe('function role', () => {
         Resource: [WEB_API_ARN, WORKER_ARN],
         Condition: MARKER_TAG_ONLY,
       },
+      {
+        Sid: 'ReadAutoScalingConfigurations',
+        Effect: 'Allow',
+        Action: 'apprunner:DescribeAutoScalingConfiguration',
+        Resource: [anyAutoScalingConfigurationIn('eu-west-1'), anyAutoScalingConfigurationIn('us-east-1')],
+      },
     ]);
     const iamResources = { ...template.findResources('AWS::IAM::Role'), ...template.findResources('AWS::IAM::Policy') };
     expect(JSON.stringify(iamResources).match(/"Resource":"\*"/g)).toHaveLength(1);
@@ -130,6 +141,12 @@ describe('function role', () => {
         Action: ['apprunner:TagResource', 'apprunner:UntagResource'],
         Resource: anyService,
         Condition: { ...carriesSelectorTags, ...MARKER_TAG_ONLY },
+      },
+      {
+        Sid: 'ReadAutoScalingConfigurations',
+        Effect: 'Allow',
+        Action: 'apprunner:DescribeAutoScalingConfiguration',
+        Resource: anyAutoScalingConfigurationIn({ Ref: 'AWS::Region' }),
       },
     ]);
   });
@@ -206,7 +223,30 @@ describe('function role', () => {
       'ReadTaggedServices',
       'PauseResumeDeployTaggedServices',
       'WriteMarkerTagOnTaggedServices',
+      'ReadAutoScalingConfigurations',
     ]);
+  });
+
+  test.each<[string, AppRunnerSchedulerProps, boolean]>([
+    ['a real resume run', { tags: { env: 'dev' }, regions: ['eu-west-1', 'ap-northeast-1'], resumeAt: '07:00' }, true],
+    ['a pause-only scheduler', { tags: { env: 'dev' }, regions: ['eu-west-1', 'ap-northeast-1'], pauseAt: '19:00' }, false],
+    ['a dry run', { tags: { env: 'dev' }, regions: ['eu-west-1', 'ap-northeast-1'], resumeAt: '07:00', dryRun: true }, false],
+  ])('reads auto scaling configurations (for savings) of this account in its regions only, in %s', (_, props, reads) => {
+    const statements = functionRoleStatements(synthScheduler(props).template) as Statement[];
+
+    const autoScaling = statements.filter((s) => actionsOf(s).includes('apprunner:DescribeAutoScalingConfiguration'));
+    expect(autoScaling).toEqual(
+      reads
+        ? [
+            {
+              Sid: 'ReadAutoScalingConfigurations',
+              Effect: 'Allow',
+              Action: 'apprunner:DescribeAutoScalingConfiguration',
+              Resource: [anyAutoScalingConfigurationIn('eu-west-1'), anyAutoScalingConfigurationIn('ap-northeast-1')],
+            },
+          ]
+        : [],
+    );
   });
 
   test('gets only sqs:SendMessage on the dead-letter queue besides, and no managed policy', () => {

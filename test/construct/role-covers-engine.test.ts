@@ -2,7 +2,8 @@
  * The function role against the engine: the emulator does no IAM, so each configuration's role is
  * synthesized, the handler runs the very event its schedule sends against a fleet that takes every
  * path the run can take (pause, leave, skip, wait, a failed operation, resume, finish a cut-short
- * resume, clear a stale marker), and each call in the emulator's log is evaluated against the role's
+ * resume, clear a stale marker, read a resumed service's auto scaling configuration for its savings,
+ * the Region's default one and one of its own), and each call in the emulator's log is evaluated against the role's
  * statements: action, resource and conditions. A role missing a call the engine makes fails here,
  * and so does a role allowing an App Runner call that none of these runs makes.
  */
@@ -141,6 +142,12 @@ function addFleet(emulator: AppRunnerEmulator, action: Run): string[] {
           add('stale-marker', 'RUNNING', MARKED_PAUSED),
           add('paused-by-hand', 'PAUSED', OFFICE_HOURS),
           add('resume-fails', 'PAUSED', MARKED_PAUSED),
+          emulator.addService({
+            name: 'own-scaling',
+            status: 'PAUSED',
+            tags: MARKED_PAUSED,
+            autoScalingConfigurationArn: emulator.addAutoScalingConfiguration({ name: 'two-warm', minSize: 2 }),
+          }),
         ];
   if (action === 'pause') {
     emulator.deployByHand(fleet[4]);

@@ -1,5 +1,6 @@
 import {
   AppRunnerClient,
+  DescribeAutoScalingConfigurationCommand,
   DescribeServiceCommand,
   InternalServiceErrorException,
   InvalidRequestException,
@@ -375,6 +376,102 @@ describe('ListOperations', () => {
     await expect(appRunner.send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: 21 }))).rejects.toBeInstanceOf(
       InvalidRequestException,
     );
+  });
+});
+
+describe('auto scaling configurations', () => {
+  it("names the Region's default configuration in a service's summary, with App Runner's documented defaults", async () => {
+    const arn = emulator.addService({ name: 'web-api' });
+
+    const { Service } = await appRunner.send(new DescribeServiceCommand({ ServiceArn: arn }));
+    const summary = Service!.AutoScalingConfigurationSummary!;
+    const { AutoScalingConfiguration } = await appRunner.send(new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: summary.AutoScalingConfigurationArn }));
+
+    expect(summary).toMatchObject({
+      AutoScalingConfigurationArn: 'arn:aws:apprunner:eu-west-1:123456789012:autoscalingconfiguration/DefaultConfiguration/1/00000000000000000000000000000000',
+      AutoScalingConfigurationName: 'DefaultConfiguration',
+      AutoScalingConfigurationRevision: 1,
+    });
+    expect(AutoScalingConfiguration).toMatchObject({
+      AutoScalingConfigurationArn: summary.AutoScalingConfigurationArn,
+      MinSize: 1,
+      MaxSize: 25,
+      MaxConcurrency: 100,
+      Status: 'ACTIVE',
+      IsDefault: true,
+      Latest: true,
+      HasAssociatedService: true,
+    });
+    expect(AutoScalingConfiguration!.CreatedAt).toBeInstanceOf(Date);
+  });
+
+  it("describes a service's own configuration, by full ARN or by name (the latest revision) and name/revision", async () => {
+    const first = emulator.addAutoScalingConfiguration({ name: 'three-warm', minSize: 3, maxSize: 10, maxConcurrency: 50 });
+    const second = emulator.addAutoScalingConfiguration({ name: 'three-warm', minSize: 4 });
+    emulator.addService({ name: 'web-api', autoScalingConfigurationArn: first });
+    const describe = async (arn: string) =>
+      (await appRunner.send(new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: arn }))).AutoScalingConfiguration!;
+    const byName = 'arn:aws:apprunner:eu-west-1:123456789012:autoscalingconfiguration/three-warm';
+
+    expect(first).toMatch(/^arn:aws:apprunner:eu-west-1:123456789012:autoscalingconfiguration\/three-warm\/1\/[0-9a-f]{32}$/);
+    expect(second).toMatch(/\/three-warm\/2\/[0-9a-f]{32}$/);
+    expect(await describe(first)).toMatchObject({ AutoScalingConfigurationRevision: 1, MinSize: 3, MaxSize: 10, MaxConcurrency: 50, Latest: false, IsDefault: false, HasAssociatedService: true });
+    expect(await describe(byName)).toMatchObject({ AutoScalingConfigurationArn: second, MinSize: 4, MaxSize: 25, Latest: true, HasAssociatedService: false });
+    expect(await describe(`${byName}/1`)).toMatchObject({ AutoScalingConfigurationArn: first });
+  });
+
+  it("answers ResourceNotFoundException for another Region's configuration or an unknown one, and InvalidRequestException for a malformed ARN", async () => {
+    const arn = emulator.addAutoScalingConfiguration({ name: 'in-ireland', minSize: 2 });
+    const describe = (client: AppRunnerClient, value: string | undefined) =>
+      client.send(new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: value as string }));
+
+    await expect(describe(appRunnerClient('us-east-1'), arn)).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(describe(appRunner, arn.replace('in-ireland/1', 'in-ireland/7'))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(describe(appRunner, 'not-an-arn')).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(describe(appRunner, undefined)).rejects.toBeInstanceOf(InvalidRequestException);
+  });
+
+  it('refuses sizes outside the model\'s ranges and an unknown configuration for a service', () => {
+    expect(() => emulator.addAutoScalingConfiguration({ name: 'too-many', minSize: 26 })).toThrow('minSize must be an integer from 1 to 25');
+    expect(() => emulator.addAutoScalingConfiguration({ name: 'upside-down', minSize: 5, maxSize: 2 })).toThrow('must not exceed maxSize');
+    expect(() => emulator.addService({ name: 'web-api', autoScalingConfigurationArn: 'arn:aws:apprunner:eu-west-1:123456789012:autoscalingconfiguration/none/1/' + '0'.repeat(32) })).toThrow('no auto scaling configuration');
+  });
+
+  it('can be the target of a fault, by operation and by configuration ARN', async () => {
+    const arn = emulator.addAutoScalingConfiguration({ name: 'flaky', minSize: 2 });
+    emulator.injectFault({ kind: 'internal', operation: 'DescribeAutoScalingConfiguration', serviceArn: arn, times: 1 });
+    const client = appRunnerClient('eu-west-1', 1);
+
+    await expect(client.send(new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: arn }))).rejects.toBeInstanceOf(InternalServiceErrorException);
+    await expect(client.send(new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: arn }))).resolves.toBeDefined();
+    expect(emulator.calls.map((c) => [c.operation, c.targetArn, c.fault])).toEqual([
+      ['DescribeAutoScalingConfiguration', arn, 'internal'],
+      ['DescribeAutoScalingConfiguration', arn, undefined],
+    ]);
+  });
+});
+
+describe('instance sizes and past pauses', () => {
+  it('shows InstanceConfiguration in the form the service was given, either of the two the API returns', async () => {
+    const units = emulator.addService({ name: 'in-units', cpu: '2048', memory: '4096' });
+    const named = emulator.addService({ name: 'in-words', cpu: '2 vCPU', memory: '4 GB' });
+
+    const shown = await Promise.all([units, named].map(async (arn) => (await appRunner.send(new DescribeServiceCommand({ ServiceArn: arn }))).Service!.InstanceConfiguration));
+
+    expect(shown).toEqual([expect.objectContaining({ Cpu: '2048', Memory: '4096' }), expect.objectContaining({ Cpu: '2 vCPU', Memory: '4 GB' })]);
+  });
+
+  it('records the pause of a service created paused at a given time, ending then', async () => {
+    const pausedAt = Date.parse('2026-11-29T19:00:00Z');
+    const arn = emulator.addService({ name: 'paused-friday', status: 'PAUSED', pausedAt });
+
+    const { OperationSummaryList } = await appRunner.send(new ListOperationsCommand({ ServiceArn: arn }));
+
+    expect(OperationSummaryList!.map((o) => [o.Type, o.Status, o.StartedAt!.getTime(), o.EndedAt!.getTime()])).toEqual([
+      ['PAUSE_SERVICE', 'SUCCEEDED', pausedAt - OPERATION_MS, pausedAt],
+      ['CREATE_SERVICE', 'SUCCEEDED', pausedAt - OPERATION_MS, pausedAt - OPERATION_MS],
+    ]);
+    expect(() => emulator.addService({ name: 'running-one', pausedAt })).toThrow('pausedAt is for a service created PAUSED');
   });
 });
 

@@ -201,6 +201,60 @@ describe('a pause or resume operation that fails', () => {
   });
 });
 
+describe('a read the savings figure needs that fails', () => {
+  it('reports the savings of every service as unknown when DescribeAutoScalingConfiguration keeps failing; the resumes and deployments all happen and the run succeeds', async () => {
+    await start();
+    const { hit } = fleet(3, { status: 'PAUSED', tags: MARKED_PAUSED });
+    harness.emulator.injectFault({ kind: 'internal', operation: 'DescribeAutoScalingConfiguration', forMs: 60_000 });
+
+    const run = await harness.run(event('tags', 'resume', hit, { deployAfterResume: 'always' }));
+    await harness.emulator.settled();
+
+    expect(run.rejected).toBe(false);
+    expect(run.report.counts).toMatchObject({ changed: 3, failed: 0 });
+    expect(statuses(hit)).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+    expect(hit.map((arn) => harness.emulator.service(arn).deployments)).toEqual([1, 1, 1]);
+    for (const arn of hit) {
+      expect(outcomeOf(run.report, arn).savings).toEqual(
+        expect.objectContaining({ status: 'unknown', reason: expect.stringContaining('could not read the auto scaling configuration') }),
+      );
+    }
+    expect(run.report.savings).toEqual({ currency: 'USD', hours: expect.any(Number), priced: 0, unpriced: 0, unknown: 3 });
+    expect(verifyScenario(harness, { fault: 'DescribeAutoScalingConfiguration answers 500 on every attempt for 60 s' })).toEqual([]);
+  });
+
+  it('prices every service once throttling of DescribeAutoScalingConfiguration passes within the SDK retries, reading the shared configuration once', async () => {
+    await start({ gateway: PRODUCTION_RETRIES });
+    const { hit } = fleet(4, { status: 'PAUSED', tags: MARKED_PAUSED });
+    harness.emulator.injectFault({ kind: 'throttle', operation: 'DescribeAutoScalingConfiguration', times: 2 });
+
+    const run = await harness.run(event('ARNs', 'resume', hit, { deployAfterResume: 'never' }));
+
+    expect(run.rejected).toBe(false);
+    expect(run.report.savings).toMatchObject({ priced: 4, unpriced: 0, unknown: 0, amount: expect.any(Number) });
+    expect(harness.emulator.callsTo('DescribeAutoScalingConfiguration').filter((c) => c.httpStatus === 200)).toHaveLength(1);
+    expect(verifyScenario(harness, { fault: 'DescribeAutoScalingConfiguration throttled twice (the SDK retries)' })).toEqual([]);
+  });
+
+  it('says unpriced for services in a region without a price, prices the others, and makes no auto scaling read for them', async () => {
+    await start();
+    const priced = fleet(2, { status: 'PAUSED', tags: MARKED_PAUSED }, 'ireland');
+    const unpriced = fleet(2, { status: 'PAUSED', tags: MARKED_PAUSED, region: 'eu-central-1' }, 'frankfurt');
+
+    const run = await harness.run(event('tags', 'resume', [], { regions: ['eu-west-1', 'eu-central-1'], deployAfterResume: 'never' }));
+
+    expect(run.rejected).toBe(false);
+    expect(priced.hit.map((arn) => outcomeOf(run.report, arn).savings?.status)).toEqual(['priced', 'priced']);
+    expect(unpriced.hit.map((arn) => outcomeOf(run.report, arn).savings)).toEqual([
+      expect.objectContaining({ status: 'unpriced', reason: expect.stringContaining('eu-central-1') }),
+      expect.objectContaining({ status: 'unpriced', reason: expect.stringContaining('eu-central-1') }),
+    ]);
+    expect(harness.emulator.callsTo('DescribeAutoScalingConfiguration').map((c) => c.region)).toEqual(['eu-west-1']);
+    expect(run.report.savings).toMatchObject({ priced: 2, unpriced: 2, unknown: 0 });
+    expect(verifyScenario(harness, { fault: 'no price for eu-central-1 (the price table has none)' })).toEqual([]);
+  });
+});
+
 describe('an operation that does not finish before the deadline', () => {
   it('reports a hung pause as failed at the deadline, and a second run waits again instead of pausing again', async () => {
     await start();

@@ -99,4 +99,15 @@ describe('the invariant check', () => {
 
     expect(brokenInvariants(5, [retry])).toContain(5);
   });
+
+  it('catches a savings figure made from a size App Runner does not have (6)', async () => {
+    const inflate = (gateway: AppRunnerGateway) =>
+      sabotage({ describeAutoScalingConfiguration: async (arn) => ({ ...(await gateway.describeAutoScalingConfiguration(arn)), minSize: 3 }) })(gateway);
+    harness = await startReliabilityHarness({ wrapGateway: inflate });
+    harness.emulator.addService({ name: 'one-instance', status: 'PAUSED', tags: MARKED_PAUSED });
+
+    await harness.run({ action: 'resume', tags: OFFICE_HOURS });
+
+    expect(brokenInvariants(6)).toContain(6);
+  });
 });

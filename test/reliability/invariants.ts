@@ -8,9 +8,14 @@
  * 3. StartDeployment is only sent to a service the run last saw RUNNING.
  * 4. Every selected service ends where the rules send it, or is reported failed and the run rejects.
  * 5. A retry of the same event finishes the work, with no second pause, resume or deployment.
+ * 6. A savings figure is never a zero standing in for a missing one: a service a run resumed has its
+ *    savings in the report, priced at the emulator's own size and MinSize for its region's price, or
+ *    reported unpriced/unknown with no amount; the run's total is the sum of the priced ones, absent
+ *    rather than 0 when none is priced.
  */
 import { decide, readMarker, shouldDeploy, type DecisionSettings } from '../../lambda/decide';
 import type { SchedulerRequest } from '../../contract/event';
+import { provisionedMemoryPrice } from '../../lambda/prices';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { MUTATING_OPERATIONS, type CallRecord, type ServiceSnapshot } from '../../emulator/app-runner-emulator';
 import type { ReliabilityHarness, RunRecord } from './reliability-harness';
@@ -22,6 +27,7 @@ export const INVARIANTS = {
   3: 'StartDeployment only reaches a service the run saw RUNNING',
   4: 'every service ends where the rules send it, or is reported failed and the run rejects',
   5: 'a retry of the same event finishes the work with no second pause, resume or deployment',
+  6: 'a savings figure is the emulator\'s own size at its region\'s price, or reported missing: never a zero for a missing figure',
 } as const;
 
 /** An invariant's number. */
@@ -283,6 +289,72 @@ function checkRetries(harness: ReliabilityHarness, retries: readonly RunRecord[]
   }
 }
 
+/** GB of memory as the emulator holds it ("2048" MB or "2 GB"), read here apart from the engine's parser. */
+function memoryGbOf(memory: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)( GB)?$/.exec(memory);
+  return m ? Number(m[1]) / (m[2] ? 1 : 1024) : undefined;
+}
+
+/** Invariant 6: per resume run, every resumed service's savings, and the total, against the emulator's truth. */
+function checkSavings(harness: ReliabilityHarness, violations: Violation[]): void {
+  harness.runs.forEach((run, i) => {
+    const label = `run ${i + 1}`;
+    if (run.request.action !== 'resume' || run.request.dryRun) {
+      if (run.report.savings !== undefined || run.report.services.some((s) => s.savings !== undefined)) {
+        violations.push({ invariant: 6, detail: `${label}: a ${run.request.dryRun ? 'dry' : 'pause'} run reports savings` });
+      }
+      return;
+    }
+    const total = run.report.savings;
+    if (!total) {
+      violations.push({ invariant: 6, detail: `${label}: a resume run reports no savings total` });
+      return;
+    }
+    let sum = 0;
+    const counts = { priced: 0, unpriced: 0, unknown: 0 };
+    for (const row of run.report.services) {
+      const { savings } = row;
+      const name = row.serviceName;
+      if (!savings) {
+        if (row.outcome === 'changed' && row.actions.includes('resume')) {
+          violations.push({ invariant: 6, serviceArn: row.serviceArn, detail: `${label}: ${name} was resumed but has no savings in the report` });
+        }
+        continue;
+      }
+      counts[savings.status] += 1;
+      if (savings.status !== 'priced') {
+        if ('amount' in savings) violations.push({ invariant: 6, serviceArn: row.serviceArn, detail: `${label}: ${name} is ${savings.status} but carries an amount` });
+        if (!savings.reason) violations.push({ invariant: 6, serviceArn: row.serviceArn, detail: `${label}: ${name} is ${savings.status} without a reason` });
+        if (savings.status === 'unpriced' && provisionedMemoryPrice(row.region) !== undefined) {
+          violations.push({ invariant: 6, serviceArn: row.serviceArn, detail: `${label}: ${name} is unpriced in ${row.region}, which has a price` });
+        }
+        continue;
+      }
+      sum += savings.amount;
+      const truth = run.after.find((s) => s.arn === row.serviceArn) ?? run.before.find((s) => s.arn === row.serviceArn);
+      const price = provisionedMemoryPrice(row.region);
+      const memoryGb = truth && memoryGbOf(truth.memory);
+      if (!truth || price === undefined || memoryGb === undefined) {
+        violations.push({ invariant: 6, serviceArn: row.serviceArn, detail: `${label}: ${name} is priced, but its region's price or its memory is unknown to the check` });
+        continue;
+      }
+      const expected = truth.provisionedInstances * memoryGb * price * savings.hours;
+      if (!(savings.hours > 0 && savings.amount > 0 && Math.abs(savings.amount - expected) <= 1e-9 * expected)) {
+        violations.push({
+          invariant: 6,
+          serviceArn: row.serviceArn,
+          detail: `${label}: ${name} priced at ${savings.amount} USD for ${savings.hours} h; the emulator's ${truth.provisionedInstances} x ${memoryGb} GB at ${price} makes ${expected}`,
+        });
+      }
+    }
+    const countsMatch = total.priced === counts.priced && total.unpriced === counts.unpriced && total.unknown === counts.unknown;
+    const amountMatches = counts.priced === 0 ? total.amount === undefined : total.amount !== undefined && total.amount > 0 && Math.abs(total.amount - sum) <= 1e-9 * sum;
+    if (!countsMatch || !amountMatches) {
+      violations.push({ invariant: 6, detail: `${label}: the savings total ${JSON.stringify(total)} does not add up the rows (${JSON.stringify({ ...counts, amount: sum })})` });
+    }
+  });
+}
+
 /** Checks every invariant over everything the harness ran; `retries` are the runs that must have finished the work. */
 export function checkInvariants(harness: ReliabilityHarness, retries: readonly RunRecord[] = []): Violation[] {
   const violations: Violation[] = [];
@@ -291,5 +363,6 @@ export function checkInvariants(harness: ReliabilityHarness, retries: readonly R
   checkDeployments(harness, violations);
   checkTargets(harness, violations);
   checkRetries(harness, retries, violations);
+  checkSavings(harness, violations);
   return violations;
 }
