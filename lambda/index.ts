@@ -37,7 +37,11 @@ export interface HandlerDependencies {
   readonly concurrency?: number;
   /** The function's region, where tag selection looks by default. @default AWS_REGION */
   readonly region?: string;
-  /** The wall clock decisions read (skip tags, `until`, office hours), in epoch ms; deadlines stay on real time. @default Date.now */
+  /**
+   * The wall clock decisions read (epoch ms): whether it is out of hours, when a skip or a wake ends,
+   * what `until` means. Never used for deadlines, which stay on real time. Tests give a virtual clock
+   * here. @default Date.now
+   */
   readonly now?: () => number;
   /** EventBridge Scheduler, for the pauses at the end of snoozes and wakes. @default an SDK client, built on first use */
   readonly scheduler?: SchedulerGateway;
