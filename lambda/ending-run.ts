@@ -10,7 +10,7 @@ import type { SchedulerRequest } from '../contract/event';
 import { serviceOutcome, type EndingOutcome, type ServiceOutcome } from './report';
 import type { SchedulerGateway } from './scheduler';
 import { WAKE_TAG_KEY } from '../contract/scheduler-tags';
-import type { SelectedService } from './select';
+import type { Selection, SelectedService, UnreadableService } from './select';
 
 /** What the run's ending step needs. */
 export interface EndingRunContext {
@@ -42,6 +42,23 @@ export function gatedOutcome(service: SelectedService, context: EndingRunContext
   const reason = endingGate(ends, service.tags, new Date(context.now()), context.settings);
   if (!reason) return undefined;
   return serviceOutcome(service, { statusBefore: service.status, statusAfter: service.status, actions: [], operationIds: [], outcome: 'skipped', reason });
+}
+
+/**
+ * In an arranged pause run, a listed service App Runner no longer knows was deleted before its snooze
+ * or wake ended: nothing is left to pause, so it is `skipped`, not the `failed` of an ARN a person
+ * mistyped, which would retry and raise the alarm for nothing.
+ */
+export function goneBeforeTheirEnd(selection: Selection, context: EndingRunContext): { gone: ServiceOutcome[]; unreadable: UnreadableService[] } {
+  const { ends } = context.request;
+  if (!ends) return { gone: [], unreadable: selection.unreadable };
+  const isGone = (service: UnreadableService) => service.error instanceof ServiceNotFoundError;
+  return {
+    gone: selection.unreadable.filter(isGone).map((service) =>
+      serviceOutcome(service, { actions: [], operationIds: [], outcome: 'skipped', reason: `deleted before its ${ends.kind} ended at ${ends.at}: nothing to pause` }),
+    ),
+    unreadable: selection.unreadable.filter((service) => !isGone(service)),
+  };
 }
 
 /** After a service's run: the wake tag of an ended wake cleared, and the pause at the end of its snooze or wake arranged. */

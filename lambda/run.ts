@@ -5,7 +5,7 @@
  */
 import type { AppRunnerGateway } from './app-runner';
 import { callLanes, limitCalls } from './call-limiter';
-import { afterService, gatedOutcome, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
+import { afterService, gatedOutcome, goneBeforeTheirEnd, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
 import type { EndingSettings } from './endings';
 import type { SchedulerRequest } from '../contract/event';
 import { runReport, type RunReport } from './report';
@@ -68,9 +68,10 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
       return afterService(service, outcome, wake, endings);
     }),
   );
+  const { gone, unreadable } = goneBeforeTheirEnd(selection, endings);
   return runReport(
     { action: request.action, dryRun: request.dryRun, startedAt, finishedAt: new Date(clock()).toISOString() },
-    handled,
-    selection,
+    [...handled, ...gone],
+    { ...selection, unreadable },
   );
 }

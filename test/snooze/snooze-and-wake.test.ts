@@ -289,3 +289,61 @@ describe('a failed CreateSchedule', () => {
     expect(harness.schedules()).toHaveLength(1);
   });
 });
+
+describe('the arranged pause, when things go wrong', () => {
+  /** A service snoozed until 22:00, and the evening pause run that arranged its pause. */
+  async function snoozedService(): Promise<string> {
+    await start('2026-12-01T19:00');
+    const arn = harness.emulator.addService({ name: 'web-app', tags: { ...OFFICE_HOURS, [SKIP_TAG_KEY]: '2026-12-01T22:00' } });
+    await run(PAUSE);
+    return arn;
+  }
+
+  it('rides out 500s from EventBridge Scheduler through the SDK\'s retries', async () => {
+    await start('2026-12-01T19:00');
+    const arn = harness.emulator.addService({ name: 'web-app', tags: { ...OFFICE_HOURS, [SKIP_TAG_KEY]: '2026-12-01T22:00' } });
+    harness.emulator.injectFault({ kind: 'internal', api: 'Scheduler', operation: 'CreateSchedule', times: 2 });
+
+    const report = await run(PAUSE);
+
+    expect(outcomeOf(report, arn).ending).toMatchObject({ arrangement: 'arranged' });
+    expect(harness.schedules()).toHaveLength(1);
+  });
+
+  it('pauses once when the arranged run comes twice (a Lambda retry, a duplicate delivery)', async () => {
+    const arn = await snoozedService();
+    const [schedule] = harness.schedules();
+    await jumpTo('2026-12-01T22:00:30');
+    harness.emulator.clearCalls();
+
+    const second = await run(JSON.parse(schedule.target.input ?? ''));
+
+    expect(outcomeOf(second, arn)).toMatchObject({ outcome: 'unchanged', actions: [], reason: 'already paused by the scheduler' });
+    expect(harness.emulator.mutatingCalls()).toEqual([]);
+  });
+
+  it('leaves the service alone when the schedule fires late, once office hours began', async () => {
+    const arn = await snoozedService();
+    const [schedule] = harness.schedules();
+
+    await jumpTo('2026-12-02T07:30');
+
+    const [late] = reportsOf(schedule.name);
+    expect(outcomeOf(late, arn)).toMatchObject({ outcome: 'skipped', reason: 'left as it is: it is office hours now, so the snooze that ended at 2026-12-01T22:00:00Z needs no pause' });
+    expect(harness.emulator.service(arn).status).toBe('RUNNING');
+    expect(harness.schedules()).toEqual([]);
+  });
+
+  it('skips a service deleted before its snooze ended, without failing the run', async () => {
+    const arn = await snoozedService();
+    const [schedule] = harness.schedules();
+    harness.emulator.deleteService(arn);
+    await harness.emulator.settled();
+
+    await jumpTo('2026-12-01T22:00:30');
+
+    const [firing] = harness.fired().filter((f) => f.name === schedule.name);
+    expect(firing.runs.map((r) => r.outcome)).toEqual(['succeeded']);
+    expect(outcomeOf(firing.runs[0].report!, arn)).toMatchObject({ outcome: 'skipped', reason: 'deleted before its snooze ended at 2026-12-01T22:00:00Z: nothing to pause' });
+  });
+});
