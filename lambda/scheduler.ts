@@ -21,8 +21,6 @@ export interface OneTimeSchedule {
   readonly input: string;
   /** Where an event that could not be delivered goes. @default none */
   readonly deadLetterQueueArn?: string;
-  /** The customer managed key the schedule is encrypted with. @default an AWS owned key */
-  readonly kmsKeyArn?: string;
   readonly description: string;
 }
 
@@ -84,7 +82,7 @@ export class SdkSchedulerGateway implements SchedulerGateway {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       State: 'ENABLED',
-      ...(schedule.kmsKeyArn ? { KmsKeyArn: schedule.kmsKeyArn } : {}),
+      // Like the construct's own schedules, encrypted with an AWS owned key (no KmsKeyArn).
       Target: {
         Arn: schedule.functionArn,
         RoleArn: schedule.roleArn,
