@@ -2,12 +2,15 @@
  * The offline demo: starts the App Runner emulator with a handful of services in different states,
  * then runs the production handler (the same module the Lambda runs, with its production polling)
  * through the real AWS SDK: an evening pause, versions pushed overnight, a morning resume with
- * deployments. Prints what happened to each service, and what each resumed service saved. No AWS
- * account is needed.
+ * deployments, and what each resumed service saved. Then an evening on a fast clock: a snooze and a
+ * wake that end on their own, through the emulator's EventBridge Scheduler. Prints what happened to
+ * each service. No AWS account is needed.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { RunReport, ServiceSavings } from '../lambda/report';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY, WAKE_TAG_KEY } from '../contract/scheduler-tags';
 import { startEmulator, type AppRunnerEmulator, type ServiceSpec } from '../emulator/app-runner-emulator';
+import { ScaledClock, instantOf } from '../test/support/scaled-clock';
 
 const SELECTOR = { schedule: 'office-hours' };
 
@@ -132,7 +135,72 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+const LONDON = 'Europe/London';
+const GROUP = 'apprunner-scheduler';
+
+/** A weekday evening in London, lived through on a clock ten virtual minutes per real second fast. */
+async function snoozeAndWake(): Promise<void> {
+  const clock = new ScaledClock({ start: instantOf('2026-12-01T19:00', LONDON), speed: 600 });
+  const emulator = await startEmulator({ timings: { pause: 300, resume: 500, deploy: 500 }, scheduler: { clock: clock.now, groups: [GROUP] } });
+  try {
+    process.env.AWS_ENDPOINT_URL_APPRUNNER = emulator.endpoint;
+    process.env.AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API = emulator.endpoint;
+    process.env.AWS_ENDPOINT_URL_SCHEDULER = emulator.endpoint;
+    const { createHandler } = await import('../lambda/index');
+    // What the construct tells the function: its hours as the schedules run, its group, its schedules' role.
+    const environment = {
+      SCHEDULER_HOURS: JSON.stringify({
+        pause: { expression: 'cron(0 19 ? * MON-FRI *)', timeZone: LONDON },
+        resume: { expression: 'cron(0 7 ? * MON-FRI *)', timeZone: LONDON },
+      }),
+      SCHEDULER_GROUP_NAME: GROUP,
+      SCHEDULER_TARGET_ROLE_ARN: 'arn:aws:iam::123456789012:role/apprunner-scheduler-invoke',
+    };
+    // The production handler, deciding on the fast clock; the emulator's Lambda runs it when a schedule fires.
+    const handler = createHandler({ now: clock.now, environment, logger: new Logger({ logLevel: 'SILENT' }) });
+    const functionArn = emulator.lambda.addFunction({ name: 'apprunner-scheduler', region: 'eu-west-1', handler: (event, context) => handler(event, context), environment });
+    const context = { getRemainingTimeInMillis: () => 600_000, invokedFunctionArn: functionArn };
+    const snoozed = emulator.addService({ name: 'checkout-api', tags: { ...SELECTOR, [SKIP_TAG_KEY]: '2026-12-01T22:00' } });
+    const woken = emulator.addService({ name: 'admin-portal', status: 'PAUSED', tags: { ...SELECTOR, [MARKER_TAG_KEY]: 'paused 2026-11-30T19:00:00Z' } });
+    const at = (local: string) => `${local} ${LONDON}`;
+    const show = (when: string) => {
+      const rows = [['service', 'status', 'skip tag', 'wake tag', 'marker tag']];
+      for (const arn of [snoozed, woken]) {
+        const s = emulator.service(arn);
+        rows.push([s.name, s.status, s.tags[SKIP_TAG_KEY] ?? '-', s.tags[WAKE_TAG_KEY] ?? '-', s.tags[MARKER_TAG_KEY] ?? '-']);
+      }
+      const schedules = emulator.scheduler.schedules().map((sc) => `${sc.name} ${sc.expression}`);
+      console.log(`\n${when}\n${table(rows)}\none-time schedules: ${schedules.join(', ') || 'none'}`);
+    };
+    const endings = (report: RunReport) => report.services.filter((s) => s.ending).map((s) => `  ${s.serviceName}: ${s.ending!.arrangement}, ${s.ending!.reason}`).join('\n');
+    const liveTo = async (local: string) => {
+      clock.jumpTo(local, LONDON);
+      await emulator.scheduler.fireDue();
+      await emulator.settled();
+    };
+
+    console.log(`\n--- An evening with a snooze and a wake (a clock 600 times fast; EventBridge Scheduler emulated too) ---`);
+    console.log(`checkout-api is snoozed with ${SKIP_TAG_KEY}=2026-12-01T22:00; admin-portal was paused last night.`);
+    const pause = await handler({ action: 'pause', tags: SELECTOR, timeZone: LONDON }, context);
+    console.log(`\n${at('19:00')}: the pause run skips checkout-api and arranges its pause:\n${endings(pause)}`);
+    await liveTo('2026-12-01T21:00');
+    const wakeEvent = { action: 'resume', services: [woken], timeZone: LONDON, deployAfterResume: 'never', until: 'PT90M' };
+    const wake = await handler(wakeEvent, context);
+    await emulator.settled();
+    console.log(`\n${at('21:00')}: someone needs admin-portal and invokes the function with ${JSON.stringify({ ...wakeEvent, services: ['<admin-portal>'] })}:\n${endings(wake)}`);
+    show(at('21:00'));
+    await liveTo('2026-12-01T22:01');
+    show(`${at('22:01')}: the snooze ended; its one-time schedule fired, paused checkout-api and deleted itself`);
+    await liveTo('2026-12-01T22:35');
+    show(`${at('22:35')}: the wake ended; admin-portal is paused again and its wake tag removed`);
+  } finally {
+    await emulator.close();
+  }
+}
+
+main()
+  .then(() => snoozeAndWake())
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -5,10 +5,13 @@
  */
 import type { AppRunnerGateway } from './app-runner';
 import { callLanes, limitCalls } from './call-limiter';
+import { afterService, gatedOutcome, goneBeforeTheirEnd, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
+import type { EndingSettings } from './endings';
 import type { SchedulerRequest } from '../contract/event';
 import { runReport, type RunReport } from './report';
 import { AutoScalingCache } from './savings';
 import { selectServices } from './select';
+import type { SchedulerGateway } from './scheduler';
 import { runService } from './service-run';
 import { DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
 
@@ -21,11 +24,20 @@ export interface RunOptions {
   readonly concurrency?: number;
   /** Status polling. @default DEFAULT_POLL */
   readonly poll?: PollSettings;
-  /** The clock. @default Date.now */
+  /** The clock, for deadlines and waits. @default Date.now */
   readonly clock?: () => number;
   /** Auto scaling configurations already read, kept across runs by the handler. @default a new cache for this run */
   readonly autoScalingCache?: AutoScalingCache;
+  /** The wall clock decisions read (skip tags, markers, office hours), in epoch ms. @default `clock` */
+  readonly now?: () => number;
+  /** What the function knows to arrange pauses at the end of snoozes and wakes. @default nothing: none is arranged, and the report says why */
+  readonly endings?: EndingSettings;
+  /** EventBridge Scheduler, for those pauses. @default none */
+  readonly scheduler?: SchedulerGateway;
 }
+
+/** What a run that has no ending settings says of a snooze or wake. */
+const NO_ENDING_SETTINGS: EndingSettings = { unavailable: 'the function was not told its office hours and schedule group' };
 
 /** Most App Runner calls in flight at once, by default: what a 256 MB function's CPU share keeps busy (BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 10;
@@ -45,10 +57,25 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
     clock,
   });
   const autoScalingCache = options.autoScalingCache ?? new AutoScalingCache();
-  const handled = await Promise.all(selection.services.map((service) => runService(service, { request, gateway, watcher, clock, autoScalingCache })));
+  // An arranged pause run decides as at the end it was arranged for, should the schedule fire early within its minute.
+  const wallClock = options.now ?? clock;
+  const endsAt = request.ends ? Date.parse(request.ends.at) : -Infinity;
+  const now = () => Math.max(wallClock(), endsAt);
+  const endings: EndingRunContext = { request, settings: options.endings ?? NO_ENDING_SETTINGS, scheduler: options.scheduler, gateway, now };
+  const wake = wakePlan(endings);
+  const resumeTags = wakeTags(wake, request);
+  const handled = await Promise.all(
+    selection.services.map(async (service) => {
+      const gated = gatedOutcome(service, endings);
+      if (gated) return gated;
+      const outcome = await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache });
+      return afterService(service, outcome, wake, endings);
+    }),
+  );
+  const { gone, unreadable } = goneBeforeTheirEnd(selection, endings);
   return runReport(
     { action: request.action, dryRun: request.dryRun, startedAt, finishedAt: new Date(clock()).toISOString() },
-    handled,
-    selection,
+    [...handled, ...gone],
+    { ...selection, unreadable },
   );
 }

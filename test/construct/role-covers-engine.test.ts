@@ -7,14 +7,27 @@
  * statements: action, resource and conditions. A role missing a call the engine makes fails here,
  * and so does a role allowing an App Runner call that none of these runs makes.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, TimeZone } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AppRunnerScheduler, DeployAfterResume, type AppRunnerSchedulerProps } from '../../lib';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import type { AppRunnerEmulator, CallRecord } from '../../emulator/app-runner-emulator';
 import { RunFailedError } from '../../lambda/errors';
 import type { RunReport } from '../../lambda/report';
-import { MARKED_PAUSED, MARKED_RESUMED, OFFICE_HOURS, REGION, emulatorGateway, harnessHandler, outcomeOf, startHarness, withOverrides, type SchedulerHarness } from '../support/scheduler-harness';
+import {
+  MARKED_PAUSED,
+  MARKED_RESUMED,
+  OFFICE_HOURS,
+  REGION,
+  emulatorGateway,
+  harnessHandler,
+  outcomeOf,
+  startHarness,
+  withOverrides,
+  type ScheduledHarness,
+  type SchedulerHarness,
+} from '../support/scheduler-harness';
+import { ScaledClock, instantOf } from '../support/scaled-clock';
 import { scheduleInput } from './fixtures';
 
 const ACCOUNT = '123456789012';
@@ -37,11 +50,18 @@ interface RequestContext {
   readonly region?: string;
   readonly resourceTags: Readonly<Record<string, string>>;
   readonly requestTagKeys: readonly string[];
+  /** For iam:PassRole, the service the role is passed to. */
+  readonly passedToService?: string;
+}
+
+/** The ARN a role of the template gets here, from its logical id. */
+function roleArnOf(logicalId: string): string {
+  return `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
 }
 
 /** Resolves the intrinsics a function role holds (Ref to a pseudo parameter, Fn::Join). */
-function resolve(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(resolve);
+function resolve(value: unknown, template?: Template): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolve(item, template));
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     if ('Ref' in object) {
@@ -49,11 +69,18 @@ function resolve(value: unknown): unknown {
       if (resolved === undefined) throw new Error(`cannot resolve Ref ${String(object.Ref)}`);
       return resolved;
     }
+    if ('Fn::GetAtt' in object) {
+      // The ARN of a role (the schedules', which the function may pass) or of the dead-letter queue.
+      const [logicalId, attribute] = object['Fn::GetAtt'] as [string, string];
+      if (attribute !== 'Arn') throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attribute}`);
+      const type = template?.toJSON().Resources?.[logicalId]?.Type as string | undefined;
+      return type === 'AWS::SQS::Queue' ? `arn:aws:sqs:${REGION}:${ACCOUNT}:${logicalId}` : roleArnOf(logicalId);
+    }
     if ('Fn::Join' in object) {
       const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-      return parts.map(resolve).join(separator);
+      return parts.map((part) => resolve(part, template)).join(separator);
     }
-    return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, resolve(inner)]));
+    return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, resolve(inner, template)]));
   }
   return value;
 }
@@ -72,6 +99,7 @@ const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((part) =
 /** A single-valued condition key's value for the call; throws on a key this evaluator does not know, so nothing passes unread. */
 function contextValue(key: string, context: RequestContext): string | undefined {
   if (key === 'aws:RequestedRegion') return context.region;
+  if (key === 'iam:PassedToService') return context.passedToService;
   if (key.startsWith('aws:ResourceTag/')) return context.resourceTags[key.slice('aws:ResourceTag/'.length)];
   throw new Error(`unknown condition key ${key}`);
 }
@@ -100,11 +128,13 @@ function allows(statements: Statement[], context: RequestContext): boolean {
   );
 }
 
+const IAM_PREFIXES: Readonly<Record<string, string>> = { ResourceGroupsTaggingAPI: 'tag', Scheduler: 'scheduler', AppRunner: 'apprunner' };
+
 /** The IAM action of a logged call, and what its request gives the condition keys. */
 function requestContext(call: CallRecord, emulator: AppRunnerEmulator): RequestContext {
   const input = call.input as { Tags?: { Key: string }[]; TagKeys?: string[] };
   return {
-    action: `${call.api === 'ResourceGroupsTaggingAPI' ? 'tag' : 'apprunner'}:${call.operation}`,
+    action: `${IAM_PREFIXES[call.api ?? 'AppRunner']}:${call.operation}`,
     resource: call.targetArn ?? '*',
     region: call.region,
     // The selector tags never change in these runs, so the service's tags now are the ones IAM saw.
@@ -247,5 +277,67 @@ describe('a service that loses its selector tag during a run', () => {
     const { report } = error as RunFailedError;
     expect(outcomeOf(report, untagged)).toEqual(expect.objectContaining({ outcome: 'failed', reason: expect.stringContaining('AccessDenied') }));
     expect(outcomeOf(report, other)).toEqual(expect.objectContaining({ outcome: 'changed', statusAfter: 'PAUSED' }));
+  });
+});
+
+describe('the role of a scheduler that pauses and resumes allows every call of snoozes and wakes that end on their own', () => {
+  let harness: ScheduledHarness;
+
+  afterEach(() => harness.close());
+
+  /** A CreateSchedule passes the schedule's role to EventBridge Scheduler: IAM checks iam:PassRole too. */
+  function passRoleContexts(calls: readonly CallRecord[]): RequestContext[] {
+    return calls
+      .filter((call) => call.operation === 'CreateSchedule')
+      .map((call) => ({
+        action: 'iam:PassRole',
+        resource: (call.input as { Target: { RoleArn: string } }).Target.RoleArn,
+        resourceTags: {},
+        requestTagKeys: [],
+        passedToService: 'scheduler.amazonaws.com',
+      }));
+  }
+
+  test.each<[Selection]>([['tags'], ['listed ARNs']])('%s', async (selection) => {
+    // GIVEN: a scheduler pausing at 19:00 and resuming at 07:00 in London, told what its template tells it
+    const synth = (props: AppRunnerSchedulerProps) => {
+      const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNT, region: REGION } });
+      new AppRunnerScheduler(stack, 'Scheduler', props);
+      return Template.fromStack(stack);
+    };
+    const hours = { pauseAt: '19:00', resumeAt: '07:00', timeZone: TimeZone.EUROPE_LONDON, deployAfterResume: DeployAfterResume.NEVER };
+    // What the function is told does not depend on the selection (names come from the construct's
+    // path): the harness's function gets it before the services exist.
+    const environmentOf = (template: Template) => {
+      const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+      return resolve(fn.Properties.Environment.Variables, template) as Record<string, string>;
+    };
+    const environment = environmentOf(synth({ ...hours, tags: OFFICE_HOURS }));
+    const clock = new ScaledClock({ start: instantOf('2026-12-01T19:00', 'Europe/London'), speed: 60 });
+    harness = await startHarness({ scheduling: { clock, groupName: environment.SCHEDULER_GROUP_NAME, environment } });
+    const { emulator, invoke } = harness;
+    const snoozed = emulator.addService({ name: 'snoozed', tags: { ...OFFICE_HOURS, [SKIP_TAG_KEY]: '2026-12-01T22:00' } });
+    const woken = emulator.addService({ name: 'woken', status: 'PAUSED', tags: MARKED_PAUSED });
+    emulator.addService({ name: 'production', tags: { env: 'prod' } });
+    const template = synth({ ...hours, ...(selection === 'tags' ? { tags: OFFICE_HOURS } : { services: [snoozed, woken] }) });
+    expect(environmentOf(template)).toEqual(environment);
+    const statements = functionRoleStatements(template);
+    const context = { getRemainingTimeInMillis: () => 600_000, invokedFunctionArn: harness.functionArn };
+
+    // WHEN: the evening pause snoozes one, a wake at 21:00 resumes the other for an hour, and both ends fire
+    await invoke(scheduleInput(template, 'pause'), context);
+    await harness.jumpTo('2026-12-01T21:00', 'Europe/London');
+    await invoke({ ...(scheduleInput(template, 'resume') as object), until: 'PT1H' }, context);
+    await harness.jumpTo('2026-12-01T22:30', 'Europe/London');
+
+    // THEN
+    expect(emulator.services().filter((s) => s.name !== 'production').map((s) => [s.name, s.status])).toEqual([
+      ['snoozed', 'PAUSED'],
+      ['woken', 'PAUSED'],
+    ]);
+    expect(harness.created().map((s) => s.name.split('-')[0])).toEqual(['snooze', 'wake']);
+    const calls = [...emulator.calls.map((call) => requestContext(call, emulator)), ...passRoleContexts(emulator.calls)];
+    expect(calls.filter((call) => !allows(statements, call)).map((c) => `${c.action} on ${c.resource}`)).toEqual([]);
+    expect(calls.map((c) => c.action)).toEqual(expect.arrayContaining(['scheduler:CreateSchedule', 'iam:PassRole', 'apprunner:UntagResource']));
   });
 });
