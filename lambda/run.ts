@@ -6,7 +6,7 @@
 import type { AppRunnerGateway } from './app-runner';
 import { callLanes, limitCalls } from './call-limiter';
 import type { SchedulerRequest } from '../contract/event';
-import { runReport, type RunReport } from './report';
+import { runReport, type RunReport, type ServiceOutcome } from './report';
 import { selectServices } from './select';
 import { runService } from './service-run';
 import { DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
@@ -22,6 +22,16 @@ export interface RunOptions {
   readonly poll?: PollSettings;
   /** The clock. @default Date.now */
   readonly clock?: () => number;
+  /** Told how far the run is: once the services are selected, and again as each one ends. Must not throw. @default nobody */
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+/** How far a run is, for a person watching it (the command line's live line). */
+export interface RunProgress {
+  /** The services selected, as selection saw them. */
+  readonly selected: readonly { readonly arn: string; readonly status: string }[];
+  /** The outcomes of the services that ended so far, in the order they ended. */
+  readonly ended: readonly ServiceOutcome[];
 }
 
 /** Most App Runner calls in flight at once, by default: what a 256 MB function's CPU share keeps busy (BENCHMARKS.md). */
@@ -41,7 +51,17 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
     walkedRegions: selection.walkedRegions,
     clock,
   });
-  const handled = await Promise.all(selection.services.map((service) => runService(service, { request, gateway, watcher, clock })));
+  const ended: ServiceOutcome[] = [];
+  const tell = () => options.onProgress?.({ selected: selection.services, ended });
+  tell();
+  const handled = await Promise.all(
+    selection.services.map(async (service) => {
+      const outcome = await runService(service, { request, gateway, watcher, clock });
+      ended.push(outcome);
+      tell();
+      return outcome;
+    }),
+  );
   return runReport(
     { action: request.action, dryRun: request.dryRun, startedAt, finishedAt: new Date(clock()).toISOString() },
     handled,
