@@ -5,7 +5,7 @@
  * send as a `SchedulerEvent` and checks it with `eventProblems` at synth time, so both sides share
  * one definition of every field, limit and message. Pure: no AWS SDK, no Lambda, no CDK.
  */
-import { isLocalDate } from './local-time';
+import { isLocalDate, isTimeZone } from './local-time';
 import { ProblemList, isPlainObject, type FieldProblem, describeProblems } from './problems';
 
 /** What a run does: put services to sleep, or wake them up. */
@@ -128,16 +128,6 @@ function isRegion(value: string): boolean {
   return REGION.test(value);
 }
 
-/** True when the string is an IANA time zone this runtime knows, such as `Europe/London` or `UTC`. */
-function isTimeZone(value: string): boolean {
-  if (value.trim() !== value || value === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Why a tag key is not accepted, or undefined when it is. */
 function tagKeyProblem(key: string): string | undefined {

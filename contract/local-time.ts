@@ -4,7 +4,8 @@
  * construct finds daylight-saving changes with it.
  */
 
-interface WallClock {
+/** A wall-clock reading: what a zone's clocks show (month 1-12). */
+export interface WallClock {
   readonly year: number;
   readonly month: number;
   readonly day: number;
@@ -33,7 +34,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-function wallClockAt(instant: Date, timeZone: string): WallClock {
+/** What a time zone's clocks show at an instant, to the second. */
+export function wallClockAt(instant: Date, timeZone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -76,6 +78,51 @@ function instantOfWallClock(clock: WallClock, timeZone: string): Date {
   const candidates = [asUtc - offsetMs(asUtc - DAY_MS, timeZone), asUtc - offsetMs(asUtc + DAY_MS, timeZone)];
   const exact = candidates.filter((instant) => showsWallClock(instant, clock, timeZone));
   return new Date(exact.length > 0 ? Math.min(...exact) : Math.max(...candidates));
+}
+
+/**
+ * The instants of wall-clock times on one local date, as EventBridge Scheduler reads a recurring
+ * schedule: a time the zone skips that day (clocks go forward) has none, so the result is undefined;
+ * a time shown twice (clocks go back) counts once, at its first occurrence. Built once per date, so a
+ * day without a change of offset costs no further look-up per time.
+ */
+export function wallClockOnDate(year: number, month: number, day: number, timeZone: string): (hour: number, minute: number, second?: number) => number | undefined {
+  const key = `${timeZone} ${year}-${month}-${day}`;
+  let resolve = dates.get(key);
+  if (!resolve) {
+    resolve = resolverOfDate(year, month, day, timeZone);
+    // A run reads the same few dates again and again; a long search reads many once.
+    if (dates.size >= 5000) dates.clear();
+    dates.set(key, resolve);
+  }
+  return resolve;
+}
+
+const dates = new Map<string, (hour: number, minute: number, second?: number) => number | undefined>();
+
+function resolverOfDate(year: number, month: number, day: number, timeZone: string): (hour: number, minute: number, second?: number) => number | undefined {
+  const midnight = Date.UTC(year, month - 1, day);
+  // A local date's instants lie within 14 h before and 12 h after its UTC midnight; the offsets a day
+  // either side of the date bound them. Zones change offset at most once in such a window.
+  const before = offsetMs(midnight - DAY_MS, timeZone);
+  const after = offsetMs(midnight + 2 * DAY_MS, timeZone);
+  if (before === after) return (hour, minute, second = 0) => midnight + ((hour * 60 + minute) * 60 + second) * 1000 - before;
+  return (hour, minute, second = 0) => {
+    const asUtc = midnight + ((hour * 60 + minute) * 60 + second) * 1000;
+    const shown = [asUtc - before, asUtc - after].filter((instant) => offsetMs(instant, timeZone) === asUtc - instant);
+    return shown.length === 0 ? undefined : Math.min(...shown);
+  };
+}
+
+/** True when the string is an IANA time zone this runtime knows, such as `Europe/London` or `UTC`. */
+export function isTimeZone(value: string): boolean {
+  if (value.trim() !== value || value === '') return false;
+  try {
+    formatterFor(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
