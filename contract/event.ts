@@ -5,7 +5,7 @@
  * send as a `SchedulerEvent` and checks it with `eventProblems` at synth time, so both sides share
  * one definition of every field, limit and message. Pure: no AWS SDK, no Lambda, no CDK.
  */
-import { isLocalDate, isTimeZone } from './local-time';
+import { isLocalDate, isTimeZone, parseIsoInstant } from './local-time';
 import { ProblemList, isPlainObject, type FieldProblem, describeProblems } from './problems';
 
 /** What a run does: put services to sleep, or wake them up. */
@@ -44,6 +44,34 @@ export interface SchedulerEvent {
   readonly dryRun?: boolean;
   /** Resume services that were paused outside the scheduler too. @default false */
   readonly resumeManuallyPaused?: boolean;
+  /**
+   * Resume events only: a wake that ends on its own. An ISO-8601 date-time (local in `timeZone`
+   * unless it has an offset) or duration (`PT2H`, `PT90M`), at most `LIMITS.untilHours` ahead; the
+   * run arranges a pause of the services it resumed at that moment, when it is out of office hours.
+   * @default - the services stay resumed until the next scheduled pause
+   */
+  readonly until?: string;
+  /**
+   * Pause events only, sent by the one-time schedule the function arranges: the snooze (a dated
+   * skip tag) or the wake whose end this pause is. The run then pauses only if it is out of office
+   * hours and the snooze or wake still ends at `at`. Needs `services`, not `tags`.
+   * @default - an ordinary pause run
+   */
+  readonly ends?: PauseEnding;
+}
+
+/** What a snooze or wake may be: a dated skip tag, or a resume with `until`. */
+export type EndingKind = 'snooze' | 'wake';
+
+/** The accepted values of `ends.kind`. */
+export const ENDING_KINDS: readonly EndingKind[] = ['snooze', 'wake'];
+
+/** The end that an arranged pause run is: of which kind, and the UTC instant it was arranged for. */
+export interface PauseEnding {
+  /** `snooze` (a dated skip tag ended) or `wake` (a resume with `until` ended). */
+  readonly kind: EndingKind;
+  /** The instant the snooze or wake ends, ISO-8601 in UTC (`2026-12-01T22:00:00Z`). */
+  readonly at: string;
 }
 
 /** A validated event with every default filled in. */
@@ -57,6 +85,10 @@ export interface SchedulerRequest {
   readonly holidays: readonly string[];
   readonly dryRun: boolean;
   readonly resumeManuallyPaused: boolean;
+  /** A resume's `until`, resolved against the run's now: the UTC instant the wake ends. */
+  readonly until?: string;
+  /** A pause's `ends`, as sent. */
+  readonly ends?: PauseEnding;
 }
 
 /** The keys an event may carry. */
@@ -70,6 +102,8 @@ export const EVENT_FIELDS: readonly (keyof SchedulerEvent)[] = [
   'holidays',
   'dryRun',
   'resumeManuallyPaused',
+  'until',
+  'ends',
 ];
 
 /** Limits on list sizes, so that a mistaken event cannot fan out without bound. */
@@ -86,6 +120,8 @@ export const LIMITS = {
   tagKeyLength: 128,
   /** Tag value length, as App Runner accepts it. */
   tagValueLength: 256,
+  /** How far ahead `until` may be, in hours. */
+  untilHours: 24,
 } as const;
 
 /** An event that cannot be run. Nothing was called: the run never started. */
@@ -234,6 +270,8 @@ export interface ParseOptions {
    * @default - every value is known
    */
   readonly isUnresolved?: (value: unknown) => boolean;
+  /** The run's now, in ms since the epoch, which `until` is resolved against. @default Date.now() */
+  readonly now?: number;
 }
 
 /**
@@ -279,6 +317,9 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
     else problems.add('timeZone', raw.timeZone, 'an IANA time zone such as "Europe/London" or "UTC"');
   }
 
+  const until = parseUntil(check, raw.until, action, timeZone, options.now ?? Date.now());
+  const ends = parseEnds(check, raw, action);
+
   if (raw.services === undefined && raw.tags === undefined) {
     problems.add('services', undefined, 'service ARNs in "services", tags in "tags", or both: an event must select something');
   }
@@ -305,6 +346,82 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
       holidays: holidays ?? [],
       dryRun,
       resumeManuallyPaused,
+      ...(until === undefined ? {} : { until }),
+      ...(ends === undefined ? {} : { ends }),
     },
   };
+}
+
+/** What `until` accepts, for its messages. */
+export const UNTIL_ACCEPTED =
+  `an ISO-8601 date-time such as "2026-12-24T08:00" (local in timeZone unless it has an offset such as "Z" or "+01:00") or duration such as "PT2H" or "PT90M", after now and at most ${LIMITS.untilHours} hours ahead`;
+
+const DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/;
+
+/** An ISO-8601 duration of hours, minutes and seconds (`PT2H`, `PT1H30M`) in ms, or undefined for anything else. */
+export function parseIsoDuration(value: string): number | undefined {
+  const m = DURATION.exec(value);
+  if (!m || value === 'PT') return undefined;
+  return (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000;
+}
+
+/**
+ * Resolves `until` against `now`: the instant, ISO-8601 in UTC. Only on resume events; a date-time
+ * without an offset is local in the event's time zone.
+ */
+function parseUntil(check: Checker, value: unknown, action: Action | undefined, timeZone: string, now: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (action === 'pause') {
+    check.problems.add('until', value, 'until only on resume events (a pause ends when the next resume runs)');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    check.problems.add('until', value, UNTIL_ACCEPTED);
+    return undefined;
+  }
+  const duration = parseIsoDuration(value);
+  const instant = duration !== undefined ? now + duration : value.includes('T') ? parseIsoInstant(value, timeZone)?.getTime() : undefined;
+  if (instant === undefined) {
+    check.problems.add('until', value, UNTIL_ACCEPTED);
+    return undefined;
+  }
+  if (instant <= now) {
+    check.problems.add('until', value, `${UNTIL_ACCEPTED} (it is ${new Date(instant).toISOString()}, not after now, ${new Date(now).toISOString()})`);
+    return undefined;
+  }
+  if (instant - now > LIMITS.untilHours * 3_600_000) {
+    check.problems.add('until', value, `${UNTIL_ACCEPTED} (it is ${new Date(instant).toISOString()}, more than ${LIMITS.untilHours} hours after now, ${new Date(now).toISOString()})`);
+    return undefined;
+  }
+  return new Date(instant).toISOString();
+}
+
+const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
+
+/** Reads `ends`: only on pause events that list their services and select no tags. */
+function parseEnds(check: Checker, raw: Record<string, unknown>, action: Action | undefined): PauseEnding | undefined {
+  const value = raw.ends;
+  if (value === undefined) return undefined;
+  const accepted = `an object {"kind": one of ${ENDING_KINDS.map((k) => `"${k}"`).join(', ')}, "at": an ISO-8601 UTC instant such as "2026-12-01T22:00:00Z"}`;
+  if (action === 'resume') {
+    check.problems.add('ends', value, 'ends only on pause events (the pause a snooze or wake ends in)');
+    return undefined;
+  }
+  if (!isPlainObject(value)) {
+    check.problems.add('ends', value, accepted);
+    return undefined;
+  }
+  const before = check.problems.problems.length;
+  for (const key of Object.keys(value)) {
+    if (key !== 'kind' && key !== 'at') check.problems.add(`ends.${key}`, value[key], 'no such field; the fields are kind, at');
+  }
+  const kind = parseChoice(check, 'ends.kind', value.kind, ENDING_KINDS, undefined);
+  if (typeof value.at !== 'string' || !UTC_INSTANT.test(value.at) || parseIsoInstant(value.at, 'UTC') === undefined) {
+    check.problems.add('ends.at', value.at, 'an ISO-8601 UTC instant such as "2026-12-01T22:00:00Z"');
+  }
+  if (raw.services === undefined || raw.tags !== undefined) {
+    check.problems.add('ends', value, 'ends only with "services" and without "tags" (an arranged pause names the services it ends)');
+  }
+  if (check.problems.problems.length > before) return undefined;
+  return { kind: kind!, at: value.at as string };
 }

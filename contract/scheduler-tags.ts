@@ -8,5 +8,12 @@ export const MARKER_TAG_KEY = 'apprunner-scheduler:state';
 /** The opt-out tag: `true`, or an ISO-8601 date or date-time until which the service is left alone. */
 export const SKIP_TAG_KEY = 'apprunner-scheduler:skip';
 
+/**
+ * The wake tag: the ISO-8601 UTC instant (`2026-12-01T23:00:00Z`) a wake ends, set on a service that
+ * a resume with `until` resumed, together with its marker. A pause is arranged at that instant; it
+ * pauses the service only while this tag still says that instant, and removes the tag.
+ */
+export const WAKE_TAG_KEY = 'apprunner-scheduler:wake';
+
 /** The tag keys the scheduler itself writes or removes; IAM limits TagResource/UntagResource to these. */
-export const SCHEDULER_WRITTEN_TAG_KEYS: readonly string[] = [MARKER_TAG_KEY];
+export const SCHEDULER_WRITTEN_TAG_KEYS: readonly string[] = [MARKER_TAG_KEY, WAKE_TAG_KEY];

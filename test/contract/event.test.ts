@@ -181,3 +181,92 @@ describe('dates', () => {
     expect(isLocalDate(value)).toBe(expected);
   });
 });
+
+describe('a wake that ends on its own: until on resume events', () => {
+  // Tuesday 1 December 2026, 21:00 in London (UTC in winter).
+  const NOW = Date.parse('2026-12-01T21:00:00Z');
+  const at = (until: unknown, extra: Record<string, unknown> = {}) =>
+    parseEvent({ action: 'resume', services: [ARN], until, ...extra }, { ...OPTIONS, now: NOW }).until;
+  const UNTIL = 'an ISO-8601 date-time such as "2026-12-24T08:00" (local in timeZone unless it has an offset such as "Z" or "+01:00") or duration such as "PT2H" or "PT90M", after now and at most 24 hours ahead';
+
+  test.each([
+    ['two hours', 'PT2H', '2026-12-01T23:00:00.000Z'],
+    ['ninety minutes', 'PT90M', '2026-12-01T22:30:00.000Z'],
+    ['hours and minutes', 'PT1H30M', '2026-12-01T22:30:00.000Z'],
+    ['exactly a day', 'PT24H', '2026-12-02T21:00:00.000Z'],
+  ])('reads a duration of %s from the run\'s now', (_, until, expected) => {
+    expect(at(until)).toBe(expected);
+  });
+
+  it('reads a date-time without an offset as local time in the event\'s time zone', () => {
+    expect(at('2026-12-01T23:30', { timeZone: 'Europe/Berlin' })).toBe('2026-12-01T22:30:00.000Z');
+    expect(at('2026-12-01T23:30')).toBe('2026-12-01T23:30:00.000Z');
+  });
+
+  it('reads a date-time with an offset as the instant it names', () => {
+    expect(at('2026-12-02T01:00:00+02:00', { timeZone: 'America/New_York' })).toBe('2026-12-01T23:00:00.000Z');
+    expect(at('2026-12-01T22:15:00Z', { timeZone: 'Asia/Tokyo' })).toBe('2026-12-01T22:15:00.000Z');
+  });
+
+  it('is absent from a request without one', () => {
+    expect(parseEvent({ action: 'resume', services: [ARN] }, OPTIONS).until).toBeUndefined();
+  });
+
+  test.each([
+    ['a number of hours', 2, `until: received 2; expected ${UNTIL}`],
+    ['words', 'two hours', `until: received "two hours"; expected ${UNTIL}`],
+    ['a bare date', '2026-12-02', `until: received "2026-12-02"; expected ${UNTIL}`],
+    ['a duration in days', 'P1D', `until: received "P1D"; expected ${UNTIL}`],
+    ['an empty duration', 'PT', `until: received "PT"; expected ${UNTIL}`],
+    ['an impossible date', '2026-02-30T10:00', `until: received "2026-02-30T10:00"; expected ${UNTIL}`],
+    ['a moment in the past', '2026-12-01T20:00', `until: received "2026-12-01T20:00"; expected ${UNTIL} (it is 2026-12-01T20:00:00.000Z, not after now, 2026-12-01T21:00:00.000Z)`],
+    ['now itself', 'PT0M', `until: received "PT0M"; expected ${UNTIL} (it is 2026-12-01T21:00:00.000Z, not after now, 2026-12-01T21:00:00.000Z)`],
+    ['more than a day ahead', 'PT25H', `until: received "PT25H"; expected ${UNTIL} (it is 2026-12-02T22:00:00.000Z, more than 24 hours after now, 2026-12-01T21:00:00.000Z)`],
+  ])('rejects %s, naming what is accepted', (_, until, message) => {
+    expect(() => at(until)).toThrow(new Error(`Invalid scheduler event: ${message}`));
+  });
+
+  it('is refused on a pause event', () => {
+    expect(() => parseEvent({ action: 'pause', services: [ARN], until: 'PT2H' }, { ...OPTIONS, now: NOW })).toThrow(
+      new Error('Invalid scheduler event: until: received "PT2H"; expected until only on resume events (a pause ends when the next resume runs)'),
+    );
+  });
+});
+
+describe('the pause a snooze or wake ends in: ends on pause events', () => {
+  const ENDS = { kind: 'snooze', at: '2026-12-01T22:00:00Z' };
+  const ENDS_ACCEPTED = 'an object {"kind": one of "snooze", "wake", "at": an ISO-8601 UTC instant such as "2026-12-01T22:00:00Z"}';
+
+  it('is kept as it is sent', () => {
+    expect(parseEvent({ action: 'pause', services: [ARN], timeZone: 'Europe/London', ends: ENDS }, OPTIONS)).toMatchObject({
+      action: 'pause',
+      services: [ARN],
+      ends: ENDS,
+    });
+    expect(parseEvent({ action: 'pause', services: [ARN], ends: { kind: 'wake', at: '2026-12-01T23:00:00.000Z' } }, OPTIONS).ends).toEqual({
+      kind: 'wake',
+      at: '2026-12-01T23:00:00.000Z',
+    });
+  });
+
+  test.each([
+    ['a string', { services: [ARN], ends: 'snooze' }, `ends: received "snooze"; expected ${ENDS_ACCEPTED}`],
+    ['an unknown kind', { services: [ARN], ends: { ...ENDS, kind: 'nap' } }, 'ends.kind: received "nap"; expected one of "snooze", "wake"'],
+    ['a local time', { services: [ARN], ends: { ...ENDS, at: '2026-12-01T22:00' } }, 'ends.at: received "2026-12-01T22:00"; expected an ISO-8601 UTC instant such as "2026-12-01T22:00:00Z"'],
+    ['an impossible instant', { services: [ARN], ends: { ...ENDS, at: '2026-02-30T22:00:00Z' } }, 'ends.at: received "2026-02-30T22:00:00Z"; expected an ISO-8601 UTC instant such as "2026-12-01T22:00:00Z"'],
+    ['an unknown field', { services: [ARN], ends: { ...ENDS, until: 'PT1H' } }, 'ends.until: received "PT1H"; expected no such field; the fields are kind, at'],
+    [
+      'tag selection',
+      { tags: { env: 'dev' }, ends: ENDS },
+      'ends: received {"kind":"snooze","at":"2026-12-01T22:00:00Z"}; expected ends only with "services" and without "tags" (an arranged pause names the services it ends)',
+    ],
+  ])('rejects %s', (_, fields, message) => {
+    expect(() => parseEvent({ action: 'pause', ...fields }, OPTIONS)).toThrow(new Error(`Invalid scheduler event: ${message}`));
+  });
+
+  it('is refused on a resume event', () => {
+    expect(() => parseEvent({ action: 'resume', services: [ARN], ends: ENDS }, OPTIONS)).toThrow(
+      new Error('Invalid scheduler event: ends: received {"kind":"snooze","at":"2026-12-01T22:00:00Z"}; expected ends only on pause events (the pause a snooze or wake ends in)'),
+    );
+  });
+});
