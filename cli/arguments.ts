@@ -7,7 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ACTIONS, DEPLOY_POLICIES, eventProblems, parseServiceArn, type Action, type DeployPolicy, type SchedulerEvent } from '../contract/event';
 import { ProblemList, type FieldProblem } from '../contract/problems';
-import { DURATION_FORMAT, parseDuration, parseUntil, UNTIL_FORMAT } from './when';
+import { DURATION_FORMAT, isoDuration, parseDuration, parseUntil, UNTIL_FORMAT } from './when';
 
 /** The commands, as typed after `cdk-apprunner-scheduler`. */
 export const COMMANDS = ['status', 'plan', 'pause', 'resume', 'snooze', 'wake'] as const;
@@ -150,9 +150,16 @@ function readSelection(problems: ProblemList, values: Values): SelectionArgument
  * Checks the values the event contract knows, through the contract: regions (as tag selection takes
  * them), tags, the time zone and the deploy policy. Names in `--services` were checked above.
  */
-function checkWithContract(problems: ProblemList, selection: SelectionArguments, fields: Partial<SchedulerEvent>, regionsFlag = '--regions'): void {
+function checkWithContract(
+  problems: ProblemList,
+  selection: SelectionArguments,
+  fields: Partial<SchedulerEvent>,
+  regionsFlag: string,
+  until?: { readonly flag: string; readonly duration: string },
+): void {
   const event = {
-    action: 'pause',
+    action: until ? 'resume' : 'pause',
+    ...(until ? { until: until.duration } : {}),
     services: [placeholderArn('validation')],
     tags: selection.tags ?? (selection.regions ? { 'apprunner-scheduler:cli': 'validation' } : undefined),
     regions: selection.regions,
@@ -160,7 +167,7 @@ function checkWithContract(problems: ProblemList, selection: SelectionArguments,
   };
   for (const problem of eventProblems(event, { defaultRegion: 'us-east-1' })) {
     const field = problem.field.split(/[[.]/)[0];
-    const flag = field === 'regions' ? regionsFlag : FLAG_OF_FIELD[field];
+    const flag = field === 'regions' ? regionsFlag : field === 'until' ? until?.flag : FLAG_OF_FIELD[field];
     if (flag) problems.include([{ ...problem, field: flag }]);
   }
 }
@@ -183,6 +190,14 @@ function readEnd(problems: ProblemList, values: Values, required: boolean): EndA
   }
   if (required) problems.add('--until', undefined, `--until (${UNTIL_FORMAT}) or --for (${DURATION_FORMAT})`);
   return undefined;
+}
+
+/**
+ * A `--for` duration as the event's `until`, for the contract to check before anything is called (its
+ * limit does not depend on the time); an `--until` time is checked once its time zone is known.
+ */
+function untilFlag(end: EndArgument | undefined): { readonly flag: string; readonly duration: string } | undefined {
+  return end?.kind === 'for' ? { flag: '--for', duration: isoDuration(end.ms) } : undefined;
 }
 
 function readDeploy(problems: ProblemList, values: Values): DeployPolicy | undefined {
@@ -252,7 +267,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'it together with --function NAME: the pause at the end of the wake is run by the deployed function through its schedule group, which a run on this machine cannot arrange',
       );
     }
-    checkWithContract(problems, selection, { timeZone, deployAfterResume: deploy });
+    checkWithContract(problems, selection, { timeZone, deployAfterResume: deploy }, '--regions', untilFlag(until));
     if (command !== 'status' && !selection.tags && !selection.services) {
       problems.add('--services', undefined, 'a selection: --tags key=value,..., --services ARN-or-name,..., or both');
     }
@@ -267,7 +282,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (others.length > 0) problems.add('arguments', others.join(' '), `one service only after ${command}`);
   const end = readEnd(problems, values, true);
   const region = values.region as string | undefined;
-  checkWithContract(problems, { regions: region === undefined ? undefined : [region] }, { timeZone, deployAfterResume: deploy }, '--region');
+  checkWithContract(problems, { regions: region === undefined ? undefined : [region] }, { timeZone, deployAfterResume: deploy }, '--region', command === 'wake' ? untilFlag(end) : undefined);
   if (command === 'wake' && functionName === undefined) {
     problems.add('--function', undefined, "the scheduler's function name: a wake is run by the deployed function, which arranges the pause at its end");
   }

@@ -19,8 +19,9 @@ import { HELP } from './help';
 import { reportText, table, type OutputStream } from './output';
 import { ProgressLine, progressText } from './progress-line';
 import { resolveServices, ServiceLookupError } from './service-lookup';
-import { serviceStatus, statusCells, STATUS_HEADERS, type ServiceStatus } from './service-status';
+import { hoursStatus, hoursText, serviceStatus, statusCells, STATUS_HEADERS, type ServiceStatus } from './service-status';
 import { endAfter, formatElapsed, formatLocal, isoDuration, parseUntil, tagTimestamp } from './when';
+import { officeHoursAt, parseOfficeHours, SCHEDULER_HOURS_ENV, type OfficeHours } from '../contract/office-hours';
 import { version } from '../package.json';
 
 /** What `main` runs with; the bin passes the process's own. */
@@ -62,6 +63,10 @@ export async function main(argv: readonly string[], dependencies: CliDependencie
   }
 }
 
+function untilFlagOf(end: EndArgument | undefined): string | undefined {
+  return end && (end.kind === 'for' ? '--for' : '--until');
+}
+
 function commandOf(argv: readonly string[]): CommandName | undefined {
   return (COMMANDS as readonly string[]).includes(argv[0]) ? (argv[0] as CommandName) : undefined;
 }
@@ -72,8 +77,9 @@ function usageFailure(message: string, command: CommandName | undefined, stderr:
   return EXIT.usage;
 }
 
-/** The hours a function was deployed with, as far as the command line reads them. */
+/** What the function's configuration tells: the hours it was deployed with, when it knows them. */
 interface DeployedSettings {
+  readonly hours?: OfficeHours;
   readonly timeZone?: string;
   readonly holidays: readonly string[];
 }
@@ -153,22 +159,18 @@ class Cli {
     return new SdkDeployedFunction(name, this.settings, arnRegion || this.settings.region);
   }
 
-  /** The deployed hours' time zone and holidays, from the function's `SCHEDULER_HOURS`. */
+  /** The deployed hours, from the function's `SCHEDULER_HOURS` (a function deployed before it has none). */
   private async deployedSettings(fn: DeployedFunction): Promise<DeployedSettings> {
     const { environment } = await fn.configuration();
-    const raw = environment.SCHEDULER_HOURS;
+    const raw = environment[SCHEDULER_HOURS_ENV];
     if (raw === undefined) return { holidays: [] };
-    let hours: { pause?: { timeZone?: unknown }; resume?: { timeZone?: unknown }; holidays?: unknown };
+    let hours: OfficeHours;
     try {
-      hours = JSON.parse(raw);
+      hours = parseOfficeHours(raw);
     } catch (error) {
-      throw new Error(`the function ${fn.name}'s SCHEDULER_HOURS is not JSON (${errorMessage(error)}): ${raw}`, { cause: error });
+      throw new Error(`the function ${fn.name}: ${errorMessage(error)}`, { cause: error });
     }
-    const zone = hours.resume?.timeZone ?? hours.pause?.timeZone;
-    return {
-      timeZone: typeof zone === 'string' ? zone : undefined,
-      holidays: Array.isArray(hours.holidays) ? hours.holidays.filter((h): h is string => typeof h === 'string') : [],
-    };
+    return { hours, timeZone: hours.pause.timeZone, holidays: hours.holidays ?? [] };
   }
 
   /** The zone: --time-zone, else the deployed one, else TZ, else this machine's. */
@@ -198,7 +200,7 @@ class Cli {
     let selected: SelectedService[] = [];
     const unreadable: string[] = [];
     const collect = async (event: SchedulerEvent) => {
-      const found = await selectServices(parseEvent(event, { defaultRegion: regions[0] }), gateway);
+      const found = await selectServices(parseEvent(event, { defaultRegion: regions[0], now: this.clock() }), gateway);
       selected.push(...found.services);
       for (const u of found.unreadable) unreadable.push(`${u.arn}: ${errorMessage(u.error)}`);
       for (const r of found.unlistedRegions) unreadable.push(`${r.region}: ${errorMessage(r.error)}`);
@@ -213,10 +215,11 @@ class Cli {
     }
     selected = selected.sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
     const lines: ServiceStatus[] = selected.map((s) => serviceStatus(s, { now, timeZone, holidays: deployed?.holidays ?? [] }));
+    const hours = deployed?.hours ? hoursStatus(officeHoursAt(deployed.hours, now)) : undefined;
     if (command.json) {
-      this.out(`${JSON.stringify({ at: now.toISOString(), timeZone, services: lines, unreadable }, null, 2)}\n`);
+      this.out(`${JSON.stringify({ at: now.toISOString(), timeZone, ...(hours ? { hours } : {}), services: lines, unreadable }, null, 2)}\n`);
     } else {
-      this.out(`${formatLocal(now, timeZone)} ${timeZone}\n`);
+      this.out(`${formatLocal(now, timeZone)} ${timeZone}${hours ? `: ${hoursText(hours, timeZone)}` : ''}\n`);
       this.out(lines.length > 0 ? table(STATUS_HEADERS, lines.map((l) => statusCells(l, timeZone))) : 'no service selected\n');
       for (const u of unreadable) this.out(`could not read: ${u}\n`);
     }
@@ -238,8 +241,8 @@ class Cli {
       ...(command.until ? { until: this.untilField(command.until, timeZone) } : {}),
     };
     const verb = command.dryRun ? `planning the ${command.action} of` : command.action === 'pause' ? 'pausing' : 'resuming';
-    if (fn) return this.invoke(fn, event, command.dryRun ? 'plan' : command.action, verb, command.json);
-    const request = parseEvent(event, { defaultRegion: await this.defaultRegion() });
+    if (fn) return this.invoke(fn, event, command.dryRun ? 'plan' : command.action, verb, command.json, untilFlagOf(command.until));
+    const request = parseEvent(event, { defaultRegion: await this.defaultRegion(), now: this.clock() });
     const line = new ProgressLine(this.dependencies.stderr, this.dependencies.stderr.isTTY === true && !command.json);
     const startedAt = this.clock();
     let report: RunReport;
@@ -268,10 +271,10 @@ class Cli {
   }
 
   /** Checks an event with the contract, invokes the function, prints what it came to. */
-  private async invoke(fn: DeployedFunction, event: object, command: CommandName, verb: string, json: boolean): Promise<number> {
-    const problems = eventProblems(event, { defaultRegion: (await this.defaultRegion()) ?? 'us-east-1' });
+  private async invoke(fn: DeployedFunction, event: object, command: CommandName, verb: string, json: boolean, untilFlag?: string): Promise<number> {
+    const problems = eventProblems(event, { defaultRegion: (await this.defaultRegion()) ?? 'us-east-1', now: this.clock() });
     if (problems.length > 0) {
-      throw new UsageError(problems.map((p) => ({ ...p, field: `the event's ${p.field}` })), command);
+      throw new UsageError(problems.map((p) => ({ ...p, field: p.field === 'until' && untilFlag ? untilFlag : `the event's ${p.field}` })), command);
     }
     const line = new ProgressLine(this.dependencies.stderr, this.dependencies.stderr.isTTY === true && !json);
     const startedAt = this.clock();
@@ -335,6 +338,6 @@ class Cli {
       until: this.untilField(command.end, timeZone),
       ...(command.deploy ? { deployAfterResume: command.deploy } : {}),
     };
-    return this.invoke(fn, event, 'wake', 'waking', command.json);
+    return this.invoke(fn, event, 'wake', 'waking', command.json, untilFlagOf(command.end));
   }
 }

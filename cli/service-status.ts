@@ -4,7 +4,8 @@
  */
 import { decide, readMarker, skipReason, type PlanKind } from '../lambda/decide';
 import { parseIsoInstant } from '../contract/local-time';
-import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../contract/scheduler-tags';
+import type { OfficeHoursReading } from '../contract/office-hours';
+import { MARKER_TAG_KEY, SKIP_TAG_KEY, WAKE_TAG_KEY } from '../contract/scheduler-tags';
 import { formatLocal } from './when';
 
 /** A service as selection read it. */
@@ -35,6 +36,8 @@ export interface ServiceStatus {
    * when it is dated.
    */
   readonly skip?: { readonly value: string; readonly inForce: boolean; readonly until?: string };
+  /** The wake tag: the UTC instant a wake ends, and whether that is still ahead. */
+  readonly wake?: { readonly value: string; readonly until?: string; readonly ahead: boolean };
   /** What the next pause run would do. */
   readonly onPause: PlannedStep;
   /** What the next resume run would do. */
@@ -57,6 +60,8 @@ export function serviceStatus(service: ObservedService, settings: StatusSettings
   const marker = readMarker(service.tags);
   const skipValue = service.tags[SKIP_TAG_KEY];
   const skipUntil = skipValue === undefined ? undefined : parseIsoInstant(skipValue.trim(), timeZone);
+  const wakeValue = service.tags[WAKE_TAG_KEY];
+  const wakeUntil = wakeValue === undefined ? undefined : parseIsoInstant(wakeValue.trim(), 'UTC');
   const state = { status: service.status, tags: service.tags };
   const step = (action: 'pause' | 'resume'): PlannedStep => {
     const plan = decide(state, { action, timeZone, holidays, resumeManuallyPaused: false }, now);
@@ -72,6 +77,9 @@ export function serviceStatus(service: ObservedService, settings: StatusSettings
       : {}),
     ...(skipValue !== undefined
       ? { skip: { value: skipValue, inForce: skipReason(service.tags, now, timeZone) !== undefined, ...(skipUntil ? { until: skipUntil.toISOString() } : {}) } }
+      : {}),
+    ...(wakeValue !== undefined
+      ? { wake: { value: wakeValue, ...(wakeUntil ? { until: wakeUntil.toISOString() } : {}), ahead: wakeUntil !== undefined && wakeUntil.getTime() > now.getTime() } }
       : {}),
     onPause: step('pause'),
     onResume: step('resume'),
@@ -99,8 +107,53 @@ export function statusCells(line: ServiceStatus, timeZone: string): string[] {
     else if (!line.skip.until) skip = `invalid ${JSON.stringify(line.skip.value)}`;
     else skip = `${line.skip.inForce ? 'until' : 'ended'} ${local(line.skip.until)}`;
   }
-  return [line.serviceName, line.region, line.status, marker, skip, STEP_WORDS[line.onPause.kind], STEP_WORDS[line.onResume.kind]];
+  let wake = '-';
+  if (line.wake) wake = line.wake.until ? `${line.wake.ahead ? 'until' : 'ended'} ${local(line.wake.until)}` : `invalid ${JSON.stringify(line.wake.value)}`;
+  return [line.serviceName, line.region, line.status, marker, skip, wake, STEP_WORDS[line.onPause.kind], STEP_WORDS[line.onResume.kind]];
 }
 
 /** The headers of the status table. */
-export const STATUS_HEADERS = ['SERVICE', 'REGION', 'STATUS', 'MARKER', 'SKIP', 'ON PAUSE', 'ON RESUME'];
+export const STATUS_HEADERS = ['SERVICE', 'REGION', 'STATUS', 'MARKER', 'SKIP', 'WAKE', 'ON PAUSE', 'ON RESUME'];
+
+/** The deployed hours at a moment, as `status --json` prints them. */
+export interface HoursStatus {
+  /** Whether the schedules tell. */
+  readonly known: boolean;
+  /** Out of hours (the last pause is later than the last effective resume); absent when unknown. */
+  readonly outOfHours?: boolean;
+  /** Why it cannot be told. */
+  readonly reason?: string;
+  /** The next run, the earlier of the next pause and the next effective resume. */
+  readonly nextRun?: { readonly action: 'pause' | 'resume'; readonly at: string };
+  readonly nextPause?: string;
+  readonly nextResume?: string;
+}
+
+/** Reads `officeHoursAt`'s answer for `status`. */
+export function hoursStatus(reading: OfficeHoursReading): HoursStatus {
+  const { nextPause, nextResume } = reading;
+  const next =
+    nextPause && (!nextResume || nextPause.getTime() < nextResume.getTime())
+      ? { action: 'pause' as const, at: nextPause.toISOString() }
+      : nextResume
+        ? { action: 'resume' as const, at: nextResume.toISOString() }
+        : undefined;
+  return {
+    known: reading.known,
+    ...(reading.known ? { outOfHours: reading.outOfHours } : { reason: reading.reason }),
+    ...(next ? { nextRun: next } : {}),
+    ...(nextPause ? { nextPause: nextPause.toISOString() } : {}),
+    ...(nextResume ? { nextResume: nextResume.toISOString() } : {}),
+  };
+}
+
+/** The hours as the status header says them: `in hours; next run: pause at 2026-12-01 19:00, resume at 2026-12-02 07:00`. */
+export function hoursText(hours: HoursStatus, timeZone: string): string {
+  const state = hours.known ? (hours.outOfHours ? 'out of hours' : 'in hours') : `in or out of hours cannot be told (${hours.reason})`;
+  const local = (iso: string) => formatLocal(new Date(iso), timeZone);
+  const runs = [
+    ...(hours.nextPause ? [{ action: 'pause', at: hours.nextPause }] : []),
+    ...(hours.nextResume ? [{ action: 'resume', at: hours.nextResume }] : []),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return runs.length > 0 ? `${state}; next run: ${runs.map((r) => `${r.action} at ${local(r.at)}`).join(', then ')}` : state;
+}

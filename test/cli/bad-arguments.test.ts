@@ -66,3 +66,14 @@ test.each([[['--help']], [[]], [['help', 'snooze']], [['status', '--help']], [['
   expect(stdout).toMatch(argv[0] === '--version' ? /^\d+\.\d+\.\d+\n$/ : /^Usage: cdk-apprunner-scheduler /);
   expect(emulator.calls).toHaveLength(0);
 });
+
+test.each([
+  [['wake', 'web-api', '--for', '25h', '--function', 'fn'], '--for: received "PT25H"; expected an ISO-8601 date-time'],
+  [['resume', '--tags', 'env=dev', '--for', '2d', '--function', 'fn'], '--for: received "PT48H"; expected an ISO-8601 date-time'],
+])('%j: a wake longer than the contract allows exits 2, calling nothing', async (argv, message) => {
+  const { code, stderr } = await cli(emulator, argv);
+  expect(code).toBe(2);
+  expect(stderr).toContain(message);
+  expect(stderr).toContain('at most 24 hours ahead');
+  expect(emulator.calls).toHaveLength(0);
+});

@@ -38,10 +38,10 @@ describe('status', () => {
     // THEN the table says it, times in local time
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toBe('2026-12-01 18:00 Europe/London');
-    expect(stdout.split('\n')[1].split(/ {2,}/)).toEqual(['SERVICE', 'REGION', 'STATUS', 'MARKER', 'SKIP', 'ON PAUSE', 'ON RESUME']);
-    expect(rowOf(stdout, 'web-api')).toEqual(['web-api', REGION, 'RUNNING', '-', '-', 'pause', 'leave']);
-    expect(rowOf(stdout, 'web-admin')).toEqual(['web-admin', REGION, 'PAUSED', 'paused 2026-11-29 19:00', '-', 'leave', 'resume']);
-    expect(rowOf(stdout, 'reports')).toEqual(['reports', REGION, 'RUNNING', '-', 'until 2026-12-01 22:00', 'skip', 'skip']);
+    expect(stdout.split('\n')[1].split(/ {2,}/)).toEqual(['SERVICE', 'REGION', 'STATUS', 'MARKER', 'SKIP', 'WAKE', 'ON PAUSE', 'ON RESUME']);
+    expect(rowOf(stdout, 'web-api')).toEqual(['web-api', REGION, 'RUNNING', '-', '-', '-', 'pause', 'leave']);
+    expect(rowOf(stdout, 'web-admin')).toEqual(['web-admin', REGION, 'PAUSED', 'paused 2026-11-29 19:00', '-', '-', 'leave', 'resume']);
+    expect(rowOf(stdout, 'reports')).toEqual(['reports', REGION, 'RUNNING', '-', 'until 2026-12-01 22:00', '-', 'skip', 'skip']);
     // AND it only read
     expect(mutationsOf(emulator)).toEqual([]);
   });
@@ -53,13 +53,13 @@ describe('status', () => {
 
     // 18:00 UTC is 13:00 in New York: the skip, read there, ends at 22:30 UTC
     const { stdout } = await cli(emulator, ['status', '--time-zone', 'America/New_York']);
-    expect(rowOf(stdout, 'reports').slice(4)).toEqual(['until 2026-12-01 17:30', 'skip', 'skip']);
-    expect(rowOf(stdout, 'billing').slice(4)).toEqual(['always', 'skip', 'skip']);
-    expect(rowOf(stdout, 'legacy').slice(4)).toEqual(['invalid "tomorrow"', 'skip', 'skip']);
+    expect(rowOf(stdout, 'reports').slice(4)).toEqual(['until 2026-12-01 17:30', '-', 'skip', 'skip']);
+    expect(rowOf(stdout, 'billing').slice(4)).toEqual(['always', '-', 'skip', 'skip']);
+    expect(rowOf(stdout, 'legacy').slice(4)).toEqual(['invalid "tomorrow"', '-', 'skip', 'skip']);
 
     // in London it ended at 17:30, and the next pause pauses the service
     const london = await cli(emulator, ['status', '--time-zone', 'Europe/London']);
-    expect(rowOf(london.stdout, 'reports').slice(4)).toEqual(['ended 2026-12-01 17:30', 'pause', 'leave']);
+    expect(rowOf(london.stdout, 'reports').slice(4)).toEqual(['ended 2026-12-01 17:30', '-', 'pause', 'leave']);
   });
 
   test('--json prints every service with its tags read and both runs\' decisions with their reasons', async () => {
