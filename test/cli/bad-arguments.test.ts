@@ -3,7 +3,7 @@
  * accepted, and calls nothing: the emulator sees no request at all.
  */
 import { startEmulator, type AppRunnerEmulator } from '../../emulator/app-runner-emulator';
-import { cli } from './cli-support';
+import { cli, emulatorEnvironment } from './cli-support';
 
 let emulator: AppRunnerEmulator;
 
@@ -75,5 +75,13 @@ test.each([
   expect(code).toBe(2);
   expect(stderr).toContain(message);
   expect(stderr).toContain('at most 24 hours ahead');
+  expect(emulator.calls).toHaveLength(0);
+});
+
+test('without a region anywhere, a name lookup exits 2 asking for one, calling nothing', async () => {
+  const env = { ...emulatorEnvironment(emulator.endpoint), AWS_REGION: '' };
+  const { code, stderr } = await cli(emulator, ['snooze', 'web-api', '--for', '3h'], { env });
+  expect(code).toBe(2);
+  expect(stderr).toContain('--region: received no region; expected a region: set AWS_REGION (or a region in your AWS profile), or pass it as an argument');
   expect(emulator.calls).toHaveLength(0);
 });
