@@ -45,6 +45,11 @@ import {
   StartableOperation,
   Timings,
 } from './fleet';
+import { FunctionRegistry, FunctionSpec, InvocationRecord, LambdaContext } from './functions';
+import { LAMBDA_ROUTES, LambdaApiContext, lambdaErrorBody } from './lambda-api';
+import { RestRequest, RestResponse, RestRoute, matchRoute } from './rest-api';
+import { SCHEDULER_ROUTES, SchedulerContext } from './scheduler-api';
+import { DEFAULT_GROUP, Firing, ScheduleBook, ScheduleChange, ScheduleSnapshot, TargetInvoker } from './schedules';
 import { SeededRandom } from './seeded-random';
 import {
   APP_RUNNER_OPERATIONS,
@@ -58,6 +63,12 @@ import {
 
 export type {
   ApiName,
+  Firing,
+  FunctionSpec,
+  InvocationRecord,
+  LambdaContext,
+  ScheduleChange,
+  ScheduleSnapshot,
   DeploymentRefusalError,
   FailedOperationStatus,
   FaultKind,
@@ -92,6 +103,55 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** What a refused StartDeployment answers (undocumented, see the header). @default 'InvalidRequestException' */
   readonly deploymentRefusalError?: DeploymentRefusalError;
+  /** The EventBridge Scheduler and Lambda side: its clock, its schedule groups. @default see SchedulerOptions */
+  readonly scheduler?: SchedulerOptions;
+}
+
+/** How the emulator's EventBridge Scheduler (and the Lambda functions it invokes) runs. */
+export interface SchedulerOptions {
+  /**
+   * The scheduler clock, epoch ms: when one-time schedules are due, the times schedules and invocations
+   * show, when a failed asynchronous invocation is retried. A virtual clock (e.g. a scaled one) lets a test
+   * live through hours in seconds. @default Date.now
+   */
+  readonly clock?: () => number;
+  /** Schedule groups that exist besides `default` (in every Region). @default none */
+  readonly groups?: readonly string[];
+  /** How often, in real ms, due schedules and invocations are looked for while some are pending. @default 5 */
+  readonly tickMs?: number;
+  /** ListSchedules' page size without MaxResults (AWS documents none). @default 100 */
+  readonly defaultPageSize?: number;
+}
+
+/** The emulator's EventBridge Scheduler, for tests: what exists, what changed, what fired. */
+export interface SchedulerControls {
+  /** The scheduler clock now, epoch ms. */
+  now(): number;
+  /** Every schedule that exists now, in creation order. */
+  schedules(): ScheduleSnapshot[];
+  /** One schedule, or undefined when it does not exist. */
+  schedule(name: string, groupName?: string, region?: string): ScheduleSnapshot | undefined;
+  /** Every create, update and delete so far (by API call or by ActionAfterCompletion), in order. */
+  readonly changes: readonly ScheduleChange[];
+  /** Every firing so far, in order. */
+  readonly firings: readonly Firing[];
+  /** Makes a schedule group exist in every Region. */
+  addGroup(name: string): void;
+  /**
+   * Fires what is due on the scheduler clock now and starts due asynchronous invocations, then resolves
+   * once their handlers finished: for tests that move a hand-driven clock. Returns this tick's firings.
+   */
+  fireDue(): Promise<Firing[]>;
+}
+
+/** The emulator's Lambda functions, for tests. */
+export interface LambdaControls {
+  /** Registers a function that Invoke and schedules reach; returns its ARN. */
+  addFunction(spec: FunctionSpec): string;
+  /** Every handler run so far (a retry is a run of its own), in start order. */
+  readonly invocations: readonly InvocationRecord[];
+  /** Resolves once no asynchronous handler is running. */
+  idle(): Promise<void>;
 }
 
 /** A service to create; everything but the name has a default. */
@@ -180,6 +240,8 @@ const DEFAULT_TIMINGS: Timings = { pause: 50, resume: 50, deploy: 50 };
 const CONTENT_TYPE: Record<ApiName, string> = {
   AppRunner: 'application/x-amz-json-1.0',
   ResourceGroupsTaggingAPI: 'application/x-amz-json-1.1',
+  Scheduler: 'application/json',
+  Lambda: 'application/json',
 };
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
@@ -208,6 +270,13 @@ export class AppRunnerEmulator {
   private readonly peaks = new Map<string, number>();
   private readonly inFlightByOperation = new Map<string, number>();
   private readonly defaultPageSize?: number;
+  private readonly book: ScheduleBook;
+  private readonly functions: FunctionRegistry;
+  private readonly schedulerClock: () => number;
+  private readonly schedulerPageSize?: number;
+  private readonly tickMs: number;
+  private ticker?: NodeJS.Timeout;
+  private closed = false;
   private timings: Timings;
   private latencyMs: number;
   private inFlight = 0;
@@ -230,6 +299,11 @@ export class AppRunnerEmulator {
     );
     // A separate stream, so that adding a service does not change which calls a probabilistic fault hits.
     this.faults = new FaultInjector(new SeededRandom(seed ^ 0x5eed));
+    this.schedulerClock = options.scheduler?.clock ?? Date.now;
+    this.book = new ScheduleBook(account, options.scheduler?.groups ?? [], this.schedulerClock);
+    this.functions = new FunctionRegistry(account, this.schedulerClock, () => this.ensureTicking());
+    this.schedulerPageSize = options.scheduler?.defaultPageSize;
+    this.tickMs = options.scheduler?.tickMs ?? 5;
     this.server = http.createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; a long server timeout avoids resets on idle sockets between calls.
     this.server.keepAliveTimeout = 60_000;
@@ -316,6 +390,43 @@ export class AppRunnerEmulator {
     this.fleet.arm(this.fleet.get(arn), type, { kind: 'hang' });
   }
 
+  /** The EventBridge Scheduler side: schedules, their history and firings. */
+  get scheduler(): SchedulerControls {
+    const book = this.book;
+    return {
+      now: () => this.schedulerClock(),
+      schedules: () => book.all(),
+      schedule: (name, groupName = DEFAULT_GROUP, region = 'eu-west-1') => {
+        const found = book.find(region, groupName, name);
+        return found && book.all().find((s) => s.arn === found.arn);
+      },
+      get changes() {
+        return book.changes;
+      },
+      get firings() {
+        return book.firings;
+      },
+      addGroup: (name) => book.addGroup(name),
+      fireDue: async () => {
+        const fired = this.tick();
+        await this.functions.idle();
+        return fired;
+      },
+    };
+  }
+
+  /** The Lambda side: the functions schedules and Invoke reach, and their invocations. */
+  get lambda(): LambdaControls {
+    const functions = this.functions;
+    return {
+      addFunction: (spec) => functions.add(spec),
+      get invocations() {
+        return functions.invocations;
+      },
+      idle: () => functions.idle(),
+    };
+  }
+
   /** Arms a fault (see `FaultSpec`); it is bounded by `times` (default 1) and/or `forMs`. */
   injectFault(spec: FaultSpec): InjectedFault {
     return this.faults.inject(spec);
@@ -372,6 +483,9 @@ export class AppRunnerEmulator {
 
   /** Stops the server, drops kept-alive connections and cancels pending delays. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.ticker = undefined;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.faults.clear();
@@ -390,6 +504,8 @@ export class AppRunnerEmulator {
   }
 
   private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const rest = restApiOf(req);
+    if (rest) return this.answerRest(req, res, body, rest);
     const at = Date.now();
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, operation = ''] = target.split('.', 2);
@@ -440,6 +556,127 @@ export class AppRunnerEmulator {
     }
     this.send(res, call, contentType, 200, output);
   }
+
+  /** A Scheduler or Lambda request: routed by method and path, logged, subject to faults like the others. */
+  private async answerRest(req: http.IncomingMessage, res: http.ServerResponse, body: string, api: 'Scheduler' | 'Lambda'): Promise<void> {
+    const at = Date.now();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''));
+    const region = scope?.[1];
+    const routes: readonly RestRoute<SchedulerContext & LambdaApiContext>[] = api === 'Scheduler' ? SCHEDULER_ROUTES : LAMBDA_ROUTES;
+    const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
+    const query = Object.fromEntries(url.searchParams.entries());
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+    const request: RestRequest = { method: req.method ?? 'GET', labels: matched?.labels ?? {}, query, headers, body, region: region ?? '' };
+    const operation = matched?.route.operation ?? '';
+    const arns = region === undefined ? [] : this.arnsOfRest(api, operation, request);
+    const attempt = /attempt=(\d+)/.exec(headers['amz-sdk-request'] ?? '')?.[1];
+    const call: MutableCall = {
+      seq: this.nextSeq++,
+      api,
+      operation,
+      region,
+      targetArn: arns[0],
+      input: restInput(request),
+      attempt: attempt === undefined ? undefined : Number(attempt),
+      at,
+    };
+    this.log.push(call);
+    this.enter(operation);
+    res.on('close', () => this.leave(operation));
+
+    const refusal = !matched
+      ? new ApiError('UnknownOperationException', 404, `The emulator does not serve ${req.method} ${url.pathname}.`)
+      : region === undefined
+        ? new ApiError('MissingAuthenticationTokenException', 403, 'Missing or unsigned Authorization header.')
+        : undefined;
+    const decision = refusal ? { extraLatencyMs: 0 } : this.faults.decide({ api, operation, arns });
+    await this.sleep(this.latencyMs + decision.extraLatencyMs);
+    if (refusal) return this.sendRestError(res, call, api, refusal);
+    if (decision.failure) {
+      call.fault = decision.failure.kind;
+      if (!decision.failure.error) {
+        call.durationMs = Date.now() - at;
+        req.socket.destroy();
+        return;
+      }
+      return this.sendRestError(res, call, api, decision.failure.error);
+    }
+    let answer: RestResponse;
+    try {
+      answer = await (matched as NonNullable<typeof matched>).route.handle(request, { book: this.book, defaultPageSize: this.schedulerPageSize, functions: this.functions });
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError(api === 'Scheduler' ? 'InternalServerException' : 'ServiceException', 500, `Emulator bug: ${String(error)}`);
+      return this.sendRestError(res, call, api, apiError);
+    }
+    this.ensureTicking();
+    const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    call.httpStatus = answer.status;
+    call.durationMs = Date.now() - at;
+    res.writeHead(answer.status, {
+      ...(payload === '' ? {} : { 'content-type': CONTENT_TYPE[api] }),
+      'content-length': Buffer.byteLength(payload),
+      'x-amzn-RequestId': `emulator-${call.seq}`,
+      ...answer.headers,
+    });
+    res.end(payload);
+  }
+
+  private sendRestError(res: http.ServerResponse, call: MutableCall, api: 'Scheduler' | 'Lambda', error: ApiError): void {
+    call.errorType = error.type;
+    const body = api === 'Lambda' ? lambdaErrorBody(error) : { Message: error.message };
+    this.send(res, call, CONTENT_TYPE[api], error.httpStatus, body, { 'x-amzn-ErrorType': error.type });
+  }
+
+  /** The schedule's or function's ARN a REST call names, for the call log and fault filters. */
+  private arnsOfRest(api: 'Scheduler' | 'Lambda', operation: string, request: RestRequest): string[] {
+    if (api === 'Lambda') {
+      const fn = request.labels.FunctionName === undefined ? undefined : this.functions.resolve(request.labels.FunctionName, request.region);
+      return fn ? [fn.arn] : [];
+    }
+    if (request.labels.Name === undefined || operation === 'ListSchedules') return [];
+    let group = request.query.groupName;
+    if (operation === 'CreateSchedule' || operation === 'UpdateSchedule') {
+      try {
+        const parsed = JSON.parse(request.body) as { GroupName?: unknown };
+        if (typeof parsed.GroupName === 'string') group = parsed.GroupName;
+      } catch {
+        // The operation itself answers a malformed body.
+      }
+    }
+    return [this.book.arnOf(request.region, group ?? DEFAULT_GROUP, request.labels.Name)];
+  }
+
+  /** Fires due schedules and starts due asynchronous invocations; returns this tick's firings. */
+  private tick(): Firing[] {
+    const fired = this.book.fireDue(this.deliver);
+    this.functions.startDue();
+    if (!this.book.hasPending() && !this.functions.hasQueued()) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+    return fired;
+  }
+
+  /** Keeps ticking on real time while a one-time schedule or an asynchronous invocation waits. */
+  private ensureTicking(): void {
+    if (this.ticker || this.closed || (!this.book.hasPending() && !this.functions.hasQueued())) return;
+    this.ticker = setInterval(() => this.tick(), this.tickMs);
+  }
+
+  /**
+   * A firing's delivery: an asynchronous invoke of the target function with the schedule's Input as the
+   * event. A schedule without Input delivers `{}`: AWS's "default notification" has no documented shape.
+   */
+  private readonly deliver: TargetInvoker = (targetArn, input, schedule) => {
+    const fn = this.functions.byArn(targetArn);
+    if (!fn) {
+      return { accepted: false, errorType: 'ResourceNotFoundException', message: `Function not found: ${targetArn}` };
+    }
+    const requestId = this.functions.invokeLater(fn, input === undefined ? {} : (JSON.parse(input) as unknown), 'schedule', schedule.arn);
+    return { accepted: true, requestId };
+  };
 
   private sendError(res: http.ServerResponse, call: MutableCall, contentType: string, error: ApiError): void {
     call.errorType = error.type;
@@ -517,6 +754,33 @@ function routeOf(
   }
   if (parsed instanceof ApiError) return { error: parsed };
   return { api, region, handler };
+}
+
+/**
+ * Which REST-JSON API a request is for: the SigV4 credential scope's service name (`scheduler`, `lambda`)
+ * decides; an unsigned request is recognized by its path, so that it gets the API's own 403.
+ */
+function restApiOf(req: http.IncomingMessage): 'Scheduler' | 'Lambda' | undefined {
+  const service = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''))?.[2];
+  if (service === 'scheduler') return 'Scheduler';
+  if (service === 'lambda') return 'Lambda';
+  if (service !== undefined || req.headers['x-amz-target'] !== undefined) return undefined;
+  const path = (req.url ?? '').split('?')[0];
+  if (path === '/schedules' || path.startsWith('/schedules/')) return 'Scheduler';
+  if (path.startsWith('/2015-03-31/functions/')) return 'Lambda';
+  return undefined;
+}
+
+/** A REST call as the call log shows it: path labels, query and the JSON body's fields (or the raw body). */
+function restInput(request: RestRequest): unknown {
+  let body: unknown = request.body;
+  try {
+    body = request.body === '' ? {} : JSON.parse(request.body);
+  } catch {
+    // Kept as text below.
+  }
+  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : { Payload: body };
+  return { ...request.labels, ...request.query, ...fields };
 }
 
 /** The JSON body as an object; an empty body is `{}`, as AWS JSON clients send for no input. */

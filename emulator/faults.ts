@@ -7,22 +7,29 @@ import { SeededRandom } from './seeded-random';
 
 /**
  * What a fault does to a matching call:
- * - `throttle`: `ThrottlingException` (App Runner; unmodelled, so the SDK names a generic error) or
- *   `ThrottledException` (Tagging API; modelled), with status 400 or 429. The SDK retries both.
- * - `internal`: 500 `InternalServiceErrorException` (App Runner) or `InternalServiceException` (Tagging).
+ * - `throttle`: `ThrottlingException` (App Runner; unmodelled, so the SDK names a generic error),
+ *   `ThrottledException` (Tagging API; modelled), with status 400 or 429; `ThrottlingException` 429
+ *   (Scheduler, modelled) or `TooManyRequestsException` 429 (Lambda, modelled). The SDK retries them all.
+ * - `internal`: 500 `InternalServiceErrorException` (App Runner), `InternalServiceException` (Tagging),
+ *   `InternalServerException` (Scheduler) or `ServiceException` (Lambda).
  * - `unavailable`: 503 `ServiceUnavailableException` (unmodelled; the SDK retries on the status).
- * - `notFound`: 400 `ResourceNotFoundException`; App Runner calls only, the Tagging API has no such error.
+ * - `notFound`: `ResourceNotFoundException`, 400 for App Runner, 404 for Scheduler and Lambda; the Tagging
+ *   API has no such error.
  * - `reset`: the connection is dropped without a response (the SDK sees ECONNRESET and retries).
  * - `latency`: `latencyMs` more before the call is handled; the call then proceeds normally.
  * - `accessDenied`: 400 `AccessDeniedException`, what IAM answers for a call the caller's policy (or
  *   a service control policy) does not allow. Not in App Runner's model nor the facts sheet: it is
- *   the common error of AWS JSON APIs for a denied call, and the SDK does not retry it. The emulator
- *   does no IAM of its own, so this is how tests deny a call.
+ *   the common error of AWS JSON APIs for a denied call, and the SDK does not retry it. The REST APIs
+ *   (Scheduler, Lambda) answer it with 403, as REST-JSON services do. The emulator does no IAM of its
+ *   own, so this is how tests deny a call.
  */
 export type FaultKind = 'throttle' | 'internal' | 'unavailable' | 'notFound' | 'reset' | 'latency' | 'accessDenied';
 
-/** Which APIs the emulator serves, as named in their X-Amz-Target prefixes. */
-export type ApiName = 'AppRunner' | 'ResourceGroupsTaggingAPI';
+/**
+ * Which APIs the emulator serves: the AWS JSON ones as named in their X-Amz-Target prefixes, the REST-JSON
+ * ones (EventBridge Scheduler, Lambda) by their SDK names.
+ */
+export type ApiName = 'AppRunner' | 'ResourceGroupsTaggingAPI' | 'Scheduler' | 'Lambda';
 
 /** A fault to inject; see `AppRunnerEmulator.injectFault`. */
 export interface FaultSpec {
@@ -30,7 +37,10 @@ export interface FaultSpec {
   readonly kind: FaultKind;
   /** Only this operation, as in X-Amz-Target (e.g. 'PauseService', 'GetResources'). @default every operation */
   readonly operation?: string;
-  /** Only calls that name this ARN (ServiceArn, ResourceArn or an entry of ResourceARNList). @default any call */
+  /**
+   * Only calls that name this ARN (ServiceArn, ResourceArn or an entry of ResourceARNList; for Scheduler
+   * calls the schedule's ARN, for Lambda calls the function's). @default any call
+   */
   readonly serviceArn?: string;
   /** The fault disarms after this many hits. @default 1, or unlimited within `forMs` when that is set */
   readonly times?: number;
@@ -38,7 +48,9 @@ export interface FaultSpec {
   readonly forMs?: number;
   /** Chance (0-1) that a matching call is hit, drawn from the emulator's seeded generator. @default 1 */
   readonly probability?: number;
-  /** For `throttle`: the HTTP status. @default 400 */
+  /** Only calls to this API. @default every API */
+  readonly api?: ApiName;
+  /** For `throttle`: the HTTP status. @default 400 for App Runner and the Tagging API, 429 for Scheduler and Lambda */
   readonly throttleStatus?: 400 | 429;
   /** For `latency`: the extra delay in ms. Required for that kind. */
   readonly latencyMs?: number;
@@ -90,9 +102,10 @@ class ArmedFault implements InjectedFault {
   }
 
   matches(call: CallFacts): boolean {
+    if (this.spec.api !== undefined && this.spec.api !== call.api) return false;
     if (this.spec.operation !== undefined && this.spec.operation !== call.operation) return false;
     if (this.spec.serviceArn !== undefined && !call.arns.includes(this.spec.serviceArn)) return false;
-    return this.spec.kind !== 'notFound' || call.api === 'AppRunner';
+    return this.spec.kind !== 'notFound' || call.api !== 'ResourceGroupsTaggingAPI';
   }
 }
 
@@ -141,29 +154,33 @@ export class FaultInjector {
       if (fault.spec.probability !== undefined && this.random.next() >= fault.spec.probability) continue;
       fault.hits += 1;
       if (kind === 'latency') extraLatencyMs += fault.spec.latencyMs ?? 0;
-      else failure = { kind, error: errorFor(kind, call.api, fault.spec.throttleStatus ?? 400) };
+      else failure = { kind, error: errorFor(kind, call.api, fault.spec.throttleStatus) };
     }
     return { extraLatencyMs, failure };
   }
 }
 
-function errorFor(kind: Exclude<FaultKind, 'latency'>, api: ApiName, throttleStatus: number): ApiError | undefined {
-  const tagging = api === 'ResourceGroupsTaggingAPI';
+/** Per API: the throttling error and its default status, the internal error, the status of not-found and access-denied. */
+const ERROR_NAMES: Record<ApiName, { throttle: string; throttleStatus: number; internal: string; notFoundStatus: number; deniedStatus: number }> = {
+  AppRunner: { throttle: 'ThrottlingException', throttleStatus: 400, internal: 'InternalServiceErrorException', notFoundStatus: 400, deniedStatus: 400 },
+  ResourceGroupsTaggingAPI: { throttle: 'ThrottledException', throttleStatus: 400, internal: 'InternalServiceException', notFoundStatus: 400, deniedStatus: 400 },
+  Scheduler: { throttle: 'ThrottlingException', throttleStatus: 429, internal: 'InternalServerException', notFoundStatus: 404, deniedStatus: 403 },
+  Lambda: { throttle: 'TooManyRequestsException', throttleStatus: 429, internal: 'ServiceException', notFoundStatus: 404, deniedStatus: 403 },
+};
+
+function errorFor(kind: Exclude<FaultKind, 'latency'>, api: ApiName, throttleStatus: number | undefined): ApiError | undefined {
+  const names = ERROR_NAMES[api];
   switch (kind) {
     case 'throttle':
-      return new ApiError(tagging ? 'ThrottledException' : 'ThrottlingException', throttleStatus, 'Rate exceeded');
+      return new ApiError(names.throttle, throttleStatus ?? names.throttleStatus, 'Rate exceeded');
     case 'internal':
-      return new ApiError(
-        tagging ? 'InternalServiceException' : 'InternalServiceErrorException',
-        500,
-        'An internal error occurred (injected by the emulator).',
-      );
+      return new ApiError(names.internal, 500, 'An internal error occurred (injected by the emulator).');
     case 'unavailable':
       return new ApiError('ServiceUnavailableException', 503, 'Service unavailable (injected by the emulator).');
     case 'notFound':
-      return new ApiError('ResourceNotFoundException', 400, 'Resource not found (injected by the emulator).');
+      return new ApiError('ResourceNotFoundException', names.notFoundStatus, 'Resource not found (injected by the emulator).');
     case 'accessDenied':
-      return new ApiError('AccessDeniedException', 400, 'User is not authorized to perform this action (injected by the emulator).');
+      return new ApiError('AccessDeniedException', names.deniedStatus, 'User is not authorized to perform this action (injected by the emulator).');
     case 'reset':
       return undefined;
   }

@@ -33,6 +33,11 @@ export interface HandlerDependencies {
   readonly concurrency?: number;
   /** The function's region, where tag selection looks by default. @default AWS_REGION */
   readonly region?: string;
+  /**
+   * The wall clock decisions read (epoch ms): whether it is out of hours, when a skip or a wake ends.
+   * Never used for deadlines, which stay on real time. Tests give a virtual clock here. @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 /** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */

@@ -3,6 +3,11 @@
  * real AWS SDK, with polling scaled down to the emulator's short operations, and the fixtures the
  * suites share (the selector tag, marker values, reading a report, the mutating calls made). Used by
  * the handler's specification tests, the reliability suite and the benchmarks.
+ *
+ * With `scheduling`, the harness also registers the handler on the emulator as the function
+ * EventBridge Scheduler invokes, and the emulator's one-time schedules fire on a scaled clock
+ * (`scaled-clock.ts`): a test says "advance to 22:00 London" and reads what fired and what the runs
+ * reported (see `ScheduledHarness`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-runner';
@@ -10,7 +15,16 @@ import { createHandler, type HandlerDependencies, type InvocationContext } from 
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { PollSettings } from '../../lambda/status-watcher';
-import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../../emulator/app-runner-emulator';
+import {
+  startEmulator,
+  type AppRunnerEmulator,
+  type EmulatorOptions,
+  type Firing,
+  type InvocationRecord,
+  type ScheduleChange,
+  type ScheduleSnapshot,
+} from '../../emulator/app-runner-emulator';
+import { instantOf, type ScaledClock } from './scaled-clock';
 
 /** The region the emulator's services live in by default, and the function's own region here. */
 export const REGION = 'eu-west-1';
@@ -51,6 +65,93 @@ export interface HarnessOptions {
   readonly emulator?: EmulatorOptions;
   readonly gateway?: Omit<SdkGatewayOptions, 'endpoint' | 'credentials'>;
   readonly handler?: Omit<HandlerDependencies, 'gateway'>;
+  /** Wires the emulator's Scheduler and Lambda to the handler on a virtual clock; see `ScheduledHarness`. */
+  readonly scheduling?: HarnessSchedulingOptions;
+}
+
+/** How `startHarness` wires schedules that fire. */
+export interface HarnessSchedulingOptions {
+  /** The clock schedules fire on and, unless `handler.now` says otherwise, the handler decides with. */
+  readonly clock: ScaledClock;
+  /** The function's name. @default FUNCTION_NAME */
+  readonly functionName?: string;
+  /** The construct's schedule group, created on the emulator. @default SCHEDULE_GROUP */
+  readonly groupName?: string;
+  /**
+   * The function's environment, as GetFunctionConfiguration shows it (e.g. `SCHEDULER_HOURS`).
+   * `SCHEDULER_GROUP_NAME` and `SCHEDULER_TARGET_ROLE_ARN` are filled in unless given. @default those two
+   */
+  readonly environment?: Record<string, string>;
+  /** Lambda's retries of a failed asynchronous invocation, 0-2. @default 2, Lambda's default */
+  readonly maximumRetryAttempts?: number;
+}
+
+/** The function's name in a scheduled harness, by default. */
+export const FUNCTION_NAME = 'apprunner-scheduler';
+
+/** The construct's schedule group in a scheduled harness, by default. */
+export const SCHEDULE_GROUP = 'apprunner-scheduler';
+
+/** The role schedules invoke the function with, in a scheduled harness. */
+export const TARGET_ROLE_ARN = 'arn:aws:iam::123456789012:role/apprunner-scheduler-invoke';
+
+/** One run of the handler that a firing started (Lambda retries a failed one). Times are virtual epoch ms. */
+export interface HandlerRun {
+  /** 1 for the first attempt, 2 and 3 for Lambda's retries. */
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  readonly outcome: InvocationRecord['outcome'];
+  /** The report the handler returned, when it succeeded. */
+  readonly report?: RunReport;
+  /** What the handler threw (a RunFailedError carries its report), when it failed. */
+  readonly error?: unknown;
+}
+
+/** A schedule that fired, with its input and the handler runs it caused. */
+export interface FiredSchedule extends Firing {
+  /** `input` parsed as JSON: the event the handler received. */
+  readonly event: unknown;
+  /** The handler runs of this firing, in order; empty when the target refused it (`delivery.accepted` false). */
+  readonly runs: readonly HandlerRun[];
+  /** Whether nothing more will happen: the last run succeeded, or failed with no retry left. */
+  readonly done: boolean;
+}
+
+/** A harness whose schedules fire on a virtual clock. */
+export interface ScheduledHarness extends SchedulerHarness {
+  readonly clock: ScaledClock;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly groupName: string;
+  readonly targetRoleArn: string;
+  /** The schedules that exist now, in creation order. */
+  schedules(): ScheduleSnapshot[];
+  /** Every create, update and delete so far, in order (`cause: 'completion'` for ActionAfterCompletion DELETE). */
+  changes(): readonly ScheduleChange[];
+  /** The schedules created so far, as created. */
+  created(): ScheduleSnapshot[];
+  /** The schedules deleted so far, as they were when deleted. */
+  deleted(): ScheduleSnapshot[];
+  /** Every firing so far, with the handler runs it caused. */
+  fired(): FiredSchedule[];
+  /**
+   * Lives through virtual time until `instant` (a Date, epoch ms, or ISO-8601 text local in `timeZone`),
+   * then fires what is due and resolves once every running handler finished.
+   */
+  advanceTo(instant: Date | number | string, timeZone?: string): Promise<void>;
+  /** Like `advanceTo`, but skips to `instant` at once: what was due meanwhile fires late, at `instant`. */
+  jumpTo(instant: Date | number | string, timeZone?: string): Promise<void>;
+  /**
+   * Resolves with the schedule's firing once it is `done` (its runs, retries included, finished). Rejects if
+   * the virtual clock passes `before` first, or after 30 s of real time.
+   */
+  waitForFiring(name: string, options?: { readonly before?: Date | number | string; readonly timeZone?: string }): Promise<FiredSchedule>;
+}
+
+/** Settings any SDK client needs to talk to the emulator (`new SchedulerClient(emulatorClientConfig(emulator))`). */
+export function emulatorClientConfig(emulator: AppRunnerEmulator): { endpoint: string; region: string; credentials: typeof TEST_CREDENTIALS; maxAttempts: number } {
+  return { endpoint: emulator.endpoint, region: REGION, credentials: TEST_CREDENTIALS, maxAttempts: 4 };
 }
 
 /** The SDK gateway pointed at an emulator: 4 standard attempts unless `options` says otherwise, so faults surface quickly. */
@@ -63,11 +164,92 @@ export function harnessHandler(gateway: AppRunnerGateway, options: HarnessOption
   return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), ...options, gateway });
 }
 
-/** Starts an emulator and builds a handler against it. */
-export async function startHarness(options: HarnessOptions = {}): Promise<SchedulerHarness> {
-  const emulator = await startEmulator(options.emulator);
-  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), options.handler);
-  return { emulator, invoke, close: () => emulator.close() };
+/** Starts an emulator and builds a handler against it; with `scheduling`, schedules fire on its clock. */
+export async function startHarness(options: HarnessOptions & { readonly scheduling: HarnessSchedulingOptions }): Promise<ScheduledHarness>;
+export async function startHarness(options?: HarnessOptions): Promise<SchedulerHarness>;
+export async function startHarness(options: HarnessOptions = {}): Promise<SchedulerHarness | ScheduledHarness> {
+  const scheduling = options.scheduling;
+  if (!scheduling) {
+    const emulator = await startEmulator(options.emulator);
+    const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), options.handler);
+    return { emulator, invoke, close: () => emulator.close() };
+  }
+  const groupName = scheduling.groupName ?? SCHEDULE_GROUP;
+  const emulator = await startEmulator({
+    ...options.emulator,
+    scheduler: {
+      ...options.emulator?.scheduler,
+      clock: scheduling.clock.now,
+      groups: [...(options.emulator?.scheduler?.groups ?? []), groupName],
+    },
+  });
+  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), { now: scheduling.clock.now, ...options.handler });
+  const functionName = scheduling.functionName ?? FUNCTION_NAME;
+  const functionArn = emulator.lambda.addFunction({
+    name: functionName,
+    region: REGION,
+    handler: (event, context) => invoke(event, context),
+    environment: { SCHEDULER_GROUP_NAME: groupName, SCHEDULER_TARGET_ROLE_ARN: TARGET_ROLE_ARN, ...scheduling.environment },
+    maximumRetryAttempts: scheduling.maximumRetryAttempts,
+  });
+  const retries = scheduling.maximumRetryAttempts ?? 2;
+  const fired = (): FiredSchedule[] => emulator.scheduler.firings.map((firing) => firedSchedule(firing, emulator, retries));
+  const settle = async (): Promise<void> => {
+    await emulator.scheduler.fireDue();
+  };
+  return {
+    emulator,
+    invoke,
+    close: () => emulator.close(),
+    clock: scheduling.clock,
+    functionName,
+    functionArn,
+    groupName,
+    targetRoleArn: TARGET_ROLE_ARN,
+    schedules: () => emulator.scheduler.schedules(),
+    changes: () => emulator.scheduler.changes,
+    created: () => emulator.scheduler.changes.filter((c) => c.kind === 'created').map((c) => c.schedule),
+    deleted: () => emulator.scheduler.changes.filter((c) => c.kind === 'deleted').map((c) => c.schedule),
+    fired,
+    async advanceTo(instant, timeZone = 'UTC') {
+      await scheduling.clock.sleepUntil(instant, timeZone);
+      await settle();
+    },
+    async jumpTo(instant, timeZone = 'UTC') {
+      scheduling.clock.jumpTo(instant, timeZone);
+      await settle();
+    },
+    async waitForFiring(name, { before, timeZone = 'UTC' } = {}) {
+      const limit = before === undefined ? undefined : instantOf(before, timeZone);
+      const realLimit = Date.now() + 30_000;
+      for (;;) {
+        const firing = fired().find((f) => f.name === name);
+        if (firing?.done) return firing;
+        if (limit !== undefined && scheduling.clock.now() > limit && !firing) {
+          throw new Error(`schedule ${name} had not fired by ${new Date(limit).toISOString()} (virtual)`);
+        }
+        if (Date.now() > realLimit) throw new Error(`schedule ${name} did not fire and finish within 30 s of real time`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
+  };
+}
+
+function firedSchedule(firing: Firing, emulator: AppRunnerEmulator, retries: number): FiredSchedule {
+  const requestId = firing.delivery.accepted ? firing.delivery.requestId : undefined;
+  const runs: HandlerRun[] = emulator.lambda.invocations
+    .filter((i) => requestId !== undefined && i.requestId === requestId)
+    .map((i) => ({
+      attempt: i.attempt,
+      startedAt: i.startedAt,
+      finishedAt: i.finishedAt,
+      outcome: i.outcome,
+      report: i.outcome === 'succeeded' ? (i.result as RunReport) : undefined,
+      error: i.error,
+    }));
+  const last = runs[runs.length - 1];
+  const done = !firing.delivery.accepted || (last !== undefined && (last.outcome === 'succeeded' || (last.outcome === 'failed' && last.attempt > retries)));
+  return { ...firing, event: firing.input === undefined ? {} : (JSON.parse(firing.input) as unknown), runs, done };
 }
 
 /**
