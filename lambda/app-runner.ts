@@ -79,7 +79,8 @@ export interface AppRunnerGateway {
   listTags(arn: string): Promise<Record<string, string>>;
   /** The first page of the service's operations, newest first. */
   listRecentOperations(arn: string): Promise<OperationRecord[]>;
-  tagService(arn: string, key: string, value: string): Promise<void>;
+  /** Sets the tag `key`, and `alsoTags` in the same call. */
+  tagService(arn: string, key: string, value: string, alsoTags?: Readonly<Record<string, string>>): Promise<void>;
   untagService(arn: string, key: string): Promise<void>;
   /** Starts a pause; returns the operation id. */
   pauseService(arn: string): Promise<string | undefined>;
@@ -245,8 +246,9 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
     });
   }
 
-  async tagService(arn: string, key: string, value: string): Promise<void> {
-    await call('TagResource', arn, () => this.forArn(arn).send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: key, Value: value }] })));
+  async tagService(arn: string, key: string, value: string, alsoTags: Readonly<Record<string, string>> = {}): Promise<void> {
+    const Tags = Object.entries({ ...alsoTags, [key]: value }).map(([Key, Value]) => ({ Key, Value }));
+    await call('TagResource', arn, () => this.forArn(arn).send(new TagResourceCommand({ ResourceArn: arn, Tags })));
   }
 
   async untagService(arn: string, key: string): Promise<void> {

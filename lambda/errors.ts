@@ -70,3 +70,17 @@ export function errorName(error: unknown): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** An EventBridge Scheduler call failed after the SDK's retries. Keeps the SDK error as `cause`. */
+export class SchedulerCallError extends Error {
+  constructor(
+    /** The API operation, e.g. `CreateSchedule`. */
+    readonly operation: string,
+    /** The schedule, as `<group>/<name>`. */
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(`${operation} of ${target} failed: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+    this.name = 'SchedulerCallError';
+  }
+}

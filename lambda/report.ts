@@ -12,6 +12,24 @@ export type Outcome = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'planned'
 /** A state-changing App Runner call the run made (or, in a dry run, would make). */
 export type ActionTaken = 'pause' | 'resume' | 'deploy';
 
+/**
+ * A pause at the end of a snooze or wake: `arranged` (a one-time schedule pauses the service then),
+ * `planned` (a dry run would arrange it), `not-arranged` (see the reason), `failed` (the schedule
+ * could not be created: the service's outcome is `failed` too).
+ */
+export type Arrangement = 'arranged' | 'planned' | 'not-arranged' | 'failed';
+
+/** What a run arranged for the end of a service's snooze (dated skip tag) or wake (resume with `until`). */
+export interface EndingOutcome {
+  readonly kind: 'snooze' | 'wake';
+  /** When the snooze or wake ends, ISO-8601 UTC, to the minute. */
+  readonly at: string;
+  readonly arrangement: Arrangement;
+  /** The one-time schedule's name, when one is (or would be) created. */
+  readonly schedule?: string;
+  readonly reason: string;
+}
+
 /** One service's outcome. */
 export interface ServiceOutcome {
   readonly serviceArn: string;
@@ -28,6 +46,8 @@ export interface ServiceOutcome {
   readonly outcome: Outcome;
   /** Why, for a person. */
   readonly reason: string;
+  /** The pause arranged (or not) at the end of its snooze or wake; absent when it has neither. */
+  readonly ending?: EndingOutcome;
 }
 
 /** A failure that is not one service's: a region whose services could not be listed. */

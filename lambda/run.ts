@@ -5,9 +5,12 @@
  */
 import type { AppRunnerGateway } from './app-runner';
 import { callLanes, limitCalls } from './call-limiter';
+import { afterService, gatedOutcome, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
+import type { EndingSettings } from './endings';
 import type { SchedulerRequest } from '../contract/event';
 import { runReport, type RunReport, type ServiceOutcome } from './report';
 import { selectServices } from './select';
+import type { SchedulerGateway } from './scheduler';
 import { runService } from './service-run';
 import { DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
 
@@ -20,8 +23,14 @@ export interface RunOptions {
   readonly concurrency?: number;
   /** Status polling. @default DEFAULT_POLL */
   readonly poll?: PollSettings;
-  /** The clock. @default Date.now */
+  /** The clock, for deadlines and waits. @default Date.now */
   readonly clock?: () => number;
+  /** The wall clock decisions read (skip tags, markers, office hours), in epoch ms. @default `clock` */
+  readonly now?: () => number;
+  /** What the function knows to arrange pauses at the end of snoozes and wakes. @default nothing: none is arranged, and the report says why */
+  readonly endings?: EndingSettings;
+  /** EventBridge Scheduler, for those pauses. @default none */
+  readonly scheduler?: SchedulerGateway;
   /** Told how far the run is: once the services are selected, and again as each one ends. Must not throw. @default nobody */
   readonly onProgress?: (progress: RunProgress) => void;
 }
@@ -33,6 +42,9 @@ export interface RunProgress {
   /** The outcomes of the services that ended so far, in the order they ended. */
   readonly ended: readonly ServiceOutcome[];
 }
+
+/** What a run that has no ending settings says of a snooze or wake. */
+const NO_ENDING_SETTINGS: EndingSettings = { unavailable: 'the function was not told its office hours and schedule group' };
 
 /** Most App Runner calls in flight at once, by default: what a 256 MB function's CPU share keeps busy (BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 10;
@@ -51,12 +63,20 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
     walkedRegions: selection.walkedRegions,
     clock,
   });
+  // An arranged pause run decides as at the end it was arranged for, should the schedule fire early within its minute.
+  const wallClock = options.now ?? clock;
+  const endsAt = request.ends ? Date.parse(request.ends.at) : -Infinity;
+  const now = () => Math.max(wallClock(), endsAt);
+  const endings: EndingRunContext = { request, settings: options.endings ?? NO_ENDING_SETTINGS, scheduler: options.scheduler, gateway, now };
+  const wake = wakePlan(endings);
+  const resumeTags = wakeTags(wake, request);
   const ended: ServiceOutcome[] = [];
   const tell = () => options.onProgress?.({ selected: selection.services, ended });
   tell();
   const handled = await Promise.all(
     selection.services.map(async (service) => {
-      const outcome = await runService(service, { request, gateway, watcher, clock });
+      const gated = gatedOutcome(service, endings);
+      const outcome = gated ?? (await afterService(service, await runService(service, { request, gateway, watcher, clock: now, resumeTags }), wake, endings));
       ended.push(outcome);
       tell();
       return outcome;

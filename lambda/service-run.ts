@@ -23,6 +23,8 @@ export interface ServiceRunContext {
   readonly watcher: StatusWatcher;
   /** The run's clock. */
   readonly clock: () => number;
+  /** Tags written together with the `resumed` marker, in the same call: a wake's end. @default none */
+  readonly resumeTags?: Readonly<Record<string, string>>;
 }
 
 /** Handles one selected service to its outcome. Never throws: an error is the service's `failed` (or `skipped`) outcome. */
@@ -55,12 +57,14 @@ class ServiceRun {
   private readonly gateway: AppRunnerGateway;
   private readonly watcher: StatusWatcher;
   private readonly clock: () => number;
+  private readonly resumeTags: Readonly<Record<string, string>>;
 
   constructor(
     private readonly service: SelectedService,
     context: ServiceRunContext,
   ) {
     ({ request: this.request, gateway: this.gateway, watcher: this.watcher, clock: this.clock } = context);
+    this.resumeTags = context.resumeTags ?? {};
     this.status = service.status;
     this.tags = { ...service.tags };
     this.detail = service.detail;
@@ -239,9 +243,10 @@ class ServiceRun {
 
   private async setMarker(state: 'paused' | 'resumed'): Promise<void> {
     const value = markerValue(state, new Date(this.clock()));
-    await this.gateway.tagService(this.service.arn, MARKER_TAG_KEY, value);
+    const alsoTags = state === 'resumed' ? this.resumeTags : {};
+    await this.gateway.tagService(this.service.arn, MARKER_TAG_KEY, value, alsoTags);
     this.mutated = true;
-    this.tags[MARKER_TAG_KEY] = value;
+    Object.assign(this.tags, alsoTags, { [MARKER_TAG_KEY]: value });
   }
 
   private async clearMarker(): Promise<void> {
