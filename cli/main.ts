@@ -231,7 +231,7 @@ class Cli {
     const deployed = fn ? await this.deployedSettings(fn) : undefined;
     const timeZone = this.zoneOf(command.timeZone, deployed);
     const gateway = this.gateway();
-    const event: SchedulerEvent & { until?: string } = {
+    const event: SchedulerEvent & { readonly timeZone: string } = {
       action: command.action,
       ...(await this.selectionEvent(command.dryRun ? 'plan' : command.action, command.selection, gateway)),
       timeZone,
@@ -257,7 +257,7 @@ class Cli {
     } finally {
       line.stop();
     }
-    return this.printReport(report, command.json);
+    return this.printReport(report, command.json, timeZone);
   }
 
   /** The event's `until`: an ISO-8601 duration for --for, an exact date-time with its offset for --until. */
@@ -265,13 +265,13 @@ class Cli {
     return end.kind === 'for' ? isoDuration(end.ms) : tagTimestamp(parseUntil(end.text, timeZone, this.now())!, timeZone);
   }
 
-  private printReport(report: RunReport, json: boolean): number {
-    this.out(json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
+  private printReport(report: RunReport, json: boolean, timeZone: string): number {
+    this.out(json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, timeZone));
     return runFailed(report) ? EXIT.failed : EXIT.ok;
   }
 
   /** Checks an event with the contract, invokes the function, prints what it came to. */
-  private async invoke(fn: DeployedFunction, event: object, command: CommandName, verb: string, json: boolean, untilFlag?: string): Promise<number> {
+  private async invoke(fn: DeployedFunction, event: SchedulerEvent & { readonly timeZone: string }, command: CommandName, verb: string, json: boolean, untilFlag?: string): Promise<number> {
     const problems = eventProblems(event, { defaultRegion: (await this.defaultRegion()) ?? 'us-east-1', now: this.clock() });
     if (problems.length > 0) {
       throw new UsageError(problems.map((p) => ({ ...p, field: p.field === 'until' && untilFlag ? untilFlag : `the event's ${p.field}` })), command);
@@ -285,8 +285,8 @@ class Cli {
     } finally {
       line.stop();
     }
-    if (result.ok) return this.printReport(result.report, json);
-    if (result.report) this.printReport(result.report, json);
+    if (result.ok) return this.printReport(result.report, json, event.timeZone);
+    if (result.report) this.printReport(result.report, json, event.timeZone);
     else if (json) this.out(`${JSON.stringify({ errorType: result.errorType, errorMessage: result.errorMessage }, null, 2)}\n`);
     this.dependencies.stderr.write(`cdk-apprunner-scheduler: the function ${fn.name} failed: ${result.errorType}: ${result.errorMessage}\n`);
     return EXIT.failed;
@@ -331,7 +331,7 @@ class Cli {
     const timeZone = this.zoneOf(command.timeZone, deployed);
     const gateway = this.gateway();
     const arn = await this.oneService(command, gateway);
-    const event = {
+    const event: SchedulerEvent & { readonly timeZone: string } = {
       action: 'resume',
       services: [arn],
       timeZone,

@@ -3,6 +3,7 @@
  * counts. `--json` prints the data itself instead (the run report, or the status rows).
  */
 import type { RunReport } from '../lambda/report';
+import { formatLocal } from './when';
 
 /** Where output goes: `process.stdout`/`process.stderr`, or a test's buffer. */
 export interface OutputStream {
@@ -31,8 +32,11 @@ export function countsLine(report: RunReport): string {
   return `${report.dryRun ? `plan ${report.action}` : report.action}: ${parts.join(', ')}`;
 }
 
-/** A run report as a table of every service's outcome, the selection failures, and its counts. */
-export function reportText(report: RunReport): string {
+/**
+ * A run report as a table of every service's outcome, then what was arranged at the end of each
+ * snooze or wake (times local in `timeZone`), the selection failures, and its counts.
+ */
+export function reportText(report: RunReport, timeZone: string): string {
   const rows = report.services.map((s) => [
     s.serviceName,
     s.region,
@@ -43,6 +47,12 @@ export function reportText(report: RunReport): string {
     s.reason,
   ]);
   let text = rows.length > 0 ? table(['SERVICE', 'REGION', 'BEFORE', 'AFTER', 'OUTCOME', 'ACTIONS', 'REASON'], rows) : 'no service selected\n';
+  for (const s of report.services) {
+    if (s.ending) {
+      const schedule = s.ending.schedule ? ` (schedule ${s.ending.schedule})` : '';
+      text += `${s.serviceName}: its ${s.ending.kind} ends ${formatLocal(new Date(s.ending.at), timeZone)}: pause ${s.ending.arrangement}${schedule}: ${s.ending.reason}\n`;
+    }
+  }
   for (const failure of report.selectionFailures) text += `selection failed: ${failure.target}: ${failure.reason}\n`;
   return `${text}${countsLine(report)}\n`;
 }

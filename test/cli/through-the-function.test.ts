@@ -3,12 +3,21 @@
  * emulator's Lambda, reached through the real Lambda client (GetFunctionConfiguration, Invoke). The
  * function's hours come from its `SCHEDULER_HOURS`, as the construct sets it.
  */
-import { parseIsoInstant } from '../../contract/local-time';
-import { SKIP_TAG_KEY } from '../../contract/scheduler-tags';
-import { formatLocal } from '../../cli/when';
+import { SKIP_TAG_KEY, WAKE_TAG_KEY } from '../../contract/scheduler-tags';
 import type { OfficeHours } from '../../contract/office-hours';
 import type { RunReport } from '../../lambda/report';
-import { FAST_POLL, MARKED_PAUSED, OFFICE_HOURS, mutationsOf, startHarness, type ScheduledHarness } from '../support/scheduler-harness';
+import { SdkSchedulerGateway, type SchedulerGateway } from '../../lambda/scheduler';
+import {
+  emulatorClientConfig,
+  FAST_POLL,
+  MARKED_PAUSED,
+  mutationsOf,
+  OFFICE_HOURS,
+  SCHEDULE_GROUP,
+  startHarness,
+  TARGET_ROLE_ARN,
+  type ScheduledHarness,
+} from '../support/scheduler-harness';
 import { ScaledClock } from '../support/scaled-clock';
 import { Captured, emulatorEnvironment, TUESDAY_EVENING, type CliResult } from './cli-support';
 import { main } from '../../cli/main';
@@ -21,10 +30,20 @@ const LONDON_OFFICE_HOURS: OfficeHours = {
 
 let harness: ScheduledHarness;
 
+/**
+ * Starts the harness with the handler wired as the construct deploys it: its environment (the hours,
+ * the schedule group, the schedules' role) and EventBridge Scheduler, the emulator's.
+ */
 async function start(speed = 1, at = TUESDAY_EVENING): Promise<void> {
+  const environment = { SCHEDULER_HOURS: JSON.stringify(LONDON_OFFICE_HOURS), SCHEDULER_GROUP_NAME: SCHEDULE_GROUP, SCHEDULER_TARGET_ROLE_ARN: TARGET_ROLE_ARN };
+  // The emulator's endpoint is known once it runs, after the handler is built.
+  const late: { scheduler?: SdkSchedulerGateway } = {};
+  const lateScheduler: SchedulerGateway = { createOneTimeSchedule: (schedule) => late.scheduler!.createOneTimeSchedule(schedule) };
   harness = await startHarness({
-    scheduling: { clock: new ScaledClock({ start: at, speed }), environment: { SCHEDULER_HOURS: JSON.stringify(LONDON_OFFICE_HOURS) } },
+    handler: { environment, scheduler: lateScheduler },
+    scheduling: { clock: new ScaledClock({ start: at, speed }), environment },
   });
+  late.scheduler = new SdkSchedulerGateway(emulatorClientConfig(harness.emulator));
 }
 
 afterEach(async () => {
@@ -112,25 +131,59 @@ describe('pause and resume --function', () => {
 });
 
 describe('snooze --function', () => {
-  // On the real clock: the function decides whether the snooze is in force with its own clock.
-  beforeEach(() => start(1, Date.now()));
+  beforeEach(() => start());
 
-  test('sets the skip tag in the deployed zone, then has the function skip the service in a pause run of its own', async () => {
+  test('sets the skip tag in the deployed zone, then the function skips the service and arranges its pause at the snooze\'s end', async () => {
     const arn = harness.emulator.addService({ name: 'web-api', tags: OFFICE_HOURS });
-    const before = harness.clock.now();
 
-    const { code, stdout } = await cli(['snooze', 'web-api', '--for', '3h', '--function', harness.functionName]);
+    const { code, stdout } = await cli(['snooze', 'web-api', '--until', '22:00', '--function', harness.functionName]);
 
     expect(code).toBe(0);
-    const skip = harness.emulator.service(arn).tags[SKIP_TAG_KEY];
-    expect(skip).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\+0[01]:00$/);
-    const ends = parseIsoInstant(skip, 'UTC')!.getTime();
-    expect(ends).toBeGreaterThanOrEqual(before + 3 * 3_600_000);
-    expect(ends).toBeLessThanOrEqual(harness.clock.now() + 3 * 3_600_000 + 60_000);
+    expect(harness.emulator.service(arn).tags[SKIP_TAG_KEY]).toBe('2026-12-01T22:00+00:00');
     expect(invokedWith()).toEqual([{ action: 'pause', services: [arn], timeZone: 'Europe/London' }]);
-    expect(stdout).toContain(`web-api snoozed until ${formatLocal(new Date(ends), 'Europe/London')} (Europe/London)`);
+    expect(stdout).toContain('web-api snoozed until 2026-12-01 22:00 (Europe/London): apprunner-scheduler:skip=2026-12-01T22:00+00:00\n');
     expect(stdout).toMatch(/^web-api +eu-west-1 +RUNNING +RUNNING +skipped +- +opted out until /m);
+    expect(stdout).toMatch(/^web-api: its snooze ends 2026-12-01 22:00: pause arranged \(schedule \S+\): /m);
+    expect(harness.schedules().map((s) => [s.expression, s.groupName])).toEqual([['at(2026-12-01T22:00:00)', SCHEDULE_GROUP]]);
     expect(harness.emulator.service(arn).status).toBe('RUNNING');
+  });
+});
+
+describe('a snooze and a wake set from the command line end on their own', () => {
+  // One virtual hour per real second: the evening passes in seconds.
+  beforeEach(() => start(3600));
+
+  test('snoozed until 22:00, the service runs through the 19:00 pause and is paused at 22:00', async () => {
+    const arn = harness.emulator.addService({ name: 'web-api', tags: OFFICE_HOURS });
+    expect((await cli(['snooze', 'web-api', '--until', '22:00', '--function', harness.functionName])).code).toBe(0);
+
+    await harness.advanceTo('2026-12-01T21:59', 'Europe/London');
+    expect(harness.emulator.service(arn).status).toBe('RUNNING');
+    const [firing] = await Promise.all([harness.waitForFiring(harness.schedules()[0].name), harness.advanceTo('2026-12-01T22:01', 'Europe/London')]);
+
+    expect(firing.runs.map((r) => r.outcome)).toEqual(['succeeded']);
+    await harness.emulator.settled();
+    expect(harness.emulator.service(arn).status).toBe('PAUSED');
+    expect(harness.schedules()).toEqual([]);
+  });
+
+  test('woken for 2 hours at 21:00, the service is resumed, then paused at 23:00', async () => {
+    const arn = harness.emulator.addService({ name: 'reports', status: 'PAUSED', tags: MARKED_PAUSED });
+    harness.clock.jumpTo('2026-12-01T21:00', 'Europe/London');
+
+    const { code, stdout } = await cli(['wake', 'reports', '--for', '2h', '--function', harness.functionName, '--deploy', 'never']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^reports: its wake ends 2026-12-01 23:0\d: pause arranged /m);
+    await harness.emulator.settled();
+    expect(harness.emulator.service(arn).status).toBe('RUNNING');
+    expect(harness.emulator.service(arn).tags[WAKE_TAG_KEY]).toMatch(/^2026-12-01T23:0\d:00Z$/);
+
+    await harness.advanceTo('2026-12-01T23:10', 'Europe/London');
+    await harness.emulator.lambda.idle();
+    await harness.emulator.settled();
+    expect(harness.emulator.service(arn).status).toBe('PAUSED');
+    expect(harness.emulator.service(arn).tags[WAKE_TAG_KEY]).toBeUndefined();
   });
 });
 
@@ -147,6 +200,9 @@ describe('wake', () => {
     expect(stdout).toMatch(/^web-admin +eu-west-1 +PAUSED +\S+ +changed +resume/m);
     await harness.emulator.settled();
     expect(harness.emulator.service(arn).status).toBe('RUNNING');
+    // two hours from the function's now, 18:00 and a few ms, to the minute
+    expect(harness.emulator.service(arn).tags[WAKE_TAG_KEY]).toBe('2026-12-01T20:01:00Z');
+    expect(stdout).toMatch(/^web-admin: its wake ends 2026-12-01 20:01: pause arranged /m);
   });
 
   test('--until 23:00 is tonight\'s 23:00 in the deployed zone, sent with its offset', async () => {
