@@ -2,7 +2,7 @@
  * How the command line shows things: aligned text tables for people, and the run report's rows and
  * counts. `--json` prints the data itself instead (the run report, or the status rows).
  */
-import type { RunReport } from '../lambda/report';
+import type { EndingOutcome, RunReport } from '../lambda/report';
 import { formatLocal } from './when';
 
 /** Where output goes: `process.stdout`/`process.stderr`, or a test's buffer. */
@@ -32,6 +32,20 @@ export function countsLine(report: RunReport): string {
   return `${report.dryRun ? `plan ${report.action}` : report.action}: ${parts.join(', ')}`;
 }
 
+function endingText(ending: EndingOutcome): string {
+  const schedule = ending.schedule ? ` (schedule ${ending.schedule})` : '';
+  switch (ending.arrangement) {
+    case 'arranged':
+      return `a pause is arranged then${schedule}`;
+    case 'planned':
+      return `a real run would arrange a pause then${schedule}`;
+    case 'not-arranged':
+      return `no pause arranged: ${ending.reason}`;
+    case 'failed':
+      return `the pause could not be arranged: ${ending.reason}`;
+  }
+}
+
 /**
  * A run report as a table of every service's outcome, then what was arranged at the end of each
  * snooze or wake (times local in `timeZone`), the selection failures, and its counts.
@@ -48,10 +62,7 @@ export function reportText(report: RunReport, timeZone: string): string {
   ]);
   let text = rows.length > 0 ? table(['SERVICE', 'REGION', 'BEFORE', 'AFTER', 'OUTCOME', 'ACTIONS', 'REASON'], rows) : 'no service selected\n';
   for (const s of report.services) {
-    if (s.ending) {
-      const schedule = s.ending.schedule ? ` (schedule ${s.ending.schedule})` : '';
-      text += `${s.serviceName}: its ${s.ending.kind} ends ${formatLocal(new Date(s.ending.at), timeZone)}: pause ${s.ending.arrangement}${schedule}: ${s.ending.reason}\n`;
-    }
+    if (s.ending) text += `${s.serviceName}: its ${s.ending.kind} ends ${formatLocal(new Date(s.ending.at), timeZone)}: ${endingText(s.ending)}\n`;
   }
   for (const failure of report.selectionFailures) text += `selection failed: ${failure.target}: ${failure.reason}\n`;
   return `${text}${countsLine(report)}\n`;

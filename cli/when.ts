@@ -72,10 +72,10 @@ function wallClock(instant: Date, timeZone: string): { readonly date: string; re
   return { date: shifted.slice(0, 10), time: seconds === '00' ? shifted.slice(11, 16) : shifted.slice(11, 19), offset };
 }
 
-/** An instant as local wall-clock time, `2026-12-01 22:00`, for tables. */
+/** An instant as local wall-clock time to the minute, `2026-12-01 22:00`, for tables. */
 export function formatLocal(instant: Date, timeZone: string): string {
   const { date, time } = wallClock(instant, timeZone);
-  return `${date} ${time}`;
+  return `${date} ${time.slice(0, 5)}`;
 }
 
 /**

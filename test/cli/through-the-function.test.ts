@@ -143,7 +143,7 @@ describe('snooze --function', () => {
     expect(invokedWith()).toEqual([{ action: 'pause', services: [arn], timeZone: 'Europe/London' }]);
     expect(stdout).toContain('web-api snoozed until 2026-12-01 22:00 (Europe/London): apprunner-scheduler:skip=2026-12-01T22:00+00:00\n');
     expect(stdout).toMatch(/^web-api +eu-west-1 +RUNNING +RUNNING +skipped +- +opted out until /m);
-    expect(stdout).toMatch(/^web-api: its snooze ends 2026-12-01 22:00: pause arranged \(schedule \S+\): /m);
+    expect(stdout).toMatch(/^web-api: its snooze ends 2026-12-01 22:00: a pause is arranged then \(schedule snooze-\S+\)$/m);
     expect(harness.schedules().map((s) => [s.expression, s.groupName])).toEqual([['at(2026-12-01T22:00:00)', SCHEDULE_GROUP]]);
     expect(harness.emulator.service(arn).status).toBe('RUNNING');
   });
@@ -174,7 +174,7 @@ describe('a snooze and a wake set from the command line end on their own', () =>
     const { code, stdout } = await cli(['wake', 'reports', '--for', '2h', '--function', harness.functionName, '--deploy', 'never']);
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^reports: its wake ends 2026-12-01 23:0\d: pause arranged /m);
+    expect(stdout).toMatch(/^reports: its wake ends 2026-12-01 23:0\d: a pause is arranged then /m);
     await harness.emulator.settled();
     expect(harness.emulator.service(arn).status).toBe('RUNNING');
     expect(harness.emulator.service(arn).tags[WAKE_TAG_KEY]).toMatch(/^2026-12-01T23:0\d:00Z$/);
@@ -202,7 +202,7 @@ describe('wake', () => {
     expect(harness.emulator.service(arn).status).toBe('RUNNING');
     // two hours from the function's now, 18:00 and a few ms, to the minute
     expect(harness.emulator.service(arn).tags[WAKE_TAG_KEY]).toBe('2026-12-01T20:01:00Z');
-    expect(stdout).toMatch(/^web-admin: its wake ends 2026-12-01 20:01: pause arranged /m);
+    expect(stdout).toMatch(/^web-admin: its wake ends 2026-12-01 20:01: a pause is arranged then \(schedule wake-\S+\)$/m);
   });
 
   test('--until 23:00 is tonight\'s 23:00 in the deployed zone, sent with its offset', async () => {
