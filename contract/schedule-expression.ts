@@ -88,8 +88,8 @@ export interface AtSchedule {
   readonly second: number;
 }
 
-/** A schedule expression, read. */
-export type ScheduleExpression = CronSchedule | RateSchedule | AtSchedule;
+/** A schedule expression, read (named apart from aws-cdk-lib's `ScheduleExpression`, which only holds the text). */
+export type ParsedScheduleExpression = CronSchedule | RateSchedule | AtSchedule;
 
 /** A schedule expression (or its time zone) that EventBridge Scheduler does not accept. */
 export class ScheduleExpressionError extends Error {
@@ -125,7 +125,7 @@ export class FireNotKnowableError extends Error {
 
 /** Options of a fire search. */
 export interface FireSearchOptions {
-  /** The schedule's start date: the first fire of a `rate(...)`, which its expression does not tell. */
+  /** The schedule's start date: the first fire of a `rate(...)`, which its expression does not tell. @default none: a rate's fires are not knowable */
   readonly start?: Date;
   /** `previousFire` looks no further back than this (inclusive). @default no bound but the year 1970 */
   readonly notBefore?: Date;
@@ -178,13 +178,14 @@ const RATE_BODY = /^([1-9]\d*) (minutes?|hours?|days?)$/;
 const WHOLE = /^\d+$/;
 const EXPRESSIONS_ACCEPTED = 'cron(minutes hours day-of-month month day-of-week year), rate(value unit) or at(yyyy-mm-ddThh:mm:ss)';
 
+/** A field's problem, before it is known which expression it is in. */
 class PartError extends Error {
   constructor(
     readonly part: string,
     readonly received: string,
     readonly accepted: string,
   ) {
-    super(`${part} ${received}`);
+    super(`${part} ${received}: expected ${accepted}`);
   }
 }
 
@@ -260,20 +261,25 @@ function parseCron(expression: string, body: string): CronSchedule {
     throw new ScheduleExpressionError(expression, 'cron fields', body, 'six fields separated by spaces: minutes hours day-of-month month day-of-week year');
   }
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
+  const read = {
+    minutes: readField(expression, minutes, () => parseValues(minutes, FIELDS.minutes)),
+    hours: readField(expression, hours, () => parseValues(hours, FIELDS.hours)),
+    months: readField(expression, month, () => parseValues(month, FIELDS.month)),
+    years: readField(expression, year, () => parseValues(year, FIELDS.year)),
+  };
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    throw new ScheduleExpressionError(expression, 'day-of-month and day-of-week', `${dayOfMonth} ${dayOfWeek}`, 'one of them ?, the other a value or * (such as "* ?" or "? MON-FRI")');
+  }
+  const days = dayOfMonth === '?' ? readField(expression, dayOfWeek, () => parseDayOfWeek(dayOfWeek)) : readField(expression, dayOfMonth, () => parseDayOfMonth(dayOfMonth));
+  return { kind: 'cron', expression, ...read, days };
+}
+
+/** Reads one field; a problem in any part of it is reported with the whole field as written. */
+function readField<T>(expression: string, text: string, read: () => T): T {
   try {
-    const read = {
-      minutes: parseValues(minutes, FIELDS.minutes),
-      hours: parseValues(hours, FIELDS.hours),
-      months: parseValues(month, FIELDS.month),
-      years: parseValues(year, FIELDS.year),
-    };
-    if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
-      throw new PartError('day-of-month and day-of-week', `${dayOfMonth} ${dayOfWeek}`, 'one of them ?, the other a value or * (such as "* ?" or "? MON-FRI")');
-    }
-    const days = dayOfMonth === '?' ? parseDayOfWeek(dayOfWeek) : parseDayOfMonth(dayOfMonth);
-    return { kind: 'cron', expression, ...read, days };
+    return read();
   } catch (error) {
-    if (error instanceof PartError) throw new ScheduleExpressionError(expression, error.part, error.received, error.accepted);
+    if (error instanceof PartError) throw new ScheduleExpressionError(expression, error.part, text, error.accepted);
     throw error;
   }
 }
@@ -305,7 +311,7 @@ function parseAt(expression: string, body: string): AtSchedule {
  * Reads a schedule expression as EventBridge Scheduler accepts it. Throws a
  * {@link ScheduleExpressionError} naming the expression, the part that is wrong and what is accepted.
  */
-export function parseScheduleExpression(expression: string): ScheduleExpression {
+export function parseScheduleExpression(expression: string): ParsedScheduleExpression {
   if (typeof expression !== 'string') throw new ScheduleExpressionError(String(expression), 'expression', String(expression), EXPRESSIONS_ACCEPTED);
   const cron = CRON.exec(expression);
   if (cron) return parseCron(expression, cron[1]);
@@ -331,9 +337,9 @@ export function scheduleExpressionProblems(field: string, expression: unknown): 
   }
 }
 
-const parsed = new Map<string, ScheduleExpression>();
+const parsed = new Map<string, ParsedScheduleExpression>();
 
-function scheduleOf(expression: string): ScheduleExpression {
+function scheduleOf(expression: string): ParsedScheduleExpression {
   let schedule = parsed.get(expression);
   if (!schedule) {
     schedule = parseScheduleExpression(expression);

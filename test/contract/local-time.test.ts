@@ -1,4 +1,4 @@
-import { localDate, parseIsoInstant } from '../../contract/local-time';
+import { isTimeZone, localDate, parseIsoInstant, wallClockOnDate } from '../../contract/local-time';
 
 describe('local time', () => {
   test.each<[string, string, string, string]>([
@@ -23,5 +23,28 @@ describe('local time', () => {
   it('tells the local date of an instant', () => {
     expect(localDate(new Date('2026-11-30T18:00:00Z'), 'Pacific/Auckland')).toBe('2026-12-01');
     expect(localDate(new Date('2026-11-30T18:00:00Z'), 'America/Los_Angeles')).toBe('2026-11-30');
+  });
+
+  describe('wall-clock times on a date, as EventBridge Scheduler runs them', () => {
+    test.each<[string, [number, number, number], [number, number], string, string | undefined]>([
+      ['an ordinary day', [2026, 12, 1], [19, 0], 'Europe/London', '2026-12-01T19:00:00.000Z'],
+      ['a summer day', [2026, 7, 1], [19, 0], 'Europe/London', '2026-07-01T18:00:00.000Z'],
+      ['a time the clocks skip has no instant', [2026, 3, 29], [1, 30], 'Europe/London', undefined],
+      ['a time just after the skip', [2026, 3, 29], [2, 0], 'Europe/London', '2026-03-29T01:00:00.000Z'],
+      ['a time shown twice, at its first occurrence', [2026, 11, 1], [1, 30], 'America/New_York', '2026-11-01T05:30:00.000Z'],
+      ['a time before the change, on the day clocks go back', [2026, 11, 1], [0, 30], 'America/New_York', '2026-11-01T04:30:00.000Z'],
+      ['a time after the change, on the day clocks go back', [2026, 11, 1], [2, 0], 'America/New_York', '2026-11-01T07:00:00.000Z'],
+    ])('%s', (_name, [year, month, day], [hour, minute], zone, expected) => {
+      const instant = wallClockOnDate(year, month, day, zone)(hour, minute);
+      expect(instant === undefined ? undefined : new Date(instant).toISOString()).toBe(expected);
+    });
+  });
+
+  it('knows the time zones of the runtime, and no others', () => {
+    expect(isTimeZone('Europe/London')).toBe(true);
+    expect(isTimeZone('Etc/UTC')).toBe(true);
+    expect(isTimeZone('Europe/Londn')).toBe(false);
+    expect(isTimeZone(' UTC')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
   });
 });
