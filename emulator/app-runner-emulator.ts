@@ -1,10 +1,18 @@
 /**
  * An App Runner emulator for tests, the demo and the benchmarks: an HTTP server on 127.0.0.1 that the real
- * `@aws-sdk/client-apprunner` and `@aws-sdk/client-resource-groups-tagging-api` talk to, with no AWS account.
+ * `@aws-sdk/client-apprunner`, `@aws-sdk/client-resource-groups-tagging-api`, `@aws-sdk/client-scheduler`
+ * and `@aws-sdk/client-lambda` talk to, with no AWS account.
  *
  * Point a client at it with `endpoint: emulator.endpoint`, or without touching the client code by setting
- * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`) to the endpoint: the SDK
- * honours both (tested). Requests must be SigV4-signed, as the SDK always does; any credentials work.
+ * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`, `AWS_ENDPOINT_URL_SCHEDULER`,
+ * `AWS_ENDPOINT_URL_LAMBDA`) to the endpoint: the SDK honours them all (tested). Requests must be
+ * SigV4-signed, as the SDK always does; any credentials work.
+ *
+ * One server, routed by the SigV4 credential scope's service name: `scheduler` and `lambda` requests are
+ * REST-JSON, served by `scheduler-api.ts` (schedules kept and fired by `schedules.ts`) and `lambda-api.ts`
+ * (functions and their invocations in `functions.ts`); every other request is AWS JSON, below. The
+ * Scheduler and Lambda side runs on its own clock (`SchedulerOptions.clock`, virtual in tests), never on
+ * the App Runner operations' real time.
  *
  * Protocol, from the public API models (App Runner 2020-05-15, Tagging API 2017-01-26):
  * - `POST /`, AWS JSON 1.0 with `X-Amz-Target: AppRunner.<Operation>` for ListServices, DescribeService,
@@ -110,9 +118,12 @@ export interface EmulatorOptions {
 /** How the emulator's EventBridge Scheduler (and the Lambda functions it invokes) runs. */
 export interface SchedulerOptions {
   /**
-   * The scheduler clock, epoch ms: when one-time schedules are due, the times schedules and invocations
-   * show, when a failed asynchronous invocation is retried. A virtual clock (e.g. a scaled one) lets a test
-   * live through hours in seconds. @default Date.now
+   * The scheduler clock, epoch ms: when schedules are due, the times schedules and invocations show, when a
+   * failed asynchronous invocation is retried. A virtual clock (e.g. a scaled one) lets a test live through
+   * hours in seconds. Schedules fire by themselves only when a clock is given (`Date.now` for real time);
+   * without one they are kept and listed but fire only when a test calls `scheduler.fireDue()`, so that a
+   * test creating a schedule for a date already past does not see it fire and vanish.
+   * @default Date.now for the times shown, and no firing by itself
    */
   readonly clock?: () => number;
   /** Schedule groups that exist besides `default` (in every Region). @default none */
@@ -142,6 +153,12 @@ export interface SchedulerControls {
    * once their handlers finished: for tests that move a hand-driven clock. Returns this tick's firings.
    */
   fireDue(): Promise<Firing[]>;
+  /**
+   * Delivers a firing's input to its target a second time, as Lambda's asynchronous invocation documents
+   * it may ("your function may receive the same event multiple times"): for tests of a run that fires
+   * twice. Returns the new firing (`redelivery: true`).
+   */
+  deliverAgain(firing: Firing): Firing;
 }
 
 /** The emulator's Lambda functions, for tests. */
@@ -275,6 +292,7 @@ export class AppRunnerEmulator {
   private readonly schedulerClock: () => number;
   private readonly schedulerPageSize?: number;
   private readonly tickMs: number;
+  private readonly firesByItself: boolean;
   private ticker?: NodeJS.Timeout;
   private closed = false;
   private timings: Timings;
@@ -300,6 +318,7 @@ export class AppRunnerEmulator {
     // A separate stream, so that adding a service does not change which calls a probabilistic fault hits.
     this.faults = new FaultInjector(new SeededRandom(seed ^ 0x5eed));
     this.schedulerClock = options.scheduler?.clock ?? Date.now;
+    this.firesByItself = options.scheduler?.clock !== undefined;
     this.book = new ScheduleBook(account, options.scheduler?.groups ?? [], this.schedulerClock);
     this.functions = new FunctionRegistry(account, this.schedulerClock, () => this.ensureTicking());
     this.schedulerPageSize = options.scheduler?.defaultPageSize;
@@ -412,6 +431,12 @@ export class AppRunnerEmulator {
         await this.functions.idle();
         return fired;
       },
+      deliverAgain: (firing) => {
+        const schedule = lastSnapshotOf(book, firing.scheduleArn);
+        const again = book.redeliver(firing, this.deliver, schedule);
+        this.tick(false);
+        return again;
+      },
     };
   }
 
@@ -447,7 +472,10 @@ export class AppRunnerEmulator {
     return this.log.filter((call) => call.operation === operation);
   }
 
-  /** The calls that change state: TagResource, UntagResource, PauseService, ResumeService, StartDeployment. */
+  /**
+   * The App Runner calls that change state: TagResource, UntagResource, PauseService, ResumeService,
+   * StartDeployment. Scheduler and Lambda calls are not counted here: read them with `callsTo`.
+   */
   mutatingCalls(): CallRecord[] {
     return this.log.filter((call) => MUTATING_OPERATIONS.has(call.operation));
   }
@@ -648,21 +676,26 @@ export class AppRunnerEmulator {
     return [this.book.arnOf(request.region, group ?? DEFAULT_GROUP, request.labels.Name)];
   }
 
-  /** Fires due schedules and starts due asynchronous invocations; returns this tick's firings. */
-  private tick(): Firing[] {
-    const fired = this.book.fireDue(this.deliver);
+  /** Fires due schedules (unless told not to) and starts due asynchronous invocations; returns this tick's firings. */
+  private tick(fireSchedules = true): Firing[] {
+    const fired = fireSchedules ? this.book.fireDue(this.deliver) : [];
     this.functions.startDue();
-    if (!this.book.hasPending() && !this.functions.hasQueued()) {
+    if (!this.hasWork()) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
     return fired;
   }
 
-  /** Keeps ticking on real time while a one-time schedule or an asynchronous invocation waits. */
+  /** Whether a tick has something to wait for: a queued invocation, or (with a clock given) a schedule's fire. */
+  private hasWork(): boolean {
+    return this.functions.hasQueued() || (this.firesByItself && this.book.hasPending());
+  }
+
+  /** Keeps ticking on real time while an asynchronous invocation or (with a clock given) a schedule waits. */
   private ensureTicking(): void {
-    if (this.ticker || this.closed || (!this.book.hasPending() && !this.functions.hasQueued())) return;
-    this.ticker = setInterval(() => this.tick(), this.tickMs);
+    if (this.ticker || this.closed || !this.hasWork()) return;
+    this.ticker = setInterval(() => this.tick(this.firesByItself), this.tickMs);
   }
 
   /**
@@ -754,6 +787,13 @@ function routeOf(
   }
   if (parsed instanceof ApiError) return { error: parsed };
   return { api, region, handler };
+}
+
+/** The schedule as it last was (it may have been deleted since), from the change history. */
+function lastSnapshotOf(book: ScheduleBook, arn: string): ScheduleSnapshot {
+  const change = [...book.changes].reverse().find((c) => c.schedule.arn === arn);
+  if (!change) throw new Error(`the emulator never had a schedule ${arn}`);
+  return change.schedule;
 }
 
 /**

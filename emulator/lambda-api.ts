@@ -35,12 +35,13 @@ export const LAMBDA_ROUTES: readonly RestRoute<LambdaApiContext>[] = [
   { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration', operation: 'GetFunctionConfiguration', handle: getFunctionConfiguration },
 ];
 
+/** The errors whose model names their text `message`; the others name it `Message`. */
+const LOWER_CASE_MESSAGE: ReadonlySet<string> = new Set(['InvalidRequestContentException', 'InvalidParameterValueException', 'TooManyRequestsException']);
+
 /** The body of a Lambda error on the wire. */
 export function lambdaErrorBody(error: ApiError): Record<string, unknown> {
-  // InvalidRequestContentException names its message `message` in the model; the others `Message`.
-  return error.type === 'InvalidRequestContentException'
-    ? { Type: 'User', message: error.message }
-    : { Type: error.httpStatus >= 500 ? 'Service' : 'User', Message: error.message };
+  const type = error.httpStatus >= 500 ? 'Service' : 'User';
+  return LOWER_CASE_MESSAGE.has(error.type) ? { Type: type, message: error.message } : { Type: type, Message: error.message };
 }
 
 async function invoke(request: RestRequest, { functions }: LambdaApiContext): Promise<RestResponse> {

@@ -19,11 +19,9 @@
  *
  * Where the public material is silent, the emulator chooses, and says so:
  * - The messages are the emulator's own; callers must branch on the error type.
- * - cron() fields are checked for shape only (six fields, the characters each field allows, `?` in one of
- *   day-of-month and day-of-week); rate() takes a positive integer and minute(s)/hour(s)/day(s), singular
- *   or plural whatever the value. A time zone is accepted when the runtime's Intl accepts it.
- * - An `at()` time the zone skips (clocks go forward) is read with the offset before the change, as
- *   `contract/local-time.ts` reads every wall clock; a repeated time is its first occurrence.
+ * - Expressions are read by the project's one evaluator, `contract/schedule-expression.ts`, whose header
+ *   lists what it refuses where the user guide is silent; a time zone is accepted when the runtime's Intl
+ *   knows it (`isTimeZone`).
  * - CreateSchedule with the ClientToken of the existing schedule of that name answers its ARN again (the
  *   operation is `@idempotent` in the model, and the SDK reuses the token on retries); with any other
  *   token, ConflictException.
@@ -43,7 +41,8 @@ import {
   ScheduleSnapshot,
   ScheduleState,
 } from './schedules';
-import { parseIsoInstant } from '../contract/local-time';
+import { isTimeZone } from '../contract/local-time';
+import { ScheduleExpressionError, parseScheduleExpression } from '../contract/schedule-expression';
 
 /** What a Scheduler operation needs besides its request. */
 export interface SchedulerContext {
@@ -78,18 +77,6 @@ const KMS_KEY_ARN = /^arn:aws(-[a-z]+)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[0-9a
 const SQS_ARN = /^arn:aws(-[a-z]+)?:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9\-_]+$/;
 const CLIENT_TOKEN = /^[a-zA-Z0-9-_]{1,64}$/;
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[^:]+:\d{12}:function:/;
-const AT = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const CRON = /^cron\((.*)\)$/;
-/** Characters each cron field may hold: minutes, hours, day-of-month, month, day-of-week, year. */
-const CRON_FIELDS: readonly [string, RegExp][] = [
-  ['minutes', /^[0-9,\-*/]+$/],
-  ['hours', /^[0-9,\-*/]+$/],
-  ['day-of-month', /^[0-9,\-*/?LW]+$/],
-  ['month', /^[0-9A-Za-z,\-*/]+$/],
-  ['day-of-week', /^[0-9A-Za-z,\-*/?L#]+$/],
-  ['year', /^[0-9,\-*/]+$/],
-];
 const EXPRESSION_MAX = 256;
 const TIME_ZONE_MAX = 50;
 const DESCRIPTION_MAX = 512;
@@ -187,10 +174,14 @@ function checkGroup(value: unknown, book: ScheduleBook): string {
 function readDefinition(input: Record<string, unknown>): ScheduleDefinition {
   const expression = requiredString(input.ScheduleExpression, 'ScheduleExpression', EXPRESSION_MAX);
   const timeZone = readTimeZone(input.ScheduleExpressionTimezone);
-  const oneTimeAt = readExpression(expression, timeZone);
+  try {
+    parseScheduleExpression(expression);
+  } catch (error) {
+    if (error instanceof ScheduleExpressionError) throw validationError(`Invalid Schedule Expression ${expression}: ${error.message}`);
+    throw error;
+  }
   return {
     expression,
-    oneTimeAt,
     timeZone,
     state: input.State === undefined ? 'ENABLED' : oneOf<ScheduleState>(input.State, 'State', ['ENABLED', 'DISABLED']),
     actionAfterCompletion:
@@ -206,50 +197,10 @@ function readDefinition(input: Record<string, unknown>): ScheduleDefinition {
   };
 }
 
-/** The instant of an at() expression (epoch ms), undefined for a valid rate() or cron(); throws otherwise. */
-function readExpression(expression: string, timeZone: string): number | undefined {
-  const at = AT.exec(expression);
-  if (at) {
-    const instant = parseIsoInstant(at[1], timeZone);
-    if (!instant) throw validationError(`Invalid Schedule Expression ${expression}: not a real date and time.`);
-    return instant.getTime();
-  }
-  const rate = RATE.exec(expression);
-  if (rate) {
-    if (Number(rate[1]) < 1) throw validationError(`Invalid Schedule Expression ${expression}: the rate must be a positive integer.`);
-    return undefined;
-  }
-  const cron = CRON.exec(expression);
-  if (cron) {
-    checkCron(expression, cron[1]);
-    return undefined;
-  }
-  throw validationError(
-    `Invalid Schedule Expression ${expression}: expected at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(minutes hours day-of-month month day-of-week year).`,
-  );
-}
-
-function checkCron(expression: string, body: string): void {
-  const fields = body.trim().split(/\s+/);
-  if (fields.length !== CRON_FIELDS.length) {
-    throw validationError(`Invalid Schedule Expression ${expression}: a cron expression has 6 fields, got ${fields.length}.`);
-  }
-  CRON_FIELDS.forEach(([label, allowed], i) => {
-    if (!allowed.test(fields[i])) throw validationError(`Invalid Schedule Expression ${expression}: bad ${label} field '${fields[i]}'.`);
-  });
-  if ((fields[2] === '?') === (fields[4] === '?')) {
-    throw validationError(`Invalid Schedule Expression ${expression}: exactly one of day-of-month and day-of-week must be '?'.`);
-  }
-}
-
 function readTimeZone(value: unknown): string {
   if (value === undefined || value === null) return 'UTC';
   const zone = requiredString(value, 'ScheduleExpressionTimezone', TIME_ZONE_MAX);
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    throw validationError(`Invalid time zone ${zone}: ScheduleExpressionTimezone takes an IANA time zone such as Europe/London.`);
-  }
+  if (!isTimeZone(zone)) throw validationError(`Invalid time zone ${zone}: ScheduleExpressionTimezone takes an IANA time zone such as Europe/London.`);
   return zone;
 }
 

@@ -5,19 +5,24 @@
  * records; this module keeps them and decides when they fire.
  *
  * Where EventBridge Scheduler documents nothing, this chooses, and says so:
- * - A one-time schedule fires at its exact instant (AWS: "between 1:00:00 and 1:00:59"), or at the first
- *   tick after it; a FLEXIBLE window is not drawn from, the schedule fires at the window's start.
- * - An `at()` instant already past when the schedule is created (or enabled again) fires at the next tick.
- *   AWS does not say what it does then; a caller should not rely on either behaviour.
+ * - A schedule fires at its exact instant (AWS: "between 1:00:00 and 1:00:59"), or at the first tick after
+ *   it; a FLEXIBLE window is not drawn from, the schedule fires at the window's start.
+ * - An `at()` instant already past when the schedule is created (or updated) fires at the next tick. AWS
+ *   does not say what it does then; a caller should not rely on either behaviour. An `at()` time the zone
+ *   skips (clocks go forward) never fires, as `contract/schedule-expression.ts` reads it.
+ * - cron() and rate() schedules fire too, by the same evaluator, within StartDate and EndDate. A rate()
+ *   without StartDate counts from the schedule's creation (its first fire is one interval later). When the
+ *   clock jumps past several fires, the schedule fires once and continues with its next fire after now:
+ *   missed fires are not caught up. A recurring schedule with DELETE is deleted after its last fire.
  * - `ActionAfterCompletion: DELETE` deletes the schedule in the same tick as the target accepted the
  *   invocation (for a Lambda target, an asynchronous invoke: accepted before the handler runs). AWS gives
  *   no latency for this deletion.
  * - A target that refuses the invocation (no such function) is recorded as a failed delivery and not
  *   retried: the schedule's RetryPolicy and dead-letter queue are stored and shown, not applied. The
  *   schedule then completes as if delivered (deleted with DELETE).
- * - cron() and rate() schedules are stored, listed and validated, but do not fire: the emulator has no
- *   recurring-schedule evaluator.
  */
+import { nextFire, parseScheduleExpression } from '../contract/schedule-expression';
+import { wallClockOnDate } from '../contract/local-time';
 
 /** `State` of a schedule. */
 export type ScheduleState = 'ENABLED' | 'DISABLED';
@@ -43,8 +48,6 @@ export interface ScheduleTarget {
 /** What a CreateSchedule or UpdateSchedule sets, validated. */
 export interface ScheduleDefinition {
   readonly expression: string;
-  /** For at() schedules: the instant it names, read in `timeZone`. Undefined for cron() and rate(). */
-  readonly oneTimeAt?: number;
   readonly timeZone: string;
   readonly state: ScheduleState;
   readonly actionAfterCompletion: ActionAfterCompletion;
@@ -66,8 +69,10 @@ export interface ScheduleSnapshot extends ScheduleDefinition {
   readonly region: string;
   readonly createdAt: number;
   readonly modifiedAt: number;
-  /** True once a one-time schedule fired (it stays, fired, without `ActionAfterCompletion: DELETE`). */
+  /** True once the schedule fired (a one-time schedule stays, fired, without `ActionAfterCompletion: DELETE`). */
   readonly fired: boolean;
+  /** When it fires next (epoch ms, scheduler clock), if ever; it fires only while ENABLED. */
+  readonly nextFireAt?: number;
 }
 
 /** One change to the schedules, in order. */
@@ -95,12 +100,14 @@ export interface Firing {
   readonly targetArn: string;
   /** The schedule's Target.Input as delivered (undefined when it had none). */
   readonly input?: string;
-  /** The instant the expression named. */
+  /** The instant the expression named for this fire. */
   readonly dueAt: number;
   /** The scheduler clock when it fired (at or after `dueAt`). */
   readonly firedAt: number;
   /** Whether the target accepted the invocation; for a Lambda target, the request id its attempts share. */
   readonly delivery: DeliveryResult;
+  /** True for a second delivery of an earlier firing (`SchedulerControls.deliverAgain`). */
+  readonly redelivery?: true;
 }
 
 /** Hands a firing's input to its target; answers whether the target accepted it. */
@@ -161,6 +168,7 @@ export class ScheduleBook {
       createdAt: now,
       modifiedAt: now,
       fired: false,
+      nextFireAt: firstFire(definition, now),
       clientToken,
     };
     this.records.set(key(region, groupName, name), record);
@@ -176,11 +184,8 @@ export class ScheduleBook {
     const record = this.records.get(key(existing.region, existing.groupName, existing.name));
     if (!record) throw new Error(`no schedule ${existing.arn}`);
     const now = this.clock();
-    const updated: ScheduleRecord = { ...record, ...definition, modifiedAt: now, fired: false };
-    // Fields UpdateSchedule left out are reset, not kept: spread the definition over a copy without them.
-    for (const field of ['description', 'kmsKeyArn', 'startDate', 'endDate', 'oneTimeAt'] as const) {
-      if (definition[field] === undefined) delete (updated as Partial<ScheduleRecord>)[field];
-    }
+    // Fields UpdateSchedule left out are reset, not kept: the definition's undefined fields win.
+    const updated = withoutUndefined({ ...record, ...definition, modifiedAt: now, fired: false, nextFireAt: firstFire(definition, now) });
     this.records.set(key(record.region, record.groupName, record.name), updated);
     this.changeLog.push({ kind: 'updated', cause: 'api', at: now, schedule: snapshot(updated) });
     return snapshot(updated);
@@ -217,22 +222,22 @@ export class ScheduleBook {
     return this.firingLog;
   }
 
-  /** Whether some enabled one-time schedule has yet to fire (the emulator ticks only while one has). */
+  /** Whether some enabled schedule has a fire ahead (the emulator ticks only while one has). */
   hasPending(): boolean {
     for (const record of this.records.values()) if (isPending(record)) return true;
     return false;
   }
 
   /**
-   * Fires every enabled one-time schedule whose instant has come, in the order of their instants: hands
-   * the input to `invoke`, records the firing, then completes the schedule (deleted with DELETE, kept as
-   * fired otherwise). Returns the firings of this tick.
+   * Fires every enabled schedule whose instant has come, in the order of their instants: hands the input
+   * to `invoke`, records the firing, then moves the schedule to its next fire or, with none left, completes
+   * it (deleted with DELETE, kept as fired otherwise). Returns the firings of this tick.
    */
   fireDue(invoke: TargetInvoker): Firing[] {
     const now = this.clock();
     const due = [...this.records.values()]
-      .filter((r) => isPending(r) && (r.oneTimeAt as number) <= now)
-      .sort((a, b) => (a.oneTimeAt as number) - (b.oneTimeAt as number) || a.seq - b.seq);
+      .filter((r) => isPending(r) && (r.nextFireAt as number) <= now)
+      .sort((a, b) => (a.nextFireAt as number) - (b.nextFireAt as number) || a.seq - b.seq);
     const fired: Firing[] = [];
     for (const record of due) {
       const delivery = invoke(record.target.arn, record.target.input, snapshot(record));
@@ -243,19 +248,30 @@ export class ScheduleBook {
         region: record.region,
         targetArn: record.target.arn,
         input: record.target.input,
-        dueAt: record.oneTimeAt as number,
+        dueAt: record.nextFireAt as number,
         firedAt: now,
         delivery,
       };
       this.firingLog.push(firing);
       fired.push(firing);
-      if (record.actionAfterCompletion === 'DELETE') {
+      const next = nextFireAfter(record, now);
+      if (next === undefined && record.actionAfterCompletion === 'DELETE') {
         this.delete(record.region, record.groupName, record.name, 'completion');
       } else {
-        this.records.set(key(record.region, record.groupName, record.name), { ...record, fired: true });
+        this.records.set(key(record.region, record.groupName, record.name), withoutUndefined({ ...record, fired: true, nextFireAt: next }));
       }
     }
     return fired;
+  }
+
+  /**
+   * Delivers an earlier firing's input to its target once more, as an at-least-once service may: the
+   * schedule need not exist any more. Records and returns the new firing.
+   */
+  redeliver(firing: Firing, invoke: TargetInvoker, schedule: ScheduleSnapshot): Firing {
+    const again: Firing = { ...firing, firedAt: this.clock(), delivery: invoke(firing.targetArn, firing.input, schedule), redelivery: true };
+    this.firingLog.push(again);
+    return again;
   }
 
   /** The client token the schedule was created with, for CreateSchedule's idempotency. */
@@ -264,8 +280,40 @@ export class ScheduleBook {
   }
 }
 
+/** The record without the optional fields that are undefined, so that snapshots compare cleanly. */
+function withoutUndefined(record: ScheduleRecord): ScheduleRecord {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as unknown as ScheduleRecord;
+}
+
 function isPending(record: ScheduleRecord): boolean {
-  return record.oneTimeAt !== undefined && record.state === 'ENABLED' && !record.fired;
+  return record.nextFireAt !== undefined && record.state === 'ENABLED';
+}
+
+/** The first fire of a schedule created (or updated) at `now`; an `at()` may lie in the past. */
+function firstFire(definition: ScheduleDefinition, now: number): number | undefined {
+  const parsed = parseScheduleExpression(definition.expression);
+  if (parsed.kind === 'at') {
+    // The model: "EventBridge Scheduler ignores StartDate [and EndDate] for one-time schedules".
+    return wallClockOnDate(parsed.year, parsed.month, parsed.day, definition.timeZone)(parsed.hour, parsed.minute, parsed.second);
+  }
+  return recurringFireAfter(definition, now, now);
+}
+
+/** The fire after one that happened at `now`: none for an `at()`. */
+function nextFireAfter(record: ScheduleRecord, now: number): number | undefined {
+  if (parseScheduleExpression(record.expression).kind === 'at') return undefined;
+  return recurringFireAfter(record, now, record.createdAt);
+}
+
+/** A cron() or rate() schedule's first fire strictly after `after`, within StartDate and EndDate. */
+function recurringFireAfter(definition: ScheduleDefinition, after: number, createdAt: number): number | undefined {
+  const start = definition.startDate === undefined ? undefined : definition.startDate * 1000;
+  const from = start === undefined ? after : Math.max(after, start - 1);
+  const fire = nextFire(definition.expression, definition.timeZone, new Date(from), {
+    start: new Date(start ?? createdAt),
+    notAfter: definition.endDate === undefined ? undefined : new Date(definition.endDate * 1000),
+  });
+  return fire?.getTime();
 }
 
 function key(region: string, groupName: string, name: string): string {

@@ -2,7 +2,7 @@
  * The scheduled harness: the real handler registered as the function EventBridge Scheduler invokes, and
  * one-time schedules that fire on a scaled clock. What the snooze and wake tests build on.
  */
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleCommand, CreateScheduleCommandInput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { RunFailedError } from '../../lambda/errors';
 import { OFFICE_HOURS, emulatorClientConfig, startHarness, type ScheduledHarness } from '../support/scheduler-harness';
@@ -128,5 +128,21 @@ describe('a scheduled harness', () => {
       SCHEDULER_TARGET_ROLE_ARN: harness.targetRoleArn,
       SCHEDULER_HOURS: '{"pause":{"expression":"cron(0 19 ? * MON-FRI *)","timeZone":"Europe/London"}}',
     });
+  });
+
+  it('serves Lambda Invoke with the real handler: a report, or the run\'s failure as an unhandled error', async () => {
+    await start('2026-12-01T21:00:00');
+    const arn = harness.emulator.addService({ name: 'web-app', tags: OFFICE_HOURS });
+    const lambda = new LambdaClient(emulatorClientConfig(harness.emulator));
+
+    const paused = await lambda.send(new InvokeCommand({ FunctionName: harness.functionName, Payload: JSON.stringify({ action: 'pause', services: [arn] }) }));
+    harness.emulator.injectFault({ kind: 'accessDenied', operation: 'ResumeService', forMs: 60_000 });
+    const refused = await lambda.send(new InvokeCommand({ FunctionName: harness.functionName, Payload: JSON.stringify({ action: 'resume', services: [arn] }) }));
+    lambda.destroy();
+
+    const report = JSON.parse(Buffer.from(paused.Payload ?? new Uint8Array()).toString()) as { services: { outcome: string }[] };
+    expect(report.services.map((s) => s.outcome)).toEqual(['changed']);
+    expect(refused.FunctionError).toBe('Unhandled');
+    expect(JSON.parse(Buffer.from(refused.Payload ?? new Uint8Array()).toString())).toMatchObject({ errorType: 'RunFailedError' });
   });
 });

@@ -432,6 +432,77 @@ describe('one-time schedules that fire', () => {
   });
 });
 
+describe('where AWS is silent: the emulator\'s choices', () => {
+  it('fires an at() already past when it is created at the next tick (AWS does not say)', async () => {
+    await create({ ScheduleExpression: 'at(2026-12-01T12:00:00)' });
+
+    const [firing] = await emulator.scheduler.fireDue();
+
+    expect(firing).toMatchObject({ dueAt: Date.parse('2026-12-01T12:00:00Z'), firedAt: now });
+  });
+
+  it('never fires an at() at a time the zone skips, as the schedule-expression evaluator reads it', async () => {
+    // London's clocks go from 01:00 to 02:00 on 28 March 2027.
+    await create({ ScheduleExpression: 'at(2027-03-28T01:30:00)' });
+
+    now = Date.parse('2027-03-29T00:00:00Z');
+    await emulator.scheduler.fireDue();
+
+    expect(emulator.scheduler.schedule('pause-web-app-2200', GROUP)?.nextFireAt).toBeUndefined();
+    expect(received).toEqual([]);
+  });
+
+  it('fires a cron() schedule at each of its times in its zone, and keeps it', async () => {
+    // Tuesday 1 December 2026, 18:00 London.
+    await create({ Name: 'weekday-pause', ScheduleExpression: 'cron(0 19 ? * MON-FRI *)', ActionAfterCompletion: 'NONE' });
+
+    now = Date.parse('2026-12-01T19:00:00Z');
+    await emulator.scheduler.fireDue();
+    now = Date.parse('2026-12-02T19:00:30Z');
+    await emulator.scheduler.fireDue();
+
+    expect(emulator.scheduler.firings.map((f) => new Date(f.dueAt).toISOString())).toEqual(['2026-12-01T19:00:00.000Z', '2026-12-02T19:00:00.000Z']);
+    expect(emulator.scheduler.schedule('weekday-pause', GROUP)?.nextFireAt).toBe(Date.parse('2026-12-03T19:00:00Z'));
+  });
+
+  it('fires a clock-jumped recurring schedule once, then goes on from now: missed fires are not caught up', async () => {
+    await create({ Name: 'every-hour', ScheduleExpression: 'rate(1 hour)', ActionAfterCompletion: 'NONE' });
+
+    now += 5 * 3_600_000 + 60_000;
+    await emulator.scheduler.fireDue();
+
+    expect(emulator.scheduler.firings).toHaveLength(1);
+    expect(emulator.scheduler.schedule('every-hour', GROUP)?.nextFireAt).toBe(Date.parse('2026-12-01T18:00:00Z') + 6 * 3_600_000);
+  });
+
+  it('does not fire by itself without a clock: only a test\'s fireDue() fires it', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ scheduler: { groups: [GROUP] } });
+    functionArn = emulator.lambda.addFunction({ name: 'apprunner-scheduler', handler: (event) => received.push({ event, context: undefined as never, at: 0 }) });
+    scheduler = schedulerClient();
+    await create({ ScheduleExpression: 'at(2020-01-01T00:00:00)' });
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(emulator.scheduler.firings).toEqual([]);
+    expect(emulator.scheduler.schedules()).toHaveLength(1);
+    await emulator.scheduler.fireDue();
+    expect(received).toHaveLength(1);
+  });
+
+  it('delivers a firing again when a test asks, as Lambda may deliver an event twice', async () => {
+    await create();
+    now = Date.parse('2026-12-01T22:00:00Z');
+    const [firing] = await emulator.scheduler.fireDue();
+
+    const again = emulator.scheduler.deliverAgain(firing);
+    await emulator.lambda.idle();
+
+    expect(again).toMatchObject({ name: firing.name, redelivery: true });
+    expect(received.map((r) => r.event)).toEqual([firing.input, firing.input].map((input) => JSON.parse(input as string)));
+  });
+});
+
 describe('the wire', () => {
   it('logs each call with its operation and the schedule it names', async () => {
     await create();
