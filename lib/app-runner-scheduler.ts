@@ -17,7 +17,7 @@ import { eventProblems, type Action, type SchedulerEvent } from '../contract/eve
 import { ProblemList, describeProblems } from '../contract/problems';
 import { FunctionRole } from './function-role';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
-import { WeekDay, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
+import { WeekDay, officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
 
 /** Prefixes the id of each warning, by which a user acknowledges it. */
 const WARNING_PREFIX = 'cdk-apprunner-scheduler';
@@ -237,11 +237,19 @@ export class AppRunnerScheduler extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
 
+    // Deleted with the stack: its name is fixed (CDK derives it from the path), so a group kept by
+    // `cdk destroy` would make the next `cdk deploy` fail. Its schedules are the stack's anyway.
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
+    const scheduleRole = this.createScheduleRole();
+    // Snoozes and wakes end in a pause the function arranges (a one-time schedule in this group, with
+    // the schedules' role) when it knows its hours: both a pause and a resume are scheduled. A dry run arranges nothing.
+    const hours = props.dryRun === true ? undefined : officeHoursOf(runs, props);
     const functionRole = new FunctionRole(this, 'FunctionRole', {
       ...props,
       logGroup,
       scheduledActions: runs.map((run) => run.action),
       inVpc: props.vpc !== undefined,
+      oneTimeSchedules: hours ? { groupName: this.scheduleGroup.scheduleGroupName, targetRole: scheduleRole } : undefined,
     });
     this.function = new lambda.Function(this, 'Function', {
       description: 'Pauses and resumes App Runner services on a schedule',
@@ -266,6 +274,19 @@ export class AppRunnerScheduler extends Construct {
       // default of six hours.
       maxEventAge: Duration.hours(1),
       onSuccess: props.summaryTopic ? new destinations.SnsDestination(props.summaryTopic) : undefined,
+      environment: {
+        // The construct's path: stable across deployments, one per scheduler, for metrics.
+        SCHEDULER_NAME: this.node.path,
+        ...(hours
+          ? {
+              // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
+              SCHEDULER_HOURS: Stack.of(this).toJsonString(hours),
+              SCHEDULER_GROUP_NAME: this.scheduleGroup.scheduleGroupName,
+              SCHEDULER_TARGET_ROLE_ARN: scheduleRole.roleArn,
+              SCHEDULER_DEAD_LETTER_QUEUE_ARN: this.deadLetterQueue.queueArn,
+            }
+          : {}),
+      },
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
@@ -285,10 +306,6 @@ export class AppRunnerScheduler extends Construct {
     }
     this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
 
-    // Deleted with the stack: its name is fixed (CDK derives it from the path), so a group kept by
-    // `cdk destroy` would make the next `cdk deploy` fail. Its schedules are the stack's anyway.
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
-    const scheduleRole = this.createScheduleRole();
     for (const run of runs) {
       const schedule = new scheduler.Schedule(this, run.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
         description: `${run.action === 'pause' ? 'Pauses' : 'Resumes'} App Runner services`,

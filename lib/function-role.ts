@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Action, DeployPolicy } from '../contract/event';
-import { SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
+import { MARKER_TAG_KEY, SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 
 /** The props that decide what the function may touch. */
@@ -23,7 +23,20 @@ type FunctionRoleProps = Pick<AppRunnerSchedulerProps, 'services' | 'tags' | 're
    * @default false
    */
   readonly inVpc?: boolean;
+  /**
+   * Where the function arranges the pauses at the end of snoozes and wakes, when it does: it may
+   * create schedules in this group only, and pass this role to EventBridge Scheduler only; the
+   * services' wake tag joins the tags it may write.
+   * @default - it arranges none
+   */
+  readonly oneTimeSchedules?: OneTimeScheduleAccess;
 };
+
+/** The schedule group and role of the one-time schedules the function creates. */
+export interface OneTimeScheduleAccess {
+  readonly groupName: string;
+  readonly targetRole: iam.IRole;
+}
 
 /** The App Runner calls on services that the scheduled runs make, for one kind of selection. */
 interface ServiceCalls {
@@ -39,6 +52,7 @@ export class FunctionRole extends iam.Role {
     // The listed ARNs' regions (Fn.select and Fn.split resolve at deployment for a token, at once for a literal).
     const arnRegions = (props.services ?? []).map((arn) => Fn.select(3, Fn.split(':', arn)));
     const tagged = props.tags ? serviceCalls(props, 'tagged') : undefined;
+    const tagKeys = props.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY];
     const statements = [
       new iam.PolicyStatement({
         sid: 'WriteOwnLogGroup',
@@ -46,8 +60,9 @@ export class FunctionRole extends iam.Role {
         resources: [props.logGroup.logGroupArn],
       }),
       listingStatement(props.tags !== undefined, [...new Set([...arnRegions, ...tagRegions])]),
-      ...(props.services ? serviceStatements('ListedServices', serviceCalls(props, 'listed'), props.services, {}) : []),
-      ...(props.tags && tagged ? serviceStatements('TaggedServices', tagged, anyServiceIn(tagRegions), carriesSelectorTags(props.tags)) : []),
+      ...(props.services ? serviceStatements('ListedServices', serviceCalls(props, 'listed'), props.services, {}, tagKeys) : []),
+      ...(props.tags && tagged ? serviceStatements('TaggedServices', tagged, anyServiceIn(tagRegions), carriesSelectorTags(props.tags), tagKeys) : []),
+      ...(props.oneTimeSchedules ? oneTimeScheduleStatements(props.oneTimeSchedules) : []),
       ...(props.inVpc ? [networkInterfaceStatement()] : []),
     ];
     super(scope, id, {
@@ -56,8 +71,19 @@ export class FunctionRole extends iam.Role {
       inlinePolicies: { AppRunnerScheduler: new iam.PolicyDocument({ statements }) },
     });
     this.acknowledgeAnyResourceWildcard(props.tags !== undefined, props.inVpc ?? false);
-    if (tagged && hasAny(tagged)) this.acknowledgeTagSelectionWildcards(tagRegions, tagged);
+    if (tagged && hasAny(tagged)) this.acknowledgeTagSelectionWildcards(tagRegions, tagged, tagKeys.length > 1);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
+    if (props.oneTimeSchedules) this.acknowledgeScheduleGroupWildcard(props.oneTimeSchedules.groupName);
+  }
+
+  /** The schedules' names are made at run time, one per service and end: the group is the narrowest ARN. */
+  private acknowledgeScheduleGroupWildcard(groupName: string): void {
+    // The group's name is known at synth: CDK makes it from the construct's path.
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*]`,
+      reason:
+        'The one-time schedules that pause a service when its snooze or wake ends are named at run time (kind, service id, minute). scheduler:CreateSchedule is allowed in the construct\'s own schedule group only, and iam:PassRole on the schedules\' role only, to scheduler.amazonaws.com.',
+    });
   }
 
   private acknowledgeAnyResourceWildcard(withTags: boolean, inVpc: boolean): void {
@@ -69,9 +95,10 @@ export class FunctionRole extends iam.Role {
     Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: inVpc ? listing + networkInterfaces : listing });
   }
 
-  private acknowledgeTagSelectionWildcards(regions: string[], calls: ServiceCalls): void {
+  private acknowledgeTagSelectionWildcards(regions: string[], calls: ServiceCalls, wakeTag: boolean): void {
     const conditioned = [...calls.reads, ...calls.changes, ...calls.markerWrites].map((action) => action.replace('apprunner:', '')).join(', ');
-    const markerKeys = calls.markerWrites.length > 0 ? '; TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only)' : '';
+    const keys = wakeTag ? "the scheduler's marker and wake tags only" : 'the scheduler marker tag only';
+    const markerKeys = calls.markerWrites.length > 0 ? `; TagResource/UntagResource also on aws:TagKeys (${keys})` : '';
     for (const region of regions.filter((r) => r === Aws.REGION || !Token.isUnresolved(r))) {
       const nagRegion = region === Aws.REGION ? '<AWS::Region>' : region;
       Validations.of(this).acknowledge({
@@ -143,7 +170,13 @@ function listingStatement(withTags: boolean, regions: string[]): iam.PolicyState
  * One statement per purpose (read, pause/resume/deploy, write the marker), each only when the runs
  * make its calls; `conditions` (the selector tags, for tag selection) apply to every one of them.
  */
-function serviceStatements(subject: string, calls: ServiceCalls, resources: string[], conditions: { [key: string]: unknown }): iam.PolicyStatement[] {
+function serviceStatements(
+  subject: string,
+  calls: ServiceCalls,
+  resources: string[],
+  conditions: { [key: string]: unknown },
+  tagKeys: readonly string[],
+): iam.PolicyStatement[] {
   const statements: iam.PolicyStatement[] = [];
   const withConditions = (extra: { [key: string]: unknown } = {}) => {
     const all = { ...conditions, ...extra };
@@ -163,11 +196,32 @@ function serviceStatements(subject: string, calls: ServiceCalls, resources: stri
         sid: `WriteMarkerTagOn${subject}`,
         actions: calls.markerWrites,
         resources,
-        conditions: withConditions({ 'ForAllValues:StringEquals': { 'aws:TagKeys': [...SCHEDULER_WRITTEN_TAG_KEYS] } }),
+        conditions: withConditions({ 'ForAllValues:StringEquals': { 'aws:TagKeys': [...tagKeys] } }),
       }),
     );
   }
   return statements;
+}
+
+/**
+ * CreateSchedule in the construct's group only (the function's region and account), and PassRole of
+ * the schedules' role only to EventBridge Scheduler. No Get or Delete: a schedule that exists is
+ * taken as created (its name says what it does), and each deletes itself after it ran.
+ */
+function oneTimeScheduleStatements(access: OneTimeScheduleAccess): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ArrangePausesInOwnScheduleGroup',
+      actions: ['scheduler:CreateSchedule'],
+      resources: [`arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${access.groupName}/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassSchedulesRoleToScheduler',
+      actions: ['iam:PassRole'],
+      resources: [access.targetRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  ];
 }
 
 function anyServiceIn(regions: string[]): string[] {

@@ -6,6 +6,7 @@
 import { TimeZone, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Action } from '../contract/event';
+import type { OfficeHours } from '../contract/office-hours';
 import type { ProblemList } from '../contract/problems';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 import { daylightSavingChangesAt } from './daylight-saving';
@@ -76,6 +77,20 @@ function scheduleOf(props: ScheduleTimesProps, action: Action): scheduler.Schedu
   const zone = props.timeZone;
   if (expression === undefined || zone === undefined || expression.timeZone?.timezoneName !== TimeZone.ETC_UTC.timezoneName) return expression;
   return scheduler.ScheduleExpression.expression(expression.expressionString, zone);
+}
+
+/**
+ * The office hours the function is told (`SCHEDULER_HOURS`): each expression exactly as its schedule
+ * is deployed, in the time zone it runs in (EventBridge Scheduler's default, UTC, for one built without),
+ * and the holidays. Undefined unless both a pause and a resume are scheduled: with one of them, no
+ * moment is known to be in or out of hours.
+ */
+export function officeHoursOf(runs: readonly PlannedRun[], props: ScheduleTimesProps): OfficeHours | undefined {
+  const pause = runs.find((run) => run.action === 'pause');
+  const resume = runs.find((run) => run.action === 'resume');
+  if (!pause || !resume) return undefined;
+  const action = (run: PlannedRun) => ({ expression: run.expression.expressionString, timeZone: run.expression.timeZone?.timezoneName ?? 'UTC' });
+  return { pause: action(pause), resume: action(resume), ...(props.holidays ? { holidays: props.holidays } : {}) };
 }
 
 /** The pause and resume runs the props ask for, with their schedule expressions; what is wrong goes to `problems`. */

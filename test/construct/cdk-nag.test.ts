@@ -82,13 +82,15 @@ describe('AwsSolutions checks', () => {
     ]);
   });
 
-  test('acknowledge only ListServices’ wildcard on the function role when only ARNs are listed', () => {
+  test('acknowledge only ListServices’ wildcard and the schedule group’s on the function role when only ARNs are listed', () => {
     const stack = new Stack(new App(), 'Stack');
 
     new AppRunnerScheduler(stack, 'Scheduler', MINIMAL_PROPS);
 
     expect(acknowledgedRules(stack).filter((rule) => rule.startsWith('Stack/Scheduler/FunctionRole'))).toEqual([
       'Stack/Scheduler/FunctionRole: AwsSolutions-IAM5[Resource::*]',
+      // The one-time schedules that end snoozes and wakes: named at run time, in the construct's own group.
+      'Stack/Scheduler/FunctionRole: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/Stack-Scheduler-ScheduleGroup-561ED941/*]',
     ]);
   });
 
@@ -105,7 +107,7 @@ describe('AwsSolutions checks', () => {
       .filter(([id]) => id.includes(':service/*]'))
       .map(([, reason]) => reason);
     expect(reasons).toEqual([
-      'Tag selection cannot know service ARNs in advance. Every call on a service (DescribeService, ListOperations, ListTagsForResource, PauseService, ResumeService, StartDeployment, TagResource, UntagResource) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them; TagResource/UntagResource also on aws:TagKeys (the scheduler marker tag only).',
+      'Tag selection cannot know service ARNs in advance. Every call on a service (DescribeService, ListOperations, ListTagsForResource, PauseService, ResumeService, StartDeployment, TagResource, UntagResource) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them; TagResource/UntagResource also on aws:TagKeys (the scheduler\'s marker and wake tags only).',
     ]);
   });
 });

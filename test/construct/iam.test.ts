@@ -8,6 +8,35 @@ import { FunctionRole } from '../../lib/function-role';
 import { MINIMAL_PROPS, WEB_API_ARN, WORKER_ARN, synthScheduler } from './fixtures';
 
 const MARKER_TAG_ONLY = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:state'] } };
+/** With a pause and a resume scheduled, a wake's tag too. */
+const MARKER_AND_WAKE_TAGS = { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['apprunner-scheduler:state', 'apprunner-scheduler:wake'] } };
+
+/** The statements that let the function arrange the pauses at the end of snoozes and wakes: its own group, its schedules' role. */
+function oneTimeScheduleStatements(template: Template) {
+  const [groupName] = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')).map((g) => g.Properties.Name as string);
+  const [scheduleRoleId] = Object.keys(
+    template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } },
+    }),
+  );
+  return [
+    {
+      Sid: 'ArrangePausesInOwnScheduleGroup',
+      Effect: 'Allow',
+      Action: 'scheduler:CreateSchedule',
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:schedule/${groupName}/*`]],
+      },
+    },
+    {
+      Sid: 'PassSchedulesRoleToScheduler',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [scheduleRoleId, 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    },
+  ];
+}
 
 function anyServiceIn(region: string | { Ref: string }) {
   const inRegion = typeof region === 'string' ? [`:apprunner:${region}:`] : [':apprunner:', region, ':'];
@@ -87,8 +116,9 @@ describe('function role', () => {
         Effect: 'Allow',
         Action: ['apprunner:TagResource', 'apprunner:UntagResource'],
         Resource: [WEB_API_ARN, WORKER_ARN],
-        Condition: MARKER_TAG_ONLY,
+        Condition: MARKER_AND_WAKE_TAGS,
       },
+      ...oneTimeScheduleStatements(template),
     ]);
     const iamResources = { ...template.findResources('AWS::IAM::Role'), ...template.findResources('AWS::IAM::Policy') };
     expect(JSON.stringify(iamResources).match(/"Resource":"\*"/g)).toHaveLength(1);
@@ -129,8 +159,9 @@ describe('function role', () => {
         Effect: 'Allow',
         Action: ['apprunner:TagResource', 'apprunner:UntagResource'],
         Resource: anyService,
-        Condition: { ...carriesSelectorTags, ...MARKER_TAG_ONLY },
+        Condition: { ...carriesSelectorTags, ...MARKER_AND_WAKE_TAGS },
       },
+      ...oneTimeScheduleStatements(template),
     ]);
   });
 
@@ -194,6 +225,18 @@ describe('function role', () => {
     expect(resourcesOf('WriteMarkerTagOnTaggedServices')).toEqual(inRegions);
   });
 
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ['only pauses', { services: [WEB_API_ARN], pauseAt: '19:00' }],
+    ['only resumes', { services: [WEB_API_ARN], resumeAt: '07:00' }],
+    ['is a dry run', { ...MINIMAL_PROPS, dryRun: true }],
+  ])('may create no schedule, pass no role and write only the marker tag when the scheduler %s (it arranges no pause)', (_, props) => {
+    const { template } = synthScheduler(props);
+
+    const statements = functionRoleStatements(template) as Statement[];
+    expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('apprunner:') && !action.startsWith('logs:'))).toEqual([]);
+    for (const statement of statements.filter((s) => s.Sid.startsWith('WriteMarkerTag'))) expect(statement.Condition).toEqual(MARKER_TAG_ONLY);
+  });
+
   test('with both, has the statements of both selections', () => {
     const { template } = synthScheduler({ ...MINIMAL_PROPS, tags: { env: 'dev' } });
 
@@ -206,6 +249,8 @@ describe('function role', () => {
       'ReadTaggedServices',
       'PauseResumeDeployTaggedServices',
       'WriteMarkerTagOnTaggedServices',
+      'ArrangePausesInOwnScheduleGroup',
+      'PassSchedulesRoleToScheduler',
     ]);
   });
 

@@ -14,6 +14,7 @@ import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } fr
 import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
+import { SdkSchedulerGateway } from '../../lambda/scheduler';
 import type { PollSettings } from '../../lambda/status-watcher';
 import {
   startEmulator,
@@ -159,6 +160,11 @@ export function emulatorGateway(emulator: AppRunnerEmulator, options: HarnessOpt
   return new SdkAppRunnerGateway({ maxAttempts: 4, retryMode: 'standard', ...options, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS });
 }
 
+/** The SDK Scheduler gateway pointed at an emulator, in REGION, with 4 standard attempts so faults surface quickly. */
+export function emulatorScheduler(emulator: AppRunnerEmulator): SdkSchedulerGateway {
+  return new SdkSchedulerGateway({ region: REGION, maxAttempts: 4, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS });
+}
+
 /** The real handler against `gateway`, in REGION with FAST_POLL; the logger is silent unless `options` gives one. */
 export function harnessHandler(gateway: AppRunnerGateway, options: HarnessOptions['handler'] = {}): Invoke {
   return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), ...options, gateway });
@@ -183,13 +189,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Schedu
       groups: [...(options.emulator?.scheduler?.groups ?? []), groupName],
     },
   });
-  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), { now: scheduling.clock.now, ...options.handler });
+  const environment = { SCHEDULER_GROUP_NAME: groupName, SCHEDULER_TARGET_ROLE_ARN: TARGET_ROLE_ARN, ...scheduling.environment };
+  // The handler reads the function's environment and calls the emulator's Scheduler, as it would in Lambda.
+  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), {
+    now: scheduling.clock.now,
+    environment,
+    scheduler: emulatorScheduler(emulator),
+    ...options.handler,
+  });
   const functionName = scheduling.functionName ?? FUNCTION_NAME;
   const functionArn = emulator.lambda.addFunction({
     name: functionName,
     region: REGION,
     handler: (event, context) => invoke(event, context),
-    environment: { SCHEDULER_GROUP_NAME: groupName, SCHEDULER_TARGET_ROLE_ARN: TARGET_ROLE_ARN, ...scheduling.environment },
+    environment,
     maximumRetryAttempts: scheduling.maximumRetryAttempts,
   });
   const retries = scheduling.maximumRetryAttempts ?? 2;
