@@ -6,16 +6,13 @@
 import { SKIP_TAG_KEY, WAKE_TAG_KEY } from '../../contract/scheduler-tags';
 import type { OfficeHours } from '../../contract/office-hours';
 import type { RunReport } from '../../lambda/report';
-import { SdkSchedulerGateway, type SchedulerGateway } from '../../lambda/scheduler';
 import {
-  emulatorClientConfig,
   FAST_POLL,
   MARKED_PAUSED,
   mutationsOf,
   OFFICE_HOURS,
   SCHEDULE_GROUP,
   startHarness,
-  TARGET_ROLE_ARN,
   type ScheduledHarness,
 } from '../support/scheduler-harness';
 import { ScaledClock } from '../support/scaled-clock';
@@ -30,20 +27,11 @@ const LONDON_OFFICE_HOURS: OfficeHours = {
 
 let harness: ScheduledHarness;
 
-/**
- * Starts the harness with the handler wired as the construct deploys it: its environment (the hours,
- * the schedule group, the schedules' role) and EventBridge Scheduler, the emulator's.
- */
+/** Starts the harness: the real handler as the function, with the hours the construct gives it. */
 async function start(speed = 1, at = TUESDAY_EVENING): Promise<void> {
-  const environment = { SCHEDULER_HOURS: JSON.stringify(LONDON_OFFICE_HOURS), SCHEDULER_GROUP_NAME: SCHEDULE_GROUP, SCHEDULER_TARGET_ROLE_ARN: TARGET_ROLE_ARN };
-  // The emulator's endpoint is known once it runs, after the handler is built.
-  const late: { scheduler?: SdkSchedulerGateway } = {};
-  const lateScheduler: SchedulerGateway = { createOneTimeSchedule: (schedule) => late.scheduler!.createOneTimeSchedule(schedule) };
   harness = await startHarness({
-    handler: { environment, scheduler: lateScheduler },
-    scheduling: { clock: new ScaledClock({ start: at, speed }), environment },
+    scheduling: { clock: new ScaledClock({ start: at, speed }), environment: { SCHEDULER_HOURS: JSON.stringify(LONDON_OFFICE_HOURS) } },
   });
-  late.scheduler = new SdkSchedulerGateway(emulatorClientConfig(harness.emulator));
 }
 
 afterEach(async () => {
