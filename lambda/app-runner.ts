@@ -167,9 +167,13 @@ export interface SdkGatewayOptions {
    */
   readonly retryMode?: 'standard' | 'adaptive';
   /** Credentials for the clients; the SDK's default chain when absent. */
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** An endpoint for both APIs (the emulator); the SDK's `AWS_ENDPOINT_URL_*` variables work too. */
   readonly endpoint?: string;
+  /** An endpoint for the Tagging API alone, over `endpoint` (the command line's `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`). */
+  readonly taggingEndpoint?: string;
+  /** The shared config profile the default credential chain reads. @default the SDK's (`AWS_PROFILE`) */
+  readonly profile?: string;
 }
 
 /** The gateway backed by the AWS SDK v3 clients. */
@@ -179,13 +183,14 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
 
   constructor(private readonly options: SdkGatewayOptions = {}) {}
 
-  private clientConfig(region: string) {
+  private clientConfig(region: string, endpoint = this.options.endpoint) {
     return {
       region,
       maxAttempts: this.options.maxAttempts ?? 8,
       retryMode: this.options.retryMode ?? 'adaptive',
       ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
-      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(this.options.profile ? { profile: this.options.profile } : {}),
     };
   }
 
@@ -201,7 +206,7 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
   private tagging(region: string): ResourceGroupsTaggingAPIClient {
     let client = this.taggingClients.get(region);
     if (!client) {
-      client = new ResourceGroupsTaggingAPIClient(this.clientConfig(region));
+      client = new ResourceGroupsTaggingAPIClient(this.clientConfig(region, this.options.taggingEndpoint ?? this.options.endpoint));
       this.taggingClients.set(region, client);
     }
     return client;

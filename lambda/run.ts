@@ -8,7 +8,7 @@ import { callLanes, limitCalls } from './call-limiter';
 import { afterService, gatedOutcome, goneBeforeTheirEnd, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
 import type { EndingSettings } from './endings';
 import type { SchedulerRequest } from '../contract/event';
-import { runReport, type RunReport } from './report';
+import { runReport, type RunReport, type ServiceOutcome } from './report';
 import { AutoScalingCache } from './savings';
 import { selectServices } from './select';
 import type { SchedulerGateway } from './scheduler';
@@ -34,6 +34,16 @@ export interface RunOptions {
   readonly endings?: EndingSettings;
   /** EventBridge Scheduler, for those pauses. @default none */
   readonly scheduler?: SchedulerGateway;
+  /** Told how far the run is: once the services are selected, and again as each one ends. Must not throw. @default nobody */
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+/** How far a run is, for a person watching it (the command line's live line). */
+export interface RunProgress {
+  /** The services selected, as selection saw them. */
+  readonly selected: readonly { readonly arn: string; readonly status: string }[];
+  /** The outcomes of the services that ended so far, in the order they ended. */
+  readonly ended: readonly ServiceOutcome[];
 }
 
 /** What a run that has no ending settings says of a snooze or wake. */
@@ -64,12 +74,16 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   const endings: EndingRunContext = { request, settings: options.endings ?? NO_ENDING_SETTINGS, scheduler: options.scheduler, gateway, now };
   const wake = wakePlan(endings);
   const resumeTags = wakeTags(wake, request);
+  const ended: ServiceOutcome[] = [];
+  const tell = () => options.onProgress?.({ selected: selection.services, ended });
+  tell();
   const handled = await Promise.all(
     selection.services.map(async (service) => {
       const gated = gatedOutcome(service, endings);
-      if (gated) return gated;
-      const outcome = await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache });
-      return afterService(service, outcome, wake, endings);
+      const outcome = gated ?? (await afterService(service, await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache }), wake, endings));
+      ended.push(outcome);
+      tell();
+      return outcome;
     }),
   );
   const { gone, unreadable } = goneBeforeTheirEnd(selection, endings);

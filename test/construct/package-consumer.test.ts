@@ -22,7 +22,7 @@ const NAG = 'cdk-nag';
 const MINIMUM_PEERS = process.env.CONSUMER_PEERS === 'minimum';
 
 /** What `npm pack` reads, without compiled output lying beside the sources. */
-const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.jsii.json', 'README.md', 'LICENSE', 'API.md', 'contract', 'lib', 'lambda', 'bin', 'scripts'];
+const PACKED_SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.jsii.json', 'README.md', 'LICENSE', 'API.md', 'cli', 'contract', 'lib', 'lambda', 'bin', 'scripts'];
 
 const CONSUMER_APP = `
 const { App, Stack, Validations } = require('aws-cdk-lib');
@@ -101,13 +101,13 @@ describe('the published package', () => {
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  test('ships the compiled library, its types, the jsii assembly, API.md and the bundled handler, and no sources or tests', () => {
+  test('ships the compiled library, its types, the jsii assembly, API.md, the bundled handler and command line, and no sources or tests', () => {
     const files = run('tar', ['-tzf', tarball], workDir)
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
 
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'contract/event.js', 'contract/problems.js', 'contract/scheduler-tags.js', 'assets/handler/index.js', '.jsii', 'API.md', 'README.md', 'LICENSE']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/app-runner-scheduler.js', 'contract/event.js', 'contract/problems.js', 'contract/scheduler-tags.js', 'assets/handler/index.js', 'assets/cli/cli.js', '.jsii', 'API.md', 'README.md', 'LICENSE']));
     // The assembly is the one jsii-pacmak's bindings load at run time: it must describe this package's API.
     const assembly = JSON.parse(run('tar', ['-xzOf', tarball, 'package/.jsii'], workDir));
     expect(assembly).toMatchObject({ schema: 'jsii/0.10.0', name: 'cdk-apprunner-scheduler', targets: { python: { module: 'cdk_apprunner_scheduler' } } });
@@ -142,6 +142,12 @@ describe('the published package', () => {
 
     // WHEN the app runs with nothing on its PATH but node
     run(process.execPath, ['app.js'], consumer, { PATH: path.dirname(process.execPath), HOME: consumer });
+
+    // AND the command line runs from the package alone, with none of the dev dependencies
+    const bin = path.join(consumer, 'node_modules', '.bin', 'cdk-apprunner-scheduler');
+    const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect(run(bin, ['--version'], consumer, { PATH: path.dirname(process.execPath), HOME: consumer }).trim()).toBe(manifest.version);
+    expect(run(bin, ['--help'], consumer, { PATH: path.dirname(process.execPath), HOME: consumer })).toContain('Usage: cdk-apprunner-scheduler <command>');
 
     // THEN the template has the function, loaded from a staged asset, and both schedules
     const cdkOut = path.join(consumer, 'cdk.out');
