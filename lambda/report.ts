@@ -28,6 +28,11 @@ export interface ServiceOutcome {
   readonly outcome: Outcome;
   /** Why, for a person. */
   readonly reason: string;
+  /**
+   * The operation id of a deployment an earlier resume run started and whose outcome was never reported
+   * (its App Runner event did not arrive before this run). @default none
+   */
+  readonly unconfirmedDeployment?: string;
 }
 
 /** A failure that is not one service's: a region whose services could not be listed. */
