@@ -1,13 +1,18 @@
 /**
- * The Lambda entry point: parse the event, run it, log and return the report. Rejects when any
- * service failed, after every other service was handled, so that Lambda's retry, the dead-letter
- * queue and the alarm see it.
+ * The Lambda entry point: parse the event, run it, log and return the report, record its metrics and
+ * tell the summary topic. Rejects when any service failed, after every other service was handled, so
+ * that Lambda's retry, the dead-letter queue and the alarm see it. The metrics are written even when
+ * the run fails. A notification that cannot be sent does not fail the run, whose work is done (a
+ * failed invocation would be retried, re-running it, and dead-lettered under the failed-run alarm):
+ * it is logged as an error and counted in NotificationsFailed, which the construct alarms on.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
 import { RunFailedError } from './errors';
 import { runFailed, type RunReport } from './report';
+import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
+import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
 import { runScheduler } from './run';
 import type { PollSettings } from './status-watcher';
 
@@ -15,6 +20,9 @@ import type { PollSettings } from './status-watcher';
 export const SAFETY_MARGIN_MS = 30_000;
 /** How long a run may wait when no Lambda context tells the remaining time, in ms. */
 const DEFAULT_BUDGET_MS = 600_000;
+
+/** The env var that names the summary topic; without it the function sends no notification. */
+export const SUMMARY_TOPIC_ARN_ENV = 'SUMMARY_TOPIC_ARN';
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -33,12 +41,35 @@ export interface HandlerDependencies {
   readonly concurrency?: number;
   /** The function's region, where tag selection looks by default. @default AWS_REGION */
   readonly region?: string;
+  /** Where the run's metrics go. @default EMF through Powertools Metrics, dimension Scheduler = schedulerName() */
+  readonly metrics?: SchedulerMetrics;
+  /** Who is told of the run. @default an SnsNotifier to SUMMARY_TOPIC_ARN, or none without it */
+  readonly notifier?: Notifier;
+}
+
+/** The production notifier: the summary topic when the construct gave one. */
+function defaultNotifier(): Notifier {
+  const topicArn = process.env[SUMMARY_TOPIC_ARN_ENV];
+  return topicArn ? new SnsNotifier({ topicArn, schedulerName: schedulerName() }) : NO_NOTIFIER;
 }
 
 /** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */
 export function createHandler(dependencies: HandlerDependencies = {}) {
   const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
   let gateway = dependencies.gateway;
+  const metrics = dependencies.metrics ?? new PowertoolsSchedulerMetrics();
+  const notifier = dependencies.notifier ?? defaultNotifier();
+
+  /** Tells of the run; a failure to do so is logged and counted, and the run's outcome stands. */
+  async function notify(report: RunReport): Promise<void> {
+    try {
+      await notifier.runFinished(report);
+    } catch (error) {
+      logger.error('the run is done, but its notification was not sent', { error });
+      metrics.notificationFailed();
+    }
+  }
+
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
@@ -52,12 +83,19 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
       ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS
       : DEFAULT_BUDGET_MS;
     gateway ??= new SdkAppRunnerGateway();
-    const report = await runScheduler(request, {
-      gateway,
-      deadline: startedAt + Math.max(0, budget),
-      poll: dependencies.poll,
-      concurrency: dependencies.concurrency,
-    });
+    let report: RunReport;
+    try {
+      report = await runScheduler(request, {
+        gateway,
+        deadline: startedAt + Math.max(0, budget),
+        poll: dependencies.poll,
+        concurrency: dependencies.concurrency,
+      });
+      metrics.runFinished(report);
+      await notify(report);
+    } finally {
+      metrics.flush();
+    }
     if (runFailed(report)) {
       logger.error('run report', { report });
       throw new RunFailedError(report);
