@@ -1,7 +1,8 @@
 /**
  * What the scheduler learnt about a deployment that has ended: the record a notification, a metric
  * and the log are made from. Pure data; built by `deployment-event.ts` from an App Runner
- * "AppRunner Service Operation Status Change" event and the service's operation history.
+ * "AppRunner Service Operation Status Change" event and the service's operation history. What each
+ * status means for a person, and what to do, is worded in `notification-message.ts`.
  */
 
 /**
@@ -43,10 +44,6 @@ export interface DeploymentOutcome {
   readonly result: DeploymentResult;
   /** Whose deployment it was. */
   readonly attribution: DeploymentAttribution;
-  /** What it means for the service, in a sentence a person reads ("the service runs the version from before the pause"). */
-  readonly meaning: string;
-  /** What to do about it, when something is to be done (the command that starts the deployment again). */
-  readonly action?: string;
   /** When App Runner sent the event (the event's `time`), ISO-8601. */
   readonly reportedAt: string;
 }
