@@ -76,6 +76,9 @@ export function deploymentMetricValue(outcome: DeploymentOutcome): MetricValue {
   return { name, value: 1, unit: MetricUnit.Count, scope: 'scheduler' };
 }
 
+/** The value a notification that could not be published adds. */
+export const NOTIFICATION_FAILED_VALUE: MetricValue = { name: SCHEDULER_METRICS.notificationsFailed, value: 1, unit: MetricUnit.Count, scope: 'scheduler' };
+
 /** The scheduler's name for the `Scheduler` dimension: SCHEDULER_NAME, else the function's name. */
 export function schedulerName(env: NodeJS.ProcessEnv = process.env): string {
   return env[SCHEDULER_NAME_ENV] || env.AWS_LAMBDA_FUNCTION_NAME || 'apprunner-scheduler';
@@ -113,7 +116,7 @@ export class PowertoolsSchedulerMetrics implements SchedulerMetrics {
   }
 
   notificationFailed(): void {
-    this.store({ name: SCHEDULER_METRICS.notificationsFailed, value: 1, unit: MetricUnit.Count, scope: 'scheduler' });
+    this.store(NOTIFICATION_FAILED_VALUE);
   }
 
   flush(): void {

@@ -93,7 +93,7 @@ export function runMessage(report: RunReport, context: MessageContext): Notifica
       '',
       ...sections(report),
       ...(steps.length + selectionSteps.length > 0
-        ? ['', 'What to do:', ...steps.map(({ service, step }) => `- ${service.serviceName} (${service.region}): ${service.reason}. ${step}`), ...selectionSteps.map((s) => `- ${s}`)]
+        ? ['', 'What to do:', ...steps.map(({ service, step }) => `- ${service.serviceName} (${service.region}): ${service.reason}. ${capitalized(step)}`), ...selectionSteps.map((s) => `- ${s}`)]
         : []),
     ],
     report,

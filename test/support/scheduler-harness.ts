@@ -7,6 +7,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-runner';
 import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { deploymentMetricValue, NOTIFICATION_FAILED_VALUE, runMetricValues, type MetricValue, type SchedulerMetrics } from '../../lambda/metrics';
+import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { PollSettings } from '../../lambda/status-watcher';
@@ -58,9 +60,73 @@ export function emulatorGateway(emulator: AppRunnerEmulator, options: HarnessOpt
   return new SdkAppRunnerGateway({ maxAttempts: 4, retryMode: 'standard', ...options, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS });
 }
 
-/** The real handler against `gateway`, in REGION with FAST_POLL; the logger is silent unless `options` gives one. */
+/**
+ * The real handler against `gateway`, in REGION with FAST_POLL; the logger is silent and the metrics
+ * are kept in memory (not written to stdout) unless `options` gives its own.
+ */
 export function harnessHandler(gateway: AppRunnerGateway, options: HarnessOptions['handler'] = {}): Invoke {
-  return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), ...options, gateway });
+  return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), metrics: new MetricsInMemory(), ...options, gateway });
+}
+
+/** SchedulerMetrics that keep the values the production metrics would write, for suites that do not read EMF. */
+export class MetricsInMemory implements SchedulerMetrics {
+  /** The values flushed so far. */
+  readonly flushed: MetricValue[] = [];
+  private pending: MetricValue[] = [];
+
+  runFinished(report: RunReport): void {
+    this.pending.push(...runMetricValues(report));
+  }
+
+  deploymentFinished(outcome: DeploymentOutcome): void {
+    this.pending.push(deploymentMetricValue(outcome));
+  }
+
+  notificationFailed(): void {
+    this.pending.push(NOTIFICATION_FAILED_VALUE);
+  }
+
+  flush(): void {
+    this.flushed.push(...this.pending);
+    this.pending = [];
+  }
+}
+
+/** An Embedded Metric Format document as CloudWatch Logs reads it. */
+export interface EmfDocument {
+  readonly _aws: {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: readonly { readonly Namespace: string; readonly Dimensions: readonly (readonly string[])[]; readonly Metrics: readonly { readonly Name: string; readonly Unit: string }[] }[];
+  };
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Runs `action` and returns the EMF documents written to stdout meanwhile (other output passes through),
+ * with the action's result or error: metrics must be written whether it succeeds or fails.
+ */
+export async function emfWrittenDuring<T>(action: () => Promise<T>): Promise<{ readonly documents: EmfDocument[]; readonly result?: T; readonly error?: unknown }> {
+  const documents: EmfDocument[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const emf = text
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as EmfDocument);
+    if (emf.length > 0) {
+      documents.push(...emf);
+      return true;
+    }
+    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    return { documents, result: await action() };
+  } catch (error) {
+    return { documents, error };
+  } finally {
+    process.stdout.write = write;
+  }
 }
 
 /** Starts an emulator and builds a handler against it. */
