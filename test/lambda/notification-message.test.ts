@@ -2,6 +2,7 @@
  * The messages a person reads: the subject line, the e-mail text with what to do about each failure,
  * a dry run's future tense, and the Chatbot custom notification's format and bounds.
  */
+import { resultOfStatus } from '../../lambda/attribute-deployment';
 import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
 import {
   CHAT_LIMITS,
@@ -219,7 +220,17 @@ describe('the chat notification', () => {
 });
 
 describe('a deployment outcome', () => {
-  const outcome = (status: string): DeploymentOutcome => ({ serviceArn: arnOf('api'), serviceName: 'api', region: REGION, operationId: 'op-9', status });
+  const outcome = (status: string): DeploymentOutcome => ({
+    serviceArn: arnOf('api'),
+    serviceName: 'api',
+    region: REGION,
+    operationId: 'op-9',
+    status,
+    eventStatus: status === 'SUCCEEDED' ? 'DeploymentCompletedSuccessfully' : 'DeploymentFailed',
+    result: resultOfStatus(status),
+    attribution: 'scheduler',
+    reportedAt: '2026-11-30T07:04:00Z',
+  });
 
   it('says a rolled-back deployment left the version from before the pause running, and what to do', () => {
     const message = deploymentMessage(outcome('ROLLBACK_SUCCEEDED'), CONTEXT);
@@ -239,6 +250,19 @@ describe('a deployment outcome', () => {
     const message = deploymentMessage(outcome('SUCCEEDED'), CONTEXT);
     expect(message.subject).toBe('[office-hours] Deployment after resume succeeded: api');
     expect(message.chat.content.nextSteps).toBeUndefined();
+  });
+
+  it('says a deployment still rolling back is returning to the version from before the pause', () => {
+    const message = deploymentMessage(outcome('ROLLBACK_IN_PROGRESS'), CONTEXT);
+    expect(message.subject).toBe('[office-hours] Deployment after resume failed and is being rolled back: api');
+    expect(message.text).toContain('the service returns to the version from before the pause, not the latest one');
+  });
+
+  it('says so when a deployment cannot be attributed to the scheduler', () => {
+    const message = deploymentMessage({ ...outcome('ROLLBACK_SUCCEEDED'), attribution: 'unattributable' }, CONTEXT);
+    expect(message.subject).toBe('[office-hours] Deployment failed and was rolled back: api');
+    expect(message.text).toContain('so it cannot tell whether it started it');
+    expect(message.chat.metadata.additionalContext).toMatchObject({ attribution: 'unattributable' });
   });
 
   it('treats a status it does not know as one to check', () => {
