@@ -7,12 +7,15 @@ import {
   CHAT_LIMITS,
   SUBJECT_MAX_LENGTH,
   deploymentMessage,
+  encodedSize,
   failureNextStep,
   runMessage,
   subjectLine,
   type ChatNotification,
 } from '../../lambda/notification-message';
+import { snsPublishInput } from '../../lambda/notify';
 import type { Outcome, RunReport, ServiceOutcome } from '../../lambda/report';
+import { SNS_MESSAGE_MAX_BYTES } from '../../emulator/sns-emulator';
 
 const CONTEXT = { schedulerName: 'office-hours' };
 const REGION = 'eu-west-1';
@@ -112,8 +115,8 @@ describe('the e-mail text', () => {
 
   it('names the log line instead of the JSON report when the report would not fit', () => {
     const big = report({ services: Array.from({ length: 300 }, (_, i) => resumed(`service-${i}`)) });
-    const { text } = runMessage(big, { ...CONTEXT, textMaxLength: 20_000 });
-    expect(text.length).toBeLessThanOrEqual(20_000);
+    const { text } = runMessage(big, { ...CONTEXT, textMaxBytes: 20_000 });
+    expect(encodedSize(text)).toBeLessThanOrEqual(20_000);
     expect(text).toContain('is too large for this message: it is the "run report" line of the function\'s log');
     expect(text).toContain('- and 100 more (see the JSON report)');
   });
@@ -215,6 +218,12 @@ describe('the chat notification', () => {
     expectValidChatNotification(chat);
     expect(chat.content.nextSteps?.[CHAT_LIMITS.nextSteps - 1]).toBe("and 291 more: see the e-mail or the function's log");
     expect(chat.content.description).toMatch(/• and \d+ more: see the e-mail or the function's log$/);
+  });
+
+  it('keeps the SNS message of that run, e-mail and chat copies together, within SNS\'s 256 KB', () => {
+    const services = Array.from({ length: 1000 }, (_, i) => service(`service-with-a-long-name-${i}`, { outcome: 'failed', statusAfter: 'PAUSED', reason: 'é"'.repeat(300) }));
+    const input = snsPublishInput('arn:aws:sns:eu-west-1:123456789012:summary', runMessage(report({ services }), CONTEXT));
+    expect(Buffer.byteLength(input.Message, 'utf8') + Buffer.byteLength(input.Subject, 'utf8')).toBeLessThanOrEqual(SNS_MESSAGE_MAX_BYTES);
   });
 });
 
