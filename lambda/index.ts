@@ -14,6 +14,7 @@ import { runFailed, type RunReport } from './report';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
 import { runScheduler } from './run';
+import { AutoScalingCache } from './savings';
 import type { PollSettings } from './status-watcher';
 
 /** Time kept back from the Lambda's remaining time to report before it is cut off, in ms. */
@@ -45,6 +46,8 @@ export interface HandlerDependencies {
   readonly metrics?: SchedulerMetrics;
   /** Who is told of the run. @default an SnsNotifier to SUMMARY_TOPIC_ARN, or none without it */
   readonly notifier?: Notifier;
+  /** Auto scaling configurations read for savings figures, kept across warm invocations. @default a new cache per handler */
+  readonly autoScalingCache?: AutoScalingCache;
 }
 
 /** The production notifier: the summary topic when the construct gave one. */
@@ -70,6 +73,8 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
     }
   }
 
+  // One per handler, so per container: warm invocations read each configuration once.
+  const autoScalingCache = dependencies.autoScalingCache ?? new AutoScalingCache();
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
@@ -90,6 +95,7 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
         deadline: startedAt + Math.max(0, budget),
         poll: dependencies.poll,
         concurrency: dependencies.concurrency,
+        autoScalingCache,
       });
       metrics.runFinished(report);
       await notify(report);

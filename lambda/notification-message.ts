@@ -14,7 +14,7 @@
  * description), so that nothing depends on a limit nobody documented.
  */
 import type { DeploymentOutcome } from './deployment-outcome';
-import { runFigures, serviceSavings, type Money, type RunFigures } from './report-figures';
+import { runFigures, type Money, type RunFigures } from './report-figures';
 import type { RunReport, ServiceOutcome } from './report';
 
 /** SNS accepts a subject of fewer than 100 characters, without line breaks or control characters (Publish API). */
@@ -197,20 +197,30 @@ export function actionPhrase(service: ServiceOutcome, future: boolean): string {
 }
 
 function serviceSavingsPhrase(service: ServiceOutcome): string {
-  const { hoursPaused, saved } = serviceSavings(service);
-  if (saved && hoursPaused !== undefined) return `; saved ${money(saved)} over ${hours(hoursPaused)} paused`;
-  if (saved) return `; saved ${money(saved)}`;
-  if (hoursPaused !== undefined) return `; paused ${hours(hoursPaused)}`;
-  return '';
+  const savings = service.savings;
+  if (!savings) return '';
+  const paused = savings.hours === undefined ? '' : ` over ${hours(savings.hours)} paused`;
+  switch (savings.status) {
+    case 'priced':
+      return `; saved ${money(savings)}${paused}`;
+    case 'unpriced':
+      return `; paused ${hours(savings.hours)}, no saving computed: ${savings.reason}`;
+    case 'unknown':
+      return `; no savings figure: ${savings.reason}`;
+  }
 }
 
 function savingsLines(figures: RunFigures): string[] {
   if (!figures.saved && figures.hoursPaused === undefined) return [];
   const parts = [
-    ...(figures.saved ? [`Saved ${money(figures.saved)}`] : []),
-    ...(figures.hoursPaused !== undefined ? [`${figures.saved ? 'over' : 'Paused'} ${hours(figures.hoursPaused)} of service time paused`] : []),
+    ...(figures.saved ? [`Saved ${money(figures.saved)} (at least: the provisioned memory of the paused instances)`] : []),
+    ...(figures.hoursPaused !== undefined ? [`${figures.saved ? 'over' : 'Paused'} ${hours(figures.hoursPaused)} of service time`] : []),
   ];
-  return [`${parts.join(' ')}.`];
+  const missing = [
+    ...(figures.unpricedServices ? [`${plural(figures.unpricedServices, 'service')} in a region without a price`] : []),
+    ...(figures.unknownSavings ? [`${plural(figures.unknownSavings, 'service')} without a figure`] : []),
+  ];
+  return [`${parts.join(' ')}${missing.length > 0 ? `; not counted: ${missing.join(', ')}` : ''}.`];
 }
 
 /** The chat description: the figures and the changed services, short enough for one chat block. */

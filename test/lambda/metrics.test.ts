@@ -5,7 +5,7 @@
  */
 import { ACTION_DIMENSION, METRICS_NAMESPACE, RUN_METRICS, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../../contract/metric-names';
 import { PowertoolsSchedulerMetrics, schedulerName } from '../../lambda/metrics';
-import type { Outcome, RunReport, ServiceOutcome } from '../../lambda/report';
+import type { Outcome, RunReport, SavingsTotal, ServiceOutcome } from '../../lambda/report';
 import { emfWrittenDuring, type EmfDocument } from '../support/scheduler-harness';
 
 function service(name: string, outcome: Outcome, actions: ServiceOutcome['actions'], statusAfter: string): ServiceOutcome {
@@ -26,6 +26,11 @@ function report(services: ServiceOutcome[], fields: Partial<RunReport> = {}): Ru
   const counts: Record<Outcome, number> = { changed: 0, unchanged: 0, skipped: 0, failed: 0, planned: 0 };
   for (const s of services) counts[s.outcome] += 1;
   return { action: 'resume', dryRun: false, startedAt: '2026-12-01T07:00:00Z', finishedAt: '2026-12-01T07:02:00Z', counts, services, selectionFailures: [], ...fields };
+}
+
+/** A run total as lambda/report.ts sums it. */
+function total(fields: Partial<SavingsTotal>): SavingsTotal {
+  return { currency: 'USD', priced: 0, unpriced: 0, unknown: 0, ...fields };
 }
 
 const RESUME_RUN = report([
@@ -78,7 +83,7 @@ describe('run metrics', () => {
 
   it('never carries a dimension but Scheduler and Action: none per service, not Powertools\' service', async () => {
     const documents = await emfOf((m) => {
-      m.runFinished({ ...RESUME_RUN, savings: { pausedHours: 30, amount: 4.5, currency: 'USD' } } as RunReport);
+      m.runFinished({ ...RESUME_RUN, savings: total({ hours: 30, amount: 4.5, priced: 2 }) });
       m.deploymentFinished({ serviceArn: RESUME_RUN.services[0].serviceArn, serviceName: 'api', region: 'eu-west-1', operationId: 'op', status: 'FAILED' });
       m.notificationFailed();
     });
@@ -93,19 +98,24 @@ describe('run metrics', () => {
   });
 
   it('publishes hours paused and the amount saved when the report has them', async () => {
-    const metrics = published(await emfOf((m) => m.runFinished({ ...RESUME_RUN, savings: { pausedHours: 30, amount: 4.5, currency: 'USD' } } as RunReport)));
+    const metrics = published(await emfOf((m) => m.runFinished({ ...RESUME_RUN, savings: total({ hours: 30, amount: 4.5, priced: 2 }) })));
     expect(metrics.get(RUN_METRICS.hoursPaused)?.value).toBe(30);
     expect(metrics.get(RUN_METRICS.amountSaved)).toEqual({ value: 4.5, unit: 'None', dimensions: { Scheduler: 'office-hours', Action: 'resume' } });
   });
 
   it.each([
     ['the report has no savings', undefined],
-    ['the run total is unpriced', { status: 'unpriced', reason: 'no App Runner price for ap-east-2' }],
-    ['the amount is not in USD', { pausedHours: 30, amount: 12, currency: 'CNY' }],
+    ['no resumed service is priced', total({ hours: 30, unpriced: 2 })],
+    ['no figure could be made', total({ unknown: 2 })],
   ])('leaves AmountSaved out, never zero, when %s', async (_case, savings) => {
-    const metrics = published(await emfOf((m) => m.runFinished({ ...RESUME_RUN, savings } as RunReport)));
+    const metrics = published(await emfOf((m) => m.runFinished({ ...RESUME_RUN, savings })));
     expect(metrics.has(RUN_METRICS.amountSaved)).toBe(false);
     expect(metrics.has(RUN_METRICS.servicesResumed)).toBe(true);
+  });
+
+  it('publishes the hours paused of unpriced services, and leaves HoursPaused out when no paused time is known', async () => {
+    expect(published(await emfOf((m) => m.runFinished({ ...RESUME_RUN, savings: total({ hours: 30, unpriced: 2 }) }))).get(RUN_METRICS.hoursPaused)?.value).toBe(30);
+    expect(published(await emfOf((m) => m.runFinished({ ...RESUME_RUN, savings: total({ unknown: 2 }) }))).has(RUN_METRICS.hoursPaused)).toBe(false);
   });
 
   it('publishes nothing for a dry run: no planned change reads as one made', async () => {

@@ -14,7 +14,7 @@ import {
   type ChatNotification,
 } from '../../lambda/notification-message';
 import { snsPublishInput } from '../../lambda/notify';
-import type { Outcome, RunReport, ServiceOutcome } from '../../lambda/report';
+import type { Outcome, RunReport, ServiceOutcome, ServiceSavings } from '../../lambda/report';
 import { SNS_MESSAGE_MAX_BYTES } from '../../emulator/sns-emulator';
 
 const CONTEXT = { schedulerName: 'office-hours' };
@@ -59,7 +59,7 @@ const resumed = (name: string, extra: Partial<ServiceOutcome> = {}) =>
 function resumeWithOneFailure(): RunReport {
   const services = Array.from({ length: 12 }, (_, i) => resumed(`svc-${String(i).padStart(2, '0')}`));
   services.push(service('stuck', { outcome: 'failed', statusAfter: 'PAUSED', reason: 'ResumeService on stuck failed: InternalServiceErrorException: boom' }));
-  return { ...report({ services }), savings: { pausedHours: 144, amount: 41.2, currency: 'USD' } } as RunReport;
+  return { ...report({ services }), savings: { amount: 41.2, currency: 'USD', hours: 144, priced: 12, unpriced: 0, unknown: 0 } };
 }
 
 describe('the subject line', () => {
@@ -108,7 +108,7 @@ describe('the e-mail text', () => {
     expect(text).toContain(
       `What to do:\n- stuck (eu-west-1): ResumeService on stuck failed: InternalServiceErrorException: boom. It is not running. Resume it by hand: aws apprunner resume-service --service-arn ${arnOf('stuck')} --region eu-west-1`,
     );
-    expect(text).toContain('Saved 41.20 USD over 144.0 h of service time paused.');
+    expect(text).toContain('Saved 41.20 USD (at least: the provisioned memory of the paused instances) over 144.0 h of service time.');
     const json = text.slice(text.indexOf('The JSON report:\n') + 'The JSON report:\n'.length);
     expect(JSON.parse(json)).toEqual(original);
   });
@@ -121,11 +121,21 @@ describe('the e-mail text', () => {
     expect(text).toContain('- and 100 more (see the JSON report)');
   });
 
-  it('shows what each resumed service saved, and nothing for one without a figure', () => {
-    const withSavings = { ...resumed('api'), savings: { pausedHours: 62, amount: 3.2, currency: 'USD' } } as ServiceOutcome;
-    const { text } = runMessage(report({ services: [withSavings, resumed('web')] }), CONTEXT);
-    expect(text).toContain('- api (eu-west-1): resumed (operation op-api); saved 3.20 USD over 62.0 h paused');
-    expect(text).toContain('- web (eu-west-1): resumed (operation op-web)\n');
+  it('shows what each resumed service saved, or why there is no figure, never a zero', () => {
+    const paused = { pausedFrom: '2026-11-28T19:00:00Z', pausedTo: '2026-11-30T09:00:00Z', hours: 38, basis: 'marker' } as const;
+    const priced: ServiceSavings = { ...paused, status: 'priced', amount: 3.2, currency: 'USD', inputs: { vcpu: 1, memoryGb: 2, provisionedInstances: 1, pricePerGbHour: 0.007 } };
+    const unpriced: ServiceSavings = { ...paused, status: 'unpriced', reason: 'no App Runner price for ap-east-2' };
+    const unknown: ServiceSavings = { status: 'unknown', reason: 'could not read the auto scaling configuration' };
+    const services = [resumed('api', { savings: priced }), resumed('hk', { savings: unpriced }), resumed('web', { savings: unknown }), resumed('other')];
+    const { text } = runMessage({ ...report({ services }), savings: { amount: 3.2, currency: 'USD', hours: 76, priced: 1, unpriced: 1, unknown: 1 } }, CONTEXT);
+    expect(text).toContain('- api (eu-west-1): resumed (operation op-api); saved 3.20 USD over 38.0 h paused');
+    expect(text).toContain('- hk (eu-west-1): resumed (operation op-hk); paused 38.0 h, no saving computed: no App Runner price for ap-east-2');
+    expect(text).toContain('- web (eu-west-1): resumed (operation op-web); no savings figure: could not read the auto scaling configuration');
+    expect(text).toContain('- other (eu-west-1): resumed (operation op-other)\n');
+    expect(text).toContain(
+      'Saved 3.20 USD (at least: the provisioned memory of the paused instances) over 76.0 h of service time; not counted: 1 service in a region without a price, 1 service without a figure.',
+    );
+    expect(text).not.toContain('0.00 USD');
   });
 });
 
