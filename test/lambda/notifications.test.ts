@@ -63,14 +63,21 @@ describe('a resume run', () => {
     const { documents, result } = await emfWrittenDuring(() => invoke(RESUME));
 
     expect(result?.counts.changed).toBe(2);
-    expect(values(documents)).toMatchObject({ [RUN_METRICS.servicesResumed]: 2, [RUN_METRICS.servicesFailed]: 0, [SCHEDULER_METRICS.servicesPausedNow]: 0 });
+    const saved = result!.savings!.amount!;
+    expect(values(documents)).toMatchObject({
+      [RUN_METRICS.servicesResumed]: 2,
+      [RUN_METRICS.servicesFailed]: 0,
+      [SCHEDULER_METRICS.servicesPausedNow]: 0,
+      [RUN_METRICS.amountSaved]: saved,
+      [RUN_METRICS.hoursPaused]: result!.savings!.hours,
+    });
     const [message] = sns.published();
     expect(sns.published()).toHaveLength(1);
-    expect(message.subject).toBe('[office-hours] Resumed 2 services');
+    expect(message.subject).toBe(`[office-hours] Resumed 2 services, saved ${saved.toFixed(2)} USD`);
     expect(message.deliveredTo('email')).toContain('Changed (2):\n- web-api (eu-west-1): resumed');
     expect(message.deliveredTo('email')).toContain('The JSON report:\n');
     const chat = JSON.parse(message.deliveredTo('https')) as ChatNotification;
-    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: 'office-hours: Resumed 2 services' } });
+    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: `office-hours: Resumed 2 services, saved ${saved.toFixed(2)} USD` } });
     expect(JSON.parse(message.deliveredTo('sqs'))).toEqual(chat);
   });
 
