@@ -10,7 +10,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
 import { RunFailedError } from './errors';
+import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
+import { runFigures } from './report-figures';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
 import { runScheduler } from './run';
@@ -21,9 +23,6 @@ import type { PollSettings } from './status-watcher';
 export const SAFETY_MARGIN_MS = 30_000;
 /** How long a run may wait when no Lambda context tells the remaining time, in ms. */
 const DEFAULT_BUDGET_MS = 600_000;
-
-/** The env var that names the summary topic; without it the function sends no notification. */
-export const SUMMARY_TOPIC_ARN_ENV = 'SUMMARY_TOPIC_ARN';
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -102,11 +101,13 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
     } finally {
       metrics.flush();
     }
+    // The summary first: Logs Insights (the dashboard's last reports) reads it however long the report is.
+    const line = { summary: { action: report.action, dryRun: report.dryRun, ...runFigures(report) }, report };
     if (runFailed(report)) {
-      logger.error('run report', { report });
+      logger.error('run report', line);
       throw new RunFailedError(report);
     }
-    logger.info('run report', { report });
+    logger.info('run report', line);
     return report;
   };
 }
