@@ -16,9 +16,6 @@ export const SCHEDULER_DIMENSION = 'Scheduler';
 /** The dimension that names a run's action, `pause` or `resume`. */
 export const ACTION_DIMENSION = 'Action';
 
-/** The env var the function reads its scheduler name from; it defaults to the function's name. */
-export const SCHEDULER_NAME_ENV = 'SCHEDULER_NAME';
-
 /** Metrics of one run, with the dimensions `Scheduler` and `Action`. A dry run publishes none of them. */
 export const RUN_METRICS = {
   /** Services the run paused (Count). */

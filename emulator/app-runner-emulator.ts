@@ -9,7 +9,7 @@
  * Protocol, from the public API models (App Runner 2020-05-15, Tagging API 2017-01-26):
  * - `POST /`, AWS JSON 1.0 with `X-Amz-Target: AppRunner.<Operation>` for ListServices, DescribeService,
  *   PauseService, ResumeService, StartDeployment, ListOperations, ListTagsForResource, TagResource,
- *   UntagResource; AWS JSON 1.1 with `X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`.
+ *   UntagResource, DescribeAutoScalingConfiguration (see `auto-scaling.ts`); AWS JSON 1.1 with `X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`.
  * - The Region is the SigV4 credential scope's (`Credential=AKID/<date>/<region>/<service>/aws4_request`).
  *   Each Region is its own world, as with real endpoints: lists show only its services, and an ARN of another
  *   Region answers ResourceNotFoundException. Signatures are not verified. One account per emulator.
@@ -121,6 +121,27 @@ export interface ServiceSpec {
   readonly cpu?: string;
   /** InstanceConfiguration.Memory as DescribeService shows it. @default '2048' */
   readonly memory?: string;
+  /** Its auto scaling configuration (from `addAutoScalingConfiguration`, same Region). @default the Region's DefaultConfiguration (MinSize 1) */
+  readonly autoScalingConfigurationArn?: string;
+  /**
+   * For a service created PAUSED: epoch ms at which its pause ended, so that its history shows a
+   * PAUSE_SERVICE that started `timings.pause` earlier. @default now
+   */
+  readonly pausedAt?: number;
+}
+
+/** An auto scaling configuration to create; see `emulator/auto-scaling.ts`. */
+export interface AutoScalingConfigurationSpec {
+  /** AutoScalingConfigurationName; a name that exists gets a new revision. */
+  readonly name: string;
+  /** @default 'eu-west-1' */
+  readonly region?: string;
+  /** Provisioned instances, 1-25. @default 1 */
+  readonly minSize?: number;
+  /** 1-25. @default 25 */
+  readonly maxSize?: number;
+  /** 1-200. @default 100 */
+  readonly maxConcurrency?: number;
 }
 
 /** One operation of a service, for assertions. Times are epoch ms. */
@@ -264,7 +285,14 @@ export class AppRunnerEmulator {
       autoDeploymentsEnabled: spec.autoDeploymentsEnabled ?? true,
       cpu: spec.cpu ?? '1024',
       memory: spec.memory ?? '2048',
+      autoScalingConfigurationArn: spec.autoScalingConfigurationArn,
+      pausedAt: spec.pausedAt,
     }).arn;
+  }
+
+  /** Creates an auto scaling configuration (a new revision when the name exists in the Region) and returns its ARN. */
+  addAutoScalingConfiguration(spec: AutoScalingConfigurationSpec): string {
+    return this.fleet.autoScaling.create({ ...spec, region: spec.region ?? 'eu-west-1' }).arn;
   }
 
   /** The service as it is now; throws if the emulator has no such service. */

@@ -30,7 +30,7 @@ export interface FaultSpec {
   readonly kind: FaultKind;
   /** Only this operation, as in X-Amz-Target (e.g. 'PauseService', 'GetResources'). @default every operation */
   readonly operation?: string;
-  /** Only calls that name this ARN (ServiceArn, ResourceArn or an entry of ResourceARNList). @default any call */
+  /** Only calls that name this ARN (ServiceArn, ResourceArn, AutoScalingConfigurationArn or an entry of ResourceARNList). @default any call */
   readonly serviceArn?: string;
   /** The fault disarms after this many hits. @default 1, or unlimited within `forMs` when that is set */
   readonly times?: number;

@@ -7,6 +7,7 @@
  * while idle, and an operation's EndedAt is exactly StartedAt + its duration.
  */
 import { ApiError, invalidState } from './api-error';
+import { AutoScalingConfigurations, type AutoScalingConfigurationRecord } from './auto-scaling';
 import { SeededRandom } from './seeded-random';
 
 /** A service status, as in the model's `ServiceStatus` enum. */
@@ -107,6 +108,8 @@ export interface ServiceRecord {
   readonly autoDeploymentsEnabled: boolean;
   readonly cpu: string;
   readonly memory: string;
+  /** The auto scaling configuration its AutoScalingConfigurationSummary names. */
+  readonly autoScaling: AutoScalingConfigurationRecord;
   /** Oldest first; ListOperations reverses it. */
   readonly operations: OperationRecord[];
   pending?: PendingOperation;
@@ -128,6 +131,10 @@ export interface NewService {
   readonly autoDeploymentsEnabled: boolean;
   readonly cpu: string;
   readonly memory: string;
+  /** A configuration of the service's Region. @default the Region's default configuration */
+  readonly autoScalingConfigurationArn?: string;
+  /** For a service created PAUSED: when its pause ended (epoch ms, in the past); the pause started `timings.pause` before. @default now */
+  readonly pausedAt?: number;
 }
 
 /** ServiceName in the model: 4-40 characters, a letter or digit first, then letters, digits, '-' or '_'. */
@@ -152,6 +159,8 @@ export class Fleet {
   private readonly byRegion = new Map<string, ServiceRecord[]>();
   private nextSeq = 1;
   private operationEnded?: OperationEndListener;
+  /** The account's auto scaling configurations. */
+  readonly autoScaling: AutoScalingConfigurations;
 
   /** `now` is the clock (epoch ms); `ids` makes service and operation ids reproducible. */
   constructor(
@@ -160,7 +169,9 @@ export class Fleet {
     private readonly deploymentRefusal: DeploymentRefusalError,
     private readonly ids: SeededRandom,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.autoScaling = new AutoScalingConfigurations(account, now);
+  }
 
   /** Creates a service with its CREATE_SERVICE history; throws on a bad or duplicate name. */
   add(spec: NewService): ServiceRecord {
@@ -171,7 +182,16 @@ export class Fleet {
     if (siblings.some((s) => s.name === spec.name && s.status !== 'DELETED')) {
       throw new Error(`a service named '${spec.name}' already exists in ${spec.region}`);
     }
-    const at = this.now();
+    const autoScaling =
+      spec.autoScalingConfigurationArn === undefined ? this.autoScaling.defaultFor(spec.region) : this.autoScaling.lookup(spec.region, spec.autoScalingConfigurationArn);
+    if (!autoScaling) throw new Error(`no auto scaling configuration ${spec.autoScalingConfigurationArn} in ${spec.region}`);
+    if (spec.pausedAt !== undefined && (spec.status !== 'PAUSED' || !(spec.pausedAt <= this.now()))) {
+      throw new Error('pausedAt is for a service created PAUSED, at a time not in the future');
+    }
+    const now = this.now();
+    const pauseEnd = spec.pausedAt ?? now;
+    const pauseStart = spec.pausedAt === undefined ? now : pauseEnd - this.timings.pause;
+    const at = Math.min(now, pauseStart);
     const id = this.ids.hex(32);
     const tags = new Map(Object.entries(spec.tags));
     const record: ServiceRecord = {
@@ -191,6 +211,7 @@ export class Fleet {
       autoDeploymentsEnabled: spec.autoDeploymentsEnabled,
       cpu: spec.cpu,
       memory: spec.memory,
+      autoScaling,
       operations: [],
       armed: new Map(),
       deployedVersion: 1,
@@ -199,7 +220,7 @@ export class Fleet {
     };
     this.recordFinished(record, 'CREATE_SERVICE', spec.status === 'CREATE_FAILED' ? 'FAILED' : 'SUCCEEDED', at);
     if (spec.status === 'PAUSED') {
-      this.recordFinished(record, 'PAUSE_SERVICE', 'SUCCEEDED', at);
+      record.operations.push({ id: this.ids.uuid(), type: 'PAUSE_SERVICE', status: 'SUCCEEDED', startedAt: pauseStart, endedAt: pauseEnd, updatedAt: pauseEnd });
     }
     this.byArn.set(record.arn, record);
     siblings.push(record);

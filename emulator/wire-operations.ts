@@ -56,6 +56,7 @@ export const APP_RUNNER_OPERATIONS: Readonly<Record<string, Handler>> = {
   ListTagsForResource: (input, ctx) => ({ Tags: tagList(lookupService(input, 'ResourceArn', ctx)) }),
   TagResource: tagResource,
   UntagResource: untagResource,
+  DescribeAutoScalingConfiguration: describeAutoScalingConfiguration,
 };
 
 /** The Tagging API operations the emulator serves, by name. */
@@ -75,7 +76,7 @@ export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
 /** The ARNs a request names, for the call log and for fault filters. */
 export function arnsNamedBy(input: JsonObject): string[] {
   const arns: string[] = [];
-  for (const key of ['ServiceArn', 'ResourceArn']) {
+  for (const key of ['ServiceArn', 'ResourceArn', 'AutoScalingConfigurationArn']) {
     if (typeof input[key] === 'string') arns.push(input[key]);
   }
   if (Array.isArray(input.ResourceARNList)) {
@@ -91,6 +92,35 @@ function listServices(input: JsonObject, ctx: RequestContext): JsonObject {
   return {
     ServiceSummaryList: items.map(serviceSummary),
     NextToken: more ? makeToken(`ListServices:${ctx.region}`, items[items.length - 1].seq) : undefined,
+  };
+}
+
+/**
+ * DescribeAutoScalingConfiguration: `AutoScalingConfigurationArn` (AppRunnerResourceArn, required), a
+ * full or partial ARN (see `auto-scaling.ts`); unknown in the Region: ResourceNotFoundException.
+ */
+function describeAutoScalingConfiguration(input: JsonObject, ctx: RequestContext): JsonObject {
+  const arn = input.AutoScalingConfigurationArn;
+  if (typeof arn !== 'string' || arn.length > 1011 || !RESOURCE_ARN.test(arn)) {
+    throw invalidRequest(`AutoScalingConfigurationArn must be an App Runner resource ARN, got ${JSON.stringify(arn ?? null)}`);
+  }
+  const record = ctx.fleet.autoScaling.lookup(ctx.region, arn);
+  if (!record) throw resourceNotFound(`Auto scaling configuration ${arn} not found`);
+  const hasAssociatedService = ctx.fleet.all().some((s) => s.autoScaling.arn === record.arn && s.status !== 'DELETED');
+  return {
+    AutoScalingConfiguration: {
+      AutoScalingConfigurationArn: record.arn,
+      AutoScalingConfigurationName: record.name,
+      AutoScalingConfigurationRevision: record.revision,
+      Latest: ctx.fleet.autoScaling.isLatest(record),
+      Status: 'ACTIVE',
+      MaxConcurrency: record.maxConcurrency,
+      MinSize: record.minSize,
+      MaxSize: record.maxSize,
+      CreatedAt: seconds(record.createdAt),
+      HasAssociatedService: hasAssociatedService,
+      IsDefault: record.isDefault,
+    },
   };
 }
 
@@ -368,12 +398,11 @@ function serviceShape(record: ServiceRecord): JsonObject {
     InstanceConfiguration: { Cpu: record.cpu, Memory: record.memory },
     HealthCheckConfiguration: { Protocol: 'TCP', Path: '/', Interval: 5, Timeout: 2, HealthyThreshold: 1, UnhealthyThreshold: 5 },
     AutoScalingConfigurationSummary: {
-      AutoScalingConfigurationArn:
-        `arn:aws:apprunner:${region}:${account}:autoscalingconfiguration/DefaultConfiguration/1/${'0'.repeat(32)}`,
-      AutoScalingConfigurationName: 'DefaultConfiguration',
-      AutoScalingConfigurationRevision: 1,
+      AutoScalingConfigurationArn: record.autoScaling.arn,
+      AutoScalingConfigurationName: record.autoScaling.name,
+      AutoScalingConfigurationRevision: record.autoScaling.revision,
       Status: 'ACTIVE',
-      IsDefault: true,
+      IsDefault: record.autoScaling.isDefault,
     },
     NetworkConfiguration: {
       EgressConfiguration: { EgressType: 'DEFAULT' },

@@ -5,6 +5,7 @@
  */
 import {
   AppRunnerClient,
+  DescribeAutoScalingConfigurationCommand,
   DescribeServiceCommand,
   ListOperationsCommand,
   ListTagsForResourceCommand,
@@ -36,6 +37,21 @@ export interface ServiceSummary {
 export interface ServiceDetail extends ServiceSummary {
   /** `SourceConfiguration.AutoDeploymentsEnabled`; false when App Runner leaves it out. */
   readonly autoDeploymentsEnabled: boolean;
+  /** `InstanceConfiguration.Cpu` as App Runner shows it: CPU units ("1024") or vCPUs ("1 vCPU"). */
+  readonly cpu?: string;
+  /** `InstanceConfiguration.Memory` as App Runner shows it: MB ("2048") or GB ("2 GB"). */
+  readonly memory?: string;
+  /** `AutoScalingConfigurationSummary.AutoScalingConfigurationArn`: the configuration whose MinSize says how many instances are provisioned. */
+  readonly autoScalingConfigurationArn?: string;
+}
+
+/** What DescribeAutoScalingConfiguration says of the instances a service keeps. */
+export interface AutoScalingSize {
+  readonly arn: string;
+  /** `MinSize`: the instances App Runner provisions (1-25); undefined when the answer leaves it out. */
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  readonly maxConcurrency?: number;
 }
 
 /** One entry of a service's operation history, newest first as ListOperations returns it. */
@@ -43,6 +59,10 @@ export interface OperationRecord {
   readonly id?: string;
   readonly type?: string;
   readonly status?: string;
+  /** `StartedAt`, epoch ms. */
+  readonly startedAt?: number;
+  /** `EndedAt`, epoch ms; absent while the operation runs. */
+  readonly endedAt?: number;
 }
 
 /** How far a ListServices walk goes, and who sees its pages. */
@@ -87,6 +107,8 @@ export interface AppRunnerGateway {
   resumeService(arn: string): Promise<ResumeStarted>;
   /** Starts a deployment; returns the operation id. */
   startDeployment(arn: string): Promise<string>;
+  /** An auto scaling configuration's sizes, by its ARN (which names its region). */
+  describeAutoScalingConfiguration(arn: string): Promise<AutoScalingSize>;
 }
 
 /**
@@ -125,8 +147,14 @@ function serviceDetail(arn: string, service: Service | undefined): ServiceDetail
     name: service?.ServiceName ?? '',
     status: service?.Status ?? 'UNKNOWN',
     autoDeploymentsEnabled: service?.SourceConfiguration?.AutoDeploymentsEnabled ?? false,
+    cpu: service?.InstanceConfiguration?.Cpu,
+    memory: service?.InstanceConfiguration?.Memory,
+    autoScalingConfigurationArn: service?.AutoScalingConfigurationSummary?.AutoScalingConfigurationArn,
   };
 }
+
+/** `arn:<partition>:apprunner:<region>:<account>:autoscalingconfiguration/...` (Service Authorization Reference); group 1 is the region. */
+const AUTO_SCALING_CONFIGURATION_ARN = /^arn:[^:]+:apprunner:([a-z0-9-]+):[0-9]{12}:autoscalingconfiguration\/.+$/;
 
 /** How the SDK clients are built: one per region, created on first use and kept for the container's life. */
 export interface SdkGatewayOptions {
@@ -236,7 +264,13 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
   listRecentOperations(arn: string): Promise<OperationRecord[]> {
     return call('ListOperations', arn, async () => {
       const { OperationSummaryList } = await this.forArn(arn).send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: APP_RUNNER_PAGE_SIZE }));
-      return (OperationSummaryList ?? []).map((o) => ({ id: o.Id, type: o.Type, status: o.Status }));
+      return (OperationSummaryList ?? []).map((o) => ({
+        id: o.Id,
+        type: o.Type,
+        status: o.Status,
+        startedAt: o.StartedAt?.getTime(),
+        endedAt: o.EndedAt?.getTime(),
+      }));
     });
   }
 
@@ -261,5 +295,16 @@ export class SdkAppRunnerGateway implements AppRunnerGateway {
   async startDeployment(arn: string): Promise<string> {
     const output = await call('StartDeployment', arn, () => this.forArn(arn).send(new StartDeploymentCommand({ ServiceArn: arn })));
     return output.OperationId ?? '';
+  }
+
+  describeAutoScalingConfiguration(arn: string): Promise<AutoScalingSize> {
+    return call('DescribeAutoScalingConfiguration', arn, async () => {
+      const region = AUTO_SCALING_CONFIGURATION_ARN.exec(arn)?.[1];
+      if (!region) throw new Error('not an App Runner auto scaling configuration ARN');
+      const { AutoScalingConfiguration: c } = await this.appRunner(region).send(
+        new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: arn }),
+      );
+      return { arn, minSize: c?.MinSize, maxSize: c?.MaxSize, maxConcurrency: c?.MaxConcurrency };
+    });
   }
 }

@@ -57,7 +57,8 @@ export function callLanes(action: Action, limit: number): CallLanes {
       lanes: [
         { name: 'status walk', calls: ['listServices'], readsStatus: true },
         { name: 'deployment', calls: ['startDeployment'] },
-        { name: 'history check', calls: ['listRecentOperations'] },
+        // The auto scaling read comes at the end of a resumed service's way, like the history check before it.
+        { name: 'history check and auto scaling read', calls: ['listRecentOperations', 'describeAutoScalingConfiguration'] },
         { name: 'status read', calls: ['describeService'], readsStatus: true },
         { name: 'pause and resume', calls: ['pauseService', 'resumeService'], startsAService: true },
         { name: 'marker and tag reads', calls: ['tagService', 'listTags', 'findTaggedServices'], startsAService: true },
@@ -68,7 +69,7 @@ export function callLanes(action: Action, limit: number): CallLanes {
   }
   return {
     lanes: [
-      { name: 'deployment and history check', calls: ['startDeployment', 'listRecentOperations'] },
+      { name: 'deployment and history check', calls: ['startDeployment', 'listRecentOperations', 'describeAutoScalingConfiguration'] },
       { name: 'pause, resume and marker removal', calls: ['pauseService', 'resumeService', 'untagService'] },
       { name: 'reads and marker', calls: ['describeService', 'listServices', 'tagService', 'listTags', 'findTaggedServices'] },
     ],

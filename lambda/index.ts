@@ -16,19 +16,19 @@ import { InvalidEventError, parseEvent } from '../contract/event';
 import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
 import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-event';
 import { RunFailedError } from './errors';
+import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
+import { runFigures } from './report-figures';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
 import { runScheduler } from './run';
+import { AutoScalingCache } from './savings';
 import type { PollSettings } from './status-watcher';
 
 /** Time kept back from the Lambda's remaining time to report before it is cut off, in ms. */
 export const SAFETY_MARGIN_MS = 30_000;
 /** How long a run may wait when no Lambda context tells the remaining time, in ms. */
 const DEFAULT_BUDGET_MS = 600_000;
-
-/** The env var that names the summary topic; without it the function sends no notification. */
-export const SUMMARY_TOPIC_ARN_ENV = 'SUMMARY_TOPIC_ARN';
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -51,6 +51,8 @@ export interface HandlerDependencies {
   readonly metrics?: SchedulerMetrics;
   /** Who is told of the run. @default an SnsNotifier to SUMMARY_TOPIC_ARN, or none without it */
   readonly notifier?: Notifier;
+  /** Auto scaling configurations read for savings figures, kept across warm invocations. @default a new cache per handler */
+  readonly autoScalingCache?: AutoScalingCache;
 }
 
 /** The production notifier: the summary topic when the construct gave one. */
@@ -76,6 +78,8 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
     }
   }
 
+  // One per handler, so per container: warm invocations read each configuration once.
+  const autoScalingCache = dependencies.autoScalingCache ?? new AutoScalingCache();
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
@@ -96,17 +100,20 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
         deadline: startedAt + Math.max(0, budget),
         poll: dependencies.poll,
         concurrency: dependencies.concurrency,
+        autoScalingCache,
       });
       metrics.runFinished(report);
       await notify(report);
     } finally {
       metrics.flush();
     }
+    // The summary first: Logs Insights (the dashboard's last reports) reads it however long the report is.
+    const line = { summary: { action: report.action, dryRun: report.dryRun, ...runFigures(report) }, report };
     if (runFailed(report)) {
-      logger.error('run report', { report });
+      logger.error('run report', line);
       throw new RunFailedError(report);
     }
-    logger.info('run report', { report });
+    logger.info('run report', line);
     return report;
   };
 }

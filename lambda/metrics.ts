@@ -12,8 +12,8 @@ import {
   RUN_METRICS,
   SCHEDULER_DIMENSION,
   SCHEDULER_METRICS,
-  SCHEDULER_NAME_ENV,
 } from '../contract/metric-names';
+import { SCHEDULER_NAME_ENV } from '../contract/function-environment';
 import type { DeploymentOutcome } from './deployment-outcome';
 import { runFigures } from './report-figures';
 import type { RunReport } from './report';

@@ -14,7 +14,7 @@
  * description), so that nothing depends on a limit nobody documented.
  */
 import type { DeploymentOutcome } from './deployment-outcome';
-import { runFigures, serviceSavings, type Money, type RunFigures } from './report-figures';
+import { runFigures, type Money, type RunFigures } from './report-figures';
 import type { RunReport, ServiceOutcome } from './report';
 
 /** SNS accepts a subject of fewer than 100 characters, without line breaks or control characters (Publish API). */
@@ -63,12 +63,12 @@ export interface NotificationMessage {
 export interface MessageContext {
   /** The scheduler's name (SCHEDULER_NAME), which tells two schedulers' messages apart. */
   readonly schedulerName: string;
-  /** Most characters of the e-mail body; past it the JSON report is left out and the log named instead. @default TEXT_MAX_LENGTH */
-  readonly textMaxLength?: number;
+  /** Most bytes the e-mail body takes in the SNS message; past it the JSON report is left out and the log named instead. @default TEXT_MAX_BYTES */
+  readonly textMaxBytes?: number;
 }
 
-/** Most characters of an e-mail body by default: well inside SNS's 256 KB message with the chat copy beside it. */
-export const TEXT_MAX_LENGTH = 150_000;
+/** Most bytes of an e-mail body by default: with the chat copy (a few KB) beside it, well inside SNS's 256 KB message. */
+export const TEXT_MAX_BYTES = 200_000;
 
 /** A service the text lists at most this many of per section; the rest are counted. */
 const LIST_MAX = 200;
@@ -97,7 +97,7 @@ export function runMessage(report: RunReport, context: MessageContext): Notifica
         : []),
     ],
     report,
-    context.textMaxLength ?? TEXT_MAX_LENGTH,
+    context.textMaxBytes ?? TEXT_MAX_BYTES,
   );
   const nextSteps = [...steps.map(({ service, step }) => `${service.serviceName}: ${step}`), ...selectionSteps];
   return {
@@ -197,20 +197,30 @@ export function actionPhrase(service: ServiceOutcome, future: boolean): string {
 }
 
 function serviceSavingsPhrase(service: ServiceOutcome): string {
-  const { hoursPaused, saved } = serviceSavings(service);
-  if (saved && hoursPaused !== undefined) return `; saved ${money(saved)} over ${hours(hoursPaused)} paused`;
-  if (saved) return `; saved ${money(saved)}`;
-  if (hoursPaused !== undefined) return `; paused ${hours(hoursPaused)}`;
-  return '';
+  const savings = service.savings;
+  if (!savings) return '';
+  const paused = savings.hours === undefined ? '' : ` over ${hours(savings.hours)} paused`;
+  switch (savings.status) {
+    case 'priced':
+      return `; saved ${money(savings)}${paused}`;
+    case 'unpriced':
+      return `; paused ${hours(savings.hours)}, no saving computed: ${savings.reason}`;
+    case 'unknown':
+      return `; no savings figure: ${savings.reason}`;
+  }
 }
 
 function savingsLines(figures: RunFigures): string[] {
   if (!figures.saved && figures.hoursPaused === undefined) return [];
   const parts = [
-    ...(figures.saved ? [`Saved ${money(figures.saved)}`] : []),
-    ...(figures.hoursPaused !== undefined ? [`${figures.saved ? 'over' : 'Paused'} ${hours(figures.hoursPaused)} of service time paused`] : []),
+    ...(figures.saved ? [`Saved ${money(figures.saved)} (at least: the provisioned memory of the paused instances)`] : []),
+    ...(figures.hoursPaused !== undefined ? [`${figures.saved ? 'over' : 'Paused'} ${hours(figures.hoursPaused)} of service time`] : []),
   ];
-  return [`${parts.join(' ')}.`];
+  const missing = [
+    ...(figures.unpricedServices ? [`${plural(figures.unpricedServices, 'service')} in a region without a price`] : []),
+    ...(figures.unknownSavings ? [`${plural(figures.unknownSavings, 'service')} without a figure`] : []),
+  ];
+  return [`${parts.join(' ')}${missing.length > 0 ? `; not counted: ${missing.join(', ')}` : ''}.`];
 }
 
 /** The chat description: the figures and the changed services, short enough for one chat block. */
@@ -232,14 +242,27 @@ function chatDescription(report: RunReport, figures: RunFigures): string {
   return truncatedLines(lines, CHAT_LIMITS.descriptionLength, (left) => `• and ${left} more: see the e-mail or the function's log`);
 }
 
-/** The e-mail body with the JSON report beside it, unless that makes it too large. */
-function boundedText(lines: readonly string[], report: RunReport, maxLength: number): string {
+/** The size a text takes in the SNS message: UTF-8 bytes once JSON-escaped as a value of the structured message. */
+export function encodedSize(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8');
+}
+
+/** The e-mail body with the JSON report beside it, unless that makes it too large; then the body's lines that fit. */
+function boundedText(lines: readonly string[], report: RunReport, maxBytes: number): string {
   const body = lines.join('\n');
   const json = JSON.stringify(report, null, 2);
   const full = `${body}\n\nThe JSON report:\n${json}\n`;
-  if (full.length <= maxLength) return full;
+  if (encodedSize(full) <= maxBytes) return full;
   const pointer = `\n\nThe JSON report (${json.length} characters) is too large for this message: it is the "run report" line of the function's log (the dashboard's last reports query finds it).\n`;
-  return body.length + pointer.length <= maxLength ? `${body}${pointer}` : `${body.slice(0, maxLength - pointer.length - 2)}…${pointer}`;
+  if (encodedSize(body + pointer) <= maxBytes) return body + pointer;
+  const kept: string[] = [];
+  let size = encodedSize(pointer) + encodedSize('\n… (the rest is in the log)');
+  for (const line of lines) {
+    size += encodedSize(`${line}\n`) - 2;
+    if (size > maxBytes) break;
+    kept.push(line);
+  }
+  return `${kept.join('\n')}\n… (the rest is in the log)${pointer}`;
 }
 
 // ---------------------------------------------------------------------------------------------

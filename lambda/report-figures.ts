@@ -25,8 +25,12 @@ export interface RunFigures {
   readonly pausedNow: number;
   /** Hours the resumed services had been paused, summed; absent when the report has no such figure. */
   readonly hoursPaused?: number;
-  /** What the resumed services saved while paused; absent when the report has no such figure. */
+  /** What the resumed services saved while paused (a floor, see lambda/savings.ts); absent when the report has no such figure. */
   readonly saved?: Money;
+  /** Resumed services in regions without a price, when the report counts them. */
+  readonly unpricedServices?: number;
+  /** Resumed services without a savings figure for another reason, when the report counts them. */
+  readonly unknownSavings?: number;
 }
 
 /**
@@ -52,40 +56,14 @@ export function runFigures(report: RunReport): RunFigures {
   };
 }
 
-/**
- * The savings fields of the report as branch `savings` adds them (`RunReport.savings`, and
- * `ServiceOutcome.savings` per service). Read structurally so that a report without them, or with
- * a figure marked unpriced or unknown, yields no figure rather than a zero.
- */
-interface SavingsFields {
-  readonly pausedHours?: unknown;
-  readonly amount?: unknown;
-  readonly currency?: unknown;
-}
-
-/** A savings record's hours and money, each only when it is a finite number. */
-export function savingsOf(record: unknown): { hoursPaused?: number; saved?: Money } {
-  if (typeof record !== 'object' || record === null) return {};
-  const fields = record as SavingsFields;
-  const hours = finite(fields.pausedHours);
-  const amount = finite(fields.amount);
-  const currency = typeof fields.currency === 'string' ? fields.currency : undefined;
+/** The run's savings total, as lambda/report.ts carries it: figures only where the report has them. */
+function runSavings(report: RunReport): Pick<RunFigures, 'hoursPaused' | 'saved' | 'unpricedServices' | 'unknownSavings'> {
+  const total = report.savings;
+  if (!total) return {};
   return {
-    ...(hours === undefined ? {} : { hoursPaused: hours }),
-    ...(amount === undefined || currency === undefined ? {} : { saved: { amount, currency } }),
+    ...(total.hours === undefined ? {} : { hoursPaused: total.hours }),
+    ...(total.amount === undefined ? {} : { saved: { amount: total.amount, currency: total.currency } }),
+    unpricedServices: total.unpriced,
+    unknownSavings: total.unknown,
   };
-}
-
-/** The run's savings total. */
-function runSavings(report: RunReport): { hoursPaused?: number; saved?: Money } {
-  return savingsOf((report as { readonly savings?: unknown }).savings);
-}
-
-/** A service's savings, for its line in a notification. */
-export function serviceSavings(service: ServiceOutcome): { hoursPaused?: number; saved?: Money } {
-  return savingsOf((service as { readonly savings?: unknown }).savings);
-}
-
-function finite(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

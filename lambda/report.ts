@@ -33,6 +33,91 @@ export interface ServiceOutcome {
    * (its App Runner event did not arrive before this run). @default none
    */
   readonly unconfirmedDeployment?: string;
+  /**
+   * What its pause saved, on the row of a service this run resumed (it reached RUNNING): a figure, or
+   * why there is none. Absent on every other row (pause runs, dry runs, services not resumed by this
+   * run). See `lambda/savings.ts`.
+   */
+  readonly savings?: ServiceSavings;
+}
+
+/**
+ * The time a service was paused, as the run established it. `from` is the later of the scheduler's
+ * `paused <time>` marker and, when the run read the operation history, the end of the PAUSE_SERVICE
+ * operation; `to` is when this run asked App Runner to resume it.
+ */
+export interface PausedTime {
+  /** ISO-8601 UTC instant the paused time starts. */
+  readonly pausedFrom: string;
+  /** ISO-8601 UTC instant it ends: this run's ResumeService call. */
+  readonly pausedTo: string;
+  /** `pausedTo - pausedFrom` in hours, unrounded. */
+  readonly hours: number;
+  /**
+   * How `pausedFrom` was established: `marker` (the marker alone: the run read no operation history
+   * for this service, so it counts from the scheduler's pause request, minutes before App Runner
+   * finished pausing), `marker+history` (the marker confirmed by the PAUSE_SERVICE operation
+   * in ListOperations, counting from the later of the two), or `history` (the marker carries no usable
+   * time; the operation's end alone).
+   */
+  readonly basis: 'marker' | 'marker+history' | 'history';
+  /** A disagreement between marker and history that the figure resolved, for a person. */
+  readonly note?: string;
+}
+
+/** What a figure is computed from. */
+export interface SavingsInputs {
+  /** vCPUs of one instance (`InstanceConfiguration.Cpu`). */
+  readonly vcpu: number;
+  /** GB of memory of one instance (`InstanceConfiguration.Memory`). */
+  readonly memoryGb: number;
+  /** Provisioned instances: the auto scaling configuration's `MinSize`. */
+  readonly provisionedInstances: number;
+  /** USD per GB-hour of provisioned memory in the service's region (`lambda/prices.ts`). */
+  readonly pricePerGbHour: number;
+}
+
+/**
+ * A priced figure: at least `amount` USD saved, the provisioned instances' memory for the paused hours
+ * (`provisionedInstances x memoryGb x pricePerGbHour x hours`). Unrounded.
+ */
+export interface PricedSavings extends PausedTime {
+  readonly status: 'priced';
+  readonly amount: number;
+  readonly currency: 'USD';
+  readonly inputs: SavingsInputs;
+}
+
+/** The paused time is known, but the price table holds no price for the service's region. */
+export interface UnpricedSavings extends PausedTime {
+  readonly status: 'unpriced';
+  /** Names the region. */
+  readonly reason: string;
+}
+
+/** No figure: the paused time or an input could not be established. Whatever was established is kept. */
+export interface UnknownSavings extends Partial<PausedTime> {
+  readonly status: 'unknown';
+  /** What is missing and why, e.g. "could not read the auto scaling configuration ...". */
+  readonly reason: string;
+}
+
+/** One resumed service's savings: a figure, or an explicit reason why there is none (never a zero for a missing figure). */
+export type ServiceSavings = PricedSavings | UnpricedSavings | UnknownSavings;
+
+/** A run's savings: the sum over the services it resumed. */
+export interface SavingsTotal {
+  /** USD saved by the priced services, unrounded; absent when no service is priced (never a zero for missing figures). */
+  readonly amount?: number;
+  readonly currency: 'USD';
+  /** Paused hours of every service whose paused time is known (priced, unpriced and unknown ones); absent when none is. */
+  readonly hours?: number;
+  /** Resumed services with a figure. */
+  readonly priced: number;
+  /** Resumed services in regions without a price. */
+  readonly unpriced: number;
+  /** Resumed services without a figure for another reason. */
+  readonly unknown: number;
 }
 
 /** A failure that is not one service's: a region whose services could not be listed. */
@@ -53,6 +138,8 @@ export interface RunReport {
   readonly services: readonly ServiceOutcome[];
   /** Selection reads that failed, so that some services may be missing from `services`. */
   readonly selectionFailures: readonly SelectionFailure[];
+  /** What the services this run resumed saved; present on resume runs that are not dry runs. */
+  readonly savings?: SavingsTotal;
 }
 
 /** Who a report row is about. */
@@ -96,7 +183,26 @@ export function runReport(
       target: region,
       reason: `could not list the services selected by tags: ${errorMessage(error)}`,
     })),
+    ...(run.action === 'resume' && !run.dryRun ? { savings: savingsTotal(services) } : {}),
   };
+}
+
+/**
+ * The run's savings: the amounts of the priced services and the hours of every service whose paused
+ * time is known, summed unrounded. A sum with nothing in it is absent, never a zero standing in for
+ * figures that are missing.
+ */
+export function savingsTotal(services: readonly ServiceOutcome[]): SavingsTotal {
+  let amount: number | undefined;
+  let hours: number | undefined;
+  const counts = { priced: 0, unpriced: 0, unknown: 0 };
+  for (const { savings } of services) {
+    if (!savings) continue;
+    counts[savings.status] += 1;
+    if (savings.status === 'priced') amount = (amount ?? 0) + savings.amount;
+    if (savings.hours !== undefined) hours = (hours ?? 0) + savings.hours;
+  }
+  return { ...(amount !== undefined ? { amount } : {}), currency: 'USD', ...(hours !== undefined ? { hours } : {}), ...counts };
 }
 
 /** True when the run must fail: a service failed, or a selection read did. */

@@ -7,6 +7,7 @@ import type { AppRunnerGateway } from './app-runner';
 import { callLanes, limitCalls } from './call-limiter';
 import type { SchedulerRequest } from '../contract/event';
 import { runReport, type RunReport } from './report';
+import { AutoScalingCache } from './savings';
 import { selectServices } from './select';
 import { runService } from './service-run';
 import { DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
@@ -22,6 +23,8 @@ export interface RunOptions {
   readonly poll?: PollSettings;
   /** The clock. @default Date.now */
   readonly clock?: () => number;
+  /** Auto scaling configurations already read, kept across runs by the handler. @default a new cache for this run */
+  readonly autoScalingCache?: AutoScalingCache;
 }
 
 /** Most App Runner calls in flight at once, by default: what a 256 MB function's CPU share keeps busy (BENCHMARKS.md). */
@@ -41,7 +44,8 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
     walkedRegions: selection.walkedRegions,
     clock,
   });
-  const handled = await Promise.all(selection.services.map((service) => runService(service, { request, gateway, watcher, clock })));
+  const autoScalingCache = options.autoScalingCache ?? new AutoScalingCache();
+  const handled = await Promise.all(selection.services.map((service) => runService(service, { request, gateway, watcher, clock, autoScalingCache })));
   return runReport(
     { action: request.action, dryRun: request.dryRun, startedAt, finishedAt: new Date(clock()).toISOString() },
     handled,

@@ -8,7 +8,8 @@ import type { AppRunnerGateway, OperationRecord, ServiceDetail } from './app-run
 import { awaitedDeployment, decide, deployedMarkerValue, deployedSinceLatestResume, markerValue, shouldDeploy, type Plan } from './decide';
 import { AppRunnerCallError, DeadlineError, errorMessage, ServiceNotFoundError, ServiceStateConflictError } from './errors';
 import type { SchedulerRequest } from '../contract/event';
-import { serviceOutcome, type ActionTaken, type Outcome, type ServiceOutcome } from './report';
+import { serviceOutcome, type ActionTaken, type Outcome, type ServiceOutcome, type ServiceSavings } from './report';
+import { measureSavings, type AutoScalingCache } from './savings';
 import { MARKER_TAG_KEY } from '../contract/scheduler-tags';
 import type { SelectedService } from './select';
 import type { StatusWatcher } from './status-watcher';
@@ -23,6 +24,8 @@ export interface ServiceRunContext {
   readonly watcher: StatusWatcher;
   /** The run's clock. */
   readonly clock: () => number;
+  /** Auto scaling configurations read so far; with it, each service this run resumes gets its savings. @default no savings measured */
+  readonly autoScalingCache?: AutoScalingCache;
 }
 
 /** Handles one selected service to its outcome. Never throws: an error is the service's `failed` (or `skipped`) outcome. */
@@ -51,16 +54,23 @@ class ServiceRun {
   /** Whether this run saw the service RUNNING, or resumed it: a later PAUSED is someone else's doing. */
   private seenRunning = false;
   private detail?: ServiceDetail;
+  /** This run's resume call, once the service came back RUNNING: the marker it replaced, when it was made, its operation id. */
+  private resumeCall?: { readonly marker?: string; readonly at: number; readonly operationId?: string };
+  /** The operation history as the deployment decision read it after the resume. */
+  private history?: readonly OperationRecord[];
+  private savings?: ServiceSavings;
   private readonly request: SchedulerRequest;
   private readonly gateway: AppRunnerGateway;
   private readonly watcher: StatusWatcher;
   private readonly clock: () => number;
+  private readonly autoScalingCache?: AutoScalingCache;
 
   constructor(
     private readonly service: SelectedService,
     context: ServiceRunContext,
   ) {
     ({ request: this.request, gateway: this.gateway, watcher: this.watcher, clock: this.clock } = context);
+    this.autoScalingCache = context.autoScalingCache;
     this.status = service.status;
     this.tags = { ...service.tags };
     this.detail = service.detail;
@@ -83,6 +93,8 @@ class ServiceRun {
       }
       return this.outcome('failed', `its state kept changing under the scheduler (${MAX_ROUNDS} attempts); last status ${this.status}`);
     } catch (error) {
+      // A failure after the resume (a deployment that would not start, a marker that would not go) keeps what the pause saved.
+      await this.measureSavings();
       return this.failure(error);
     }
   }
@@ -148,11 +160,15 @@ class ServiceRun {
 
   private async resume(reason: string): Promise<StepResult> {
     if (this.watcher.pastDeadline()) return this.notStarted();
+    const marker = this.tags[MARKER_TAG_KEY];
     await this.setMarker('resumed');
+    const at = this.clock();
     const resumed = await this.gateway.resumeService(this.service.arn);
     this.detail = resumed.service ?? this.detail;
     this.record('resume', resumed.operationId);
     this.status = await this.watcher.settled(this.service);
+    // Savings belong to a resume seen through: one that did not bring the service back leaves its pause to a later run.
+    if (this.status === 'RUNNING') this.resumeCall = { marker, at, operationId: resumed.operationId };
     return this.status === 'RUNNING' ? this.deployAndClearMarker(reason) : this.missedTarget('RUNNING');
   }
 
@@ -208,10 +224,12 @@ class ServiceRun {
     const mayDeploy = shouldDeploy(this.request.deployAfterResume, this.detail?.autoDeploymentsEnabled ?? true);
     if (mayDeploy && this.watcher.pastDeadline()) {
       // What is left of the run belongs to its report; the marker stays, so that a retry deploys.
+      await this.measureSavings();
       return this.done('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
     }
     if (!(await this.deploymentWanted(true))) {
       await this.clearMarker();
+      await this.measureSavings();
       return this.done('changed', reason);
     }
     const operationId = await this.gateway.startDeployment(this.service.arn);
@@ -219,12 +237,26 @@ class ServiceRun {
     this.status = 'OPERATION_IN_PROGRESS';
     if (!operationId) {
       await this.clearMarker();
+      await this.measureSavings();
       return this.done('changed', `${reason}; deployment started, but App Runner returned no operation id, so its outcome cannot be followed`);
     }
     // The run does not wait for the deployment: its App Runner event reports the outcome (deployment-event.ts).
     // The last marker write records which deployment is the scheduler's, in the same one call that removed the marker.
     await this.setMarkerValue(deployedMarkerValue(operationId, new Date(this.clock())));
+    await this.measureSavings();
     return this.done('changed', `${reason}; deployment ${operationId} started (its outcome is reported when App Runner announces it)`);
+  }
+
+  /**
+   * What the pause saved, once this run's resume brought the service back: from the marker the resume
+   * replaced and the history the deployment decision read, if it read one (no extra ListOperations).
+   * Never throws: a figure it cannot make is reported `unknown`.
+   */
+  private async measureSavings(): Promise<void> {
+    if (!this.resumeCall || !this.autoScalingCache || this.savings) return;
+    const { marker, at, operationId } = this.resumeCall;
+    const input = { region: this.service.region, detail: this.detail, marker, resumeRequestedAt: at, resumeOperationId: operationId, history: this.history };
+    this.savings = await measureSavings(input, this.gateway, this.autoScalingCache);
   }
 
   /**
@@ -241,7 +273,9 @@ class ServiceRun {
       if (!shouldDeploy(policy, this.detail.autoDeploymentsEnabled)) return false;
     }
     if (this.actions.includes('deploy')) return false;
-    return !checkHistory || !deployedSinceLatestResume(await this.gateway.listRecentOperations(this.service.arn));
+    if (!checkHistory) return true;
+    this.history = await this.gateway.listRecentOperations(this.service.arn);
+    return !deployedSinceLatestResume(this.history);
   }
 
   private async setMarker(state: 'paused' | 'resumed'): Promise<void> {
@@ -305,6 +339,7 @@ class ServiceRun {
       outcome,
       reason: unconfirmed ? `${reason}. ${unconfirmedDeploymentNote(unconfirmed, this.service.arn)}` : reason,
       ...(unconfirmed ? { unconfirmedDeployment: unconfirmed } : {}),
+      ...(this.savings ? { savings: this.savings } : {}),
     });
   }
 

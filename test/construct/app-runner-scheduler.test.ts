@@ -246,7 +246,7 @@ describe('function', () => {
     });
   });
 
-  test('sends each successful run’s report to the summary topic', () => {
+  test('tells the summary topic of every run itself: it names the topic to the function and lets it publish there, with no Lambda destination', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Stack');
     const summaryTopic = new sns.Topic(stack, 'Summaries');
@@ -256,9 +256,10 @@ describe('function', () => {
 
     // THEN
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      DestinationConfig: { OnSuccess: { Destination: stack.resolve(summaryTopic.topicArn) } },
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SUMMARY_TOPIC_ARN: stack.resolve(summaryTopic.topicArn), SCHEDULER_NAME: 'Stack/Scheduler' } },
     });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: Match.absent() });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{ Action: 'sns:Publish', Effect: 'Allow', Resource: stack.resolve(summaryTopic.topicArn) }]),
@@ -266,10 +267,11 @@ describe('function', () => {
     });
   });
 
-  test('has no on-success destination without a summary topic', () => {
+  test('has no on-success destination and names no summary topic without one', () => {
     const { template } = synthScheduler(MINIMAL_PROPS);
 
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { SUMMARY_TOPIC_ARN: Match.absent() } } });
   });
 });
 
@@ -320,7 +322,7 @@ describe('failed-run alarm', () => {
         Statement: [
           Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
           {
-            Sid: 'AllowFailedRunAlarmToPublish',
+            Sid: 'AllowSchedulerAlarmsToPublish',
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',

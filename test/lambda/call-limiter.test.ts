@@ -128,6 +128,7 @@ describe('the lanes', () => {
     pauseService: true,
     resumeService: true,
     startDeployment: true,
+    describeAutoScalingConfiguration: true,
   } satisfies Record<GatewayCall, true>);
 
   it.each(['pause', 'resume'] as const)('of a %s run hold every gateway call exactly once', (action) => {

@@ -2,18 +2,21 @@
  * The messages a person reads: the subject line, the e-mail text with what to do about each failure,
  * a dry run's future tense, and the Chatbot custom notification's format and bounds.
  */
-import { resultOfStatus } from '../../lambda/attribute-deployment';
 import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
 import {
   CHAT_LIMITS,
   SUBJECT_MAX_LENGTH,
   deploymentMessage,
+  encodedSize,
   failureNextStep,
   runMessage,
   subjectLine,
   type ChatNotification,
 } from '../../lambda/notification-message';
-import type { Outcome, RunReport, ServiceOutcome } from '../../lambda/report';
+import { snsPublishInput } from '../../lambda/notify';
+import type { Outcome, RunReport, ServiceOutcome, ServiceSavings } from '../../lambda/report';
+import { SNS_MESSAGE_MAX_BYTES } from '../../emulator/sns-emulator';
+import { deploymentOutcomeOf } from '../support/scheduler-harness';
 
 const CONTEXT = { schedulerName: 'office-hours' };
 const REGION = 'eu-west-1';
@@ -57,7 +60,7 @@ const resumed = (name: string, extra: Partial<ServiceOutcome> = {}) =>
 function resumeWithOneFailure(): RunReport {
   const services = Array.from({ length: 12 }, (_, i) => resumed(`svc-${String(i).padStart(2, '0')}`));
   services.push(service('stuck', { outcome: 'failed', statusAfter: 'PAUSED', reason: 'ResumeService on stuck failed: InternalServiceErrorException: boom' }));
-  return { ...report({ services }), savings: { pausedHours: 144, amount: 41.2, currency: 'USD' } } as RunReport;
+  return { ...report({ services }), savings: { amount: 41.2, currency: 'USD', hours: 144, priced: 12, unpriced: 0, unknown: 0 } };
 }
 
 describe('the subject line', () => {
@@ -106,24 +109,34 @@ describe('the e-mail text', () => {
     expect(text).toContain(
       `What to do:\n- stuck (eu-west-1): ResumeService on stuck failed: InternalServiceErrorException: boom. It is not running. Resume it by hand: aws apprunner resume-service --service-arn ${arnOf('stuck')} --region eu-west-1`,
     );
-    expect(text).toContain('Saved 41.20 USD over 144.0 h of service time paused.');
+    expect(text).toContain('Saved 41.20 USD (at least: the provisioned memory of the paused instances) over 144.0 h of service time.');
     const json = text.slice(text.indexOf('The JSON report:\n') + 'The JSON report:\n'.length);
     expect(JSON.parse(json)).toEqual(original);
   });
 
   it('names the log line instead of the JSON report when the report would not fit', () => {
     const big = report({ services: Array.from({ length: 300 }, (_, i) => resumed(`service-${i}`)) });
-    const { text } = runMessage(big, { ...CONTEXT, textMaxLength: 20_000 });
-    expect(text.length).toBeLessThanOrEqual(20_000);
+    const { text } = runMessage(big, { ...CONTEXT, textMaxBytes: 20_000 });
+    expect(encodedSize(text)).toBeLessThanOrEqual(20_000);
     expect(text).toContain('is too large for this message: it is the "run report" line of the function\'s log');
     expect(text).toContain('- and 100 more (see the JSON report)');
   });
 
-  it('shows what each resumed service saved, and nothing for one without a figure', () => {
-    const withSavings = { ...resumed('api'), savings: { pausedHours: 62, amount: 3.2, currency: 'USD' } } as ServiceOutcome;
-    const { text } = runMessage(report({ services: [withSavings, resumed('web')] }), CONTEXT);
-    expect(text).toContain('- api (eu-west-1): resumed (operation op-api); saved 3.20 USD over 62.0 h paused');
-    expect(text).toContain('- web (eu-west-1): resumed (operation op-web)\n');
+  it('shows what each resumed service saved, or why there is no figure, never a zero', () => {
+    const paused = { pausedFrom: '2026-11-28T19:00:00Z', pausedTo: '2026-11-30T09:00:00Z', hours: 38, basis: 'marker' } as const;
+    const priced: ServiceSavings = { ...paused, status: 'priced', amount: 3.2, currency: 'USD', inputs: { vcpu: 1, memoryGb: 2, provisionedInstances: 1, pricePerGbHour: 0.007 } };
+    const unpriced: ServiceSavings = { ...paused, status: 'unpriced', reason: 'no App Runner price for ap-east-2' };
+    const unknown: ServiceSavings = { status: 'unknown', reason: 'could not read the auto scaling configuration' };
+    const services = [resumed('api', { savings: priced }), resumed('hk', { savings: unpriced }), resumed('web', { savings: unknown }), resumed('other')];
+    const { text } = runMessage({ ...report({ services }), savings: { amount: 3.2, currency: 'USD', hours: 76, priced: 1, unpriced: 1, unknown: 1 } }, CONTEXT);
+    expect(text).toContain('- api (eu-west-1): resumed (operation op-api); saved 3.20 USD over 38.0 h paused');
+    expect(text).toContain('- hk (eu-west-1): resumed (operation op-hk); paused 38.0 h, no saving computed: no App Runner price for ap-east-2');
+    expect(text).toContain('- web (eu-west-1): resumed (operation op-web); no savings figure: could not read the auto scaling configuration');
+    expect(text).toContain('- other (eu-west-1): resumed (operation op-other)\n');
+    expect(text).toContain(
+      'Saved 3.20 USD (at least: the provisioned memory of the paused instances) over 76.0 h of service time; not counted: 1 service in a region without a price, 1 service without a figure.',
+    );
+    expect(text).not.toContain('0.00 USD');
   });
 });
 
@@ -217,20 +230,16 @@ describe('the chat notification', () => {
     expect(chat.content.nextSteps?.[CHAT_LIMITS.nextSteps - 1]).toBe("and 291 more: see the e-mail or the function's log");
     expect(chat.content.description).toMatch(/• and \d+ more: see the e-mail or the function's log$/);
   });
+
+  it('keeps the SNS message of that run, e-mail and chat copies together, within SNS\'s 256 KB', () => {
+    const services = Array.from({ length: 1000 }, (_, i) => service(`service-with-a-long-name-${i}`, { outcome: 'failed', statusAfter: 'PAUSED', reason: 'é"'.repeat(300) }));
+    const input = snsPublishInput('arn:aws:sns:eu-west-1:123456789012:summary', runMessage(report({ services }), CONTEXT));
+    expect(Buffer.byteLength(input.Message, 'utf8') + Buffer.byteLength(input.Subject, 'utf8')).toBeLessThanOrEqual(SNS_MESSAGE_MAX_BYTES);
+  });
 });
 
 describe('a deployment outcome', () => {
-  const outcome = (status: string): DeploymentOutcome => ({
-    serviceArn: arnOf('api'),
-    serviceName: 'api',
-    region: REGION,
-    operationId: 'op-9',
-    status,
-    eventStatus: status === 'SUCCEEDED' ? 'DeploymentCompletedSuccessfully' : 'DeploymentFailed',
-    result: resultOfStatus(status),
-    attribution: 'scheduler',
-    reportedAt: '2026-11-30T07:04:00Z',
-  });
+  const outcome = (status: string): DeploymentOutcome => deploymentOutcomeOf(status, { serviceArn: arnOf('api') });
 
   it('says a rolled-back deployment left the version from before the pause running, and what to do', () => {
     const message = deploymentMessage(outcome('ROLLBACK_SUCCEEDED'), CONTEXT);

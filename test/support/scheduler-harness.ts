@@ -9,6 +9,7 @@ import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } fr
 import { createFunctionHandler, createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import { deploymentMetricValue, NOTIFICATION_FAILED_VALUE, runMetricValues, type MetricValue, type SchedulerMetrics } from '../../lambda/metrics';
 import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
+import { resultOfStatus } from '../../lambda/attribute-deployment';
 import type { DeploymentEventResult } from '../../lambda/deployment-event';
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
@@ -201,4 +202,20 @@ export function outcomeOf(report: RunReport, arn: string): ServiceOutcome {
 /** The mutating calls the emulator answered, as "Operation service-name" strings. */
 export function mutationsOf(emulator: AppRunnerEmulator): string[] {
   return emulator.mutatingCalls().map((c) => `${c.operation} ${c.targetArn?.split('/')[1]}`);
+}
+
+/** A deployment outcome of the scheduler's, as the deployment event handler makes one, with `status` and any `fields` replaced. */
+export function deploymentOutcomeOf(status: string, fields: Partial<DeploymentOutcome> = {}): DeploymentOutcome {
+  return {
+    serviceArn: `arn:aws:apprunner:${REGION}:123456789012:service/api/0123456789abcdef0123456789abcdef`,
+    serviceName: 'api',
+    region: REGION,
+    operationId: 'op-9',
+    status,
+    eventStatus: status === 'SUCCEEDED' ? 'DeploymentCompletedSuccessfully' : 'DeploymentFailed',
+    result: resultOfStatus(status),
+    attribution: 'scheduler',
+    reportedAt: '2026-11-30T07:04:00Z',
+    ...fields,
+  };
 }
