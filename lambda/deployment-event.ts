@@ -7,7 +7,7 @@
 import type { AppRunnerGateway } from './app-runner';
 import { attributeDeployment, type DeploymentDecision } from './attribute-deployment';
 import type { DeploymentOutcome } from './deployment-outcome';
-import { ServiceNotFoundError } from './errors';
+import { AppRunnerCallError, errorName, ServiceNotFoundError } from './errors';
 import type { SchedulerMetrics } from './metrics';
 import type { Notifier } from './notify';
 import type { OperationStatusChange } from '../contract/operation-event';
@@ -51,6 +51,11 @@ export async function handleDeploymentEvent(change: OperationStatusChange, conte
     decision = markerValue === undefined ? attributeDeployment(change, tags, []) : attributeDeployment(change, tags, await context.gateway.listRecentOperations(change.serviceArn));
   } catch (error) {
     if (error instanceof ServiceNotFoundError) return { ...base, handled: 'ignored', reason: 'the service no longer exists' };
+    // With tag selection the rule matches every service of the account, and the role may read only the
+    // services carrying the selector tags: a refusal says the service is not one the scheduler selects.
+    if (error instanceof AppRunnerCallError && errorName(error.cause) === 'AccessDeniedException') {
+      return { ...base, handled: 'ignored', reason: 'the function may not read this service: it is not one the scheduler selects' };
+    }
     throw error;
   }
   if (decision.kind === 'ignore') return { ...base, handled: 'ignored', reason: decision.reason };
