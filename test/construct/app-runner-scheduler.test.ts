@@ -277,7 +277,7 @@ describe('function', () => {
 
 describe('dead-letter queue', () => {
   test('is encrypted, TLS-only, keeps messages 14 days and is marked as a dead-letter queue', () => {
-    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+    const { stack, scheduler: created, template } = synthScheduler({ ...MINIMAL_PROPS, deployAfterResume: DeployAfterResume.NEVER });
 
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
@@ -312,7 +312,7 @@ describe('failed-run alarm', () => {
   });
 
   test('notifies a topic it creates, encrypted with the construct’s key, that only this alarm may publish to over TLS', () => {
-    const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
+    const { stack, scheduler: created, template } = synthScheduler({ ...MINIMAL_PROPS, deployAfterResume: DeployAfterResume.NEVER });
 
     const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });

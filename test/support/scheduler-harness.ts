@@ -11,6 +11,7 @@ import { deploymentMetricValue, NOTIFICATION_FAILED_VALUE, runMetricValues, type
 import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
 import { resultOfStatus } from '../../lambda/attribute-deployment';
 import type { DeploymentEventResult } from '../../lambda/deployment-event';
+import type { Notifier } from '../../lambda/notify';
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { PollSettings } from '../../lambda/status-watcher';
@@ -217,5 +218,48 @@ export function deploymentOutcomeOf(status: string, fields: Partial<DeploymentOu
     attribution: 'scheduler',
     reportedAt: '2026-11-30T07:04:00Z',
     ...fields,
+  };
+}
+
+/**
+ * Whether an EventBridge event pattern matches an event, for the parts of the pattern language the
+ * construct's rule uses: lists of exact values, `{ prefix }`, nested objects, and `$or`. Anything else
+ * in a pattern throws, so that a test can never pass on a rule it cannot read.
+ */
+export function matchesEventPattern(pattern: Readonly<Record<string, unknown>>, event: unknown): boolean {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
+  const fields = event as Record<string, unknown>;
+  return Object.entries(pattern).every(([key, rule]) => {
+    if (key === '$or') return (rule as Record<string, unknown>[]).some((branch) => matchesEventPattern(branch, event));
+    if (Array.isArray(rule)) {
+      const values = Array.isArray(fields[key]) ? (fields[key] as unknown[]) : [fields[key]];
+      return rule.some((expected) => values.some((value) => matchesValue(expected, value)));
+    }
+    if (typeof rule === 'object' && rule !== null) return matchesEventPattern(rule as Record<string, unknown>, fields[key]);
+    throw new Error(`matchesEventPattern does not read ${JSON.stringify(rule)} at ${key}`);
+  });
+}
+
+function matchesValue(expected: unknown, value: unknown): boolean {
+  if (typeof expected === 'string' || typeof expected === 'number' || typeof expected === 'boolean') return expected === value;
+  if (typeof expected === 'object' && expected !== null && Object.keys(expected).join() === 'prefix') {
+    return typeof value === 'string' && value.startsWith((expected as { prefix: string }).prefix);
+  }
+  throw new Error(`matchesEventPattern does not read the matcher ${JSON.stringify(expected)}`);
+}
+
+/** A recording Notifier: what it was told, in order. */
+export function recordingNotifier(): Notifier & { readonly runs: RunReport[]; readonly deployments: DeploymentOutcome[] } {
+  const runs: RunReport[] = [];
+  const deployments: DeploymentOutcome[] = [];
+  return {
+    runs,
+    deployments,
+    runFinished: async (report) => {
+      runs.push(report);
+    },
+    deploymentFinished: async (outcome) => {
+      deployments.push(outcome);
+    },
   };
 }
