@@ -24,6 +24,10 @@
  *   operation) it answers InvalidRequestException by default, or InvalidStateException with
  *   `deploymentRefusalError`, so callers can be tested against both.
  * - A failed operation returns the service to the status it had before (see `failNextOperation`).
+ * - Operations start IN_PROGRESS: ListOperations documents PENDING, but not when an operation is in it (the
+ *   emulator runs one operation per service at a time, so none waits).
+ * - EventBridge: each pause, resume and deployment that ends is announced to the sinks given to
+ *   `onOperationEvent`, in the documented event shape (see `operation-events.ts` for what is chosen).
  * - `deleteService` removes a service from every view at once (the not-found case). For the other possible
  *   ending, a service still listed as DELETED, create it with `status: 'DELETED'`.
  * - Unknown operations answer UnknownOperationException (400), malformed JSON SerializationException (400),
@@ -45,6 +49,7 @@ import {
   StartableOperation,
   Timings,
 } from './fleet';
+import { operationEvent, type OperationEvent, type OperationEventSink } from './operation-events';
 import { SeededRandom } from './seeded-random';
 import {
   APP_RUNNER_OPERATIONS,
@@ -70,6 +75,7 @@ export type {
   StartableOperation,
   Timings,
 };
+export type { OperationEvent, OperationEventSink };
 export { MUTATING_OPERATIONS };
 
 /** How to start the emulator. */
@@ -223,6 +229,7 @@ export class AppRunnerEmulator {
 
   private readonly fleet: Fleet;
   private readonly faults: FaultInjector;
+  private readonly eventSinks = new Set<OperationEventSink>();
   private readonly server: http.Server;
   private readonly log: MutableCall[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -251,6 +258,11 @@ export class AppRunnerEmulator {
     );
     // A separate stream, so that adding a service does not change which calls a probabilistic fault hits.
     this.faults = new FaultInjector(new SeededRandom(seed ^ 0x5eed));
+    const eventIds = new SeededRandom(seed ^ 0xe7e7);
+    this.fleet.onOperationEnded((service, operation) => {
+      const event = this.eventSinks.size > 0 ? operationEvent(service, operation, eventIds) : undefined;
+      if (event) for (const sink of this.eventSinks) sink(event);
+    });
     this.server = http.createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; a long server timeout avoids resets on idle sockets between calls.
     this.server.keepAliveTimeout = 60_000;
@@ -339,6 +351,23 @@ export class AppRunnerEmulator {
     this.fleet.arm(this.fleet.get(arn), type, { kind: 'fail', status });
   }
 
+  /**
+   * Makes the service's next deployment (the scheduler's or a person's) start normally, fail, and roll back:
+   * ROLLBACK_IN_PROGRESS, then `final` (ROLLBACK_SUCCEEDED: the service keeps its previous version).
+   */
+  failNextDeployment(arn: string, final: 'ROLLBACK_SUCCEEDED' | 'ROLLBACK_FAILED' = 'ROLLBACK_SUCCEEDED'): void {
+    this.failNextOperation(arn, 'START_DEPLOYMENT', final);
+  }
+
+  /**
+   * Registers a sink for the EventBridge events App Runner would send as operations end; returns a function
+   * that removes it. Operations end lazily, on the next read of their service or on `settled()`.
+   */
+  onOperationEvent(sink: OperationEventSink): () => void {
+    this.eventSinks.add(sink);
+    return () => this.eventSinks.delete(sink);
+  }
+
   /** Makes the next operation of `type` on the service start and never finish: OPERATION_IN_PROGRESS for good. */
   hangNextOperation(arn: string, type: StartableOperation): void {
     this.fleet.arm(this.fleet.get(arn), type, { kind: 'hang' });
@@ -394,8 +423,11 @@ export class AppRunnerEmulator {
 
   /** Resolves once every running operation that can finish has finished (hung ones never do). */
   async settled(): Promise<void> {
-    const last = this.fleet.lastFiniteEnd();
-    if (last !== undefined) await this.sleep(last - Date.now() + 1);
+    // A rollback is a second phase: settle, then wait again until nothing finite is left.
+    for (let last = this.fleet.lastFiniteEnd(); last !== undefined; last = this.fleet.lastFiniteEnd()) {
+      await this.sleep(last - Date.now() + 1);
+      this.fleet.all();
+    }
   }
 
   /** Stops the server, drops kept-alive connections and cancels pending delays. */

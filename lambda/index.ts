@@ -5,10 +5,16 @@
  * the run fails. A notification that cannot be sent does not fail the run, whose work is done (a
  * failed invocation would be retried, re-running it, and dead-lettered under the failed-run alarm):
  * it is logged as an error and counted in NotificationsFailed, which the construct alarms on.
+ *
+ * The same function receives App Runner's deployment events (the construct's EventBridge rule):
+ * `handler` sends an event with EventBridge's `source`/`detail-type` to the deployment path
+ * (deployment-event.ts), and every other event to the scheduler's contract, which refuses those fields.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
+import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
+import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-event';
 import { RunFailedError } from './errors';
 import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
@@ -112,5 +118,61 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
   };
 }
 
+/**
+ * Builds the handler of App Runner's deployment events. An invalid event is refused with every bad field
+ * named, and nothing called. Like a run, it logs, counts a notification that could not be sent, and
+ * writes its metrics even when it fails.
+ */
+export function createDeploymentEventHandler(dependencies: HandlerDependencies = {}) {
+  const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
+  const gateway = dependencies.gateway ?? new SdkAppRunnerGateway();
+  const metrics = dependencies.metrics ?? new PowertoolsSchedulerMetrics();
+  const notifier = dependencies.notifier ?? defaultNotifier();
+  return async function deploymentEventHandler(event: unknown): Promise<DeploymentEventResult> {
+    let change;
+    try {
+      change = parseOperationEvent(event);
+    } catch (error) {
+      if (error instanceof InvalidOperationEventError) logger.error('invalid App Runner event: nothing was called', { problems: error.problems });
+      throw error;
+    }
+    try {
+      const result = await handleDeploymentEvent(change, {
+        gateway,
+        notifier,
+        metrics,
+        onNotificationFailed: (error) => {
+          logger.error('the deployment outcome is recorded, but its notification was not sent', { error });
+          metrics.notificationFailed();
+        },
+      });
+      if (result.outcome && result.outcome.result !== 'succeeded') logger.error('deployment outcome', { result });
+      else logger.info('deployment event', { result });
+      return result;
+    } finally {
+      metrics.flush();
+    }
+  };
+}
+
+/**
+ * Builds the function's handler: App Runner's deployment events to `createDeploymentEventHandler`,
+ * every other event to `createHandler`, both from the same parts.
+ */
+export function createFunctionHandler(dependencies: HandlerDependencies = {}) {
+  const parts: HandlerDependencies = {
+    ...dependencies,
+    logger: dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' }),
+    gateway: dependencies.gateway ?? new SdkAppRunnerGateway(),
+    metrics: dependencies.metrics ?? new PowertoolsSchedulerMetrics(),
+    notifier: dependencies.notifier ?? defaultNotifier(),
+  };
+  const run = createHandler(parts);
+  const onDeploymentEvent = createDeploymentEventHandler(parts);
+  return function handler(event: unknown, context?: InvocationContext): Promise<RunReport | DeploymentEventResult> {
+    return isEventBridgeEvent(event) ? onDeploymentEvent(event) : run(event, context);
+  };
+}
+
 /** The Lambda handler. */
-export const handler = createHandler();
+export const handler = createFunctionHandler();

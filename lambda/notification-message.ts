@@ -283,6 +283,12 @@ function deploymentMeaning(outcome: DeploymentOutcome): { readonly headline: str
         meaning: 'the service runs the version from before the pause, not the latest one',
         steps: [look, retry],
       };
+    case 'ROLLBACK_IN_PROGRESS':
+      return {
+        headline: 'failed and is being rolled back',
+        meaning: 'the service returns to the version from before the pause, not the latest one',
+        steps: [look, retry],
+      };
     case 'ROLLBACK_FAILED':
       return {
         headline: 'failed, and so did its rollback',
@@ -301,9 +307,13 @@ function deploymentMeaning(outcome: DeploymentOutcome): { readonly headline: str
 /** The message of a deployment the scheduler started after a resume, once App Runner reports its end. */
 export function deploymentMessage(outcome: DeploymentOutcome, context: MessageContext): NotificationMessage {
   const { headline, meaning, steps } = deploymentMeaning(outcome);
-  const title = `Deployment after resume ${headline}: ${outcome.serviceName}`;
+  const ours = outcome.attribution === 'scheduler';
+  const title = `${ours ? 'Deployment after resume' : 'Deployment'} ${headline}: ${outcome.serviceName}`;
   const subject = subjectLine(title, context.schedulerName);
-  const detail = `The deployment the scheduler ${context.schedulerName} started after resuming ${outcome.serviceName} (${outcome.region}) ${headline} (operation ${outcome.operationId}, status ${outcome.status}): ${meaning}.`;
+  const operation = `operation ${outcome.operationId ?? 'not known'}, status ${outcome.status}`;
+  const detail = ours
+    ? `The deployment the scheduler ${context.schedulerName} started after resuming ${outcome.serviceName} (${outcome.region}) ${headline} (${operation}): ${meaning}.`
+    : `A deployment of ${outcome.serviceName} (${outcome.region}) ${headline} (${operation}), announced after a later run of the scheduler ${context.schedulerName} replaced its record, so it cannot tell whether it started it: ${meaning}.`;
   const text = [
     detail,
     ...(steps.length > 0 ? ['', 'What to do:', ...steps.map((s) => `- ${s}`)] : []),
@@ -326,8 +336,9 @@ export function deploymentMessage(outcome: DeploymentOutcome, context: MessageCo
       additionalContext: {
         scheduler: context.schedulerName,
         serviceArn: outcome.serviceArn,
-        operationId: outcome.operationId,
+        operationId: outcome.operationId ?? 'not known',
         status: outcome.status,
+        attribution: outcome.attribution,
       },
     }),
   };

@@ -17,6 +17,7 @@ import { SCHEDULER_NAME_ENV, SUMMARY_TOPIC_ARN_ENV } from '../contract/function-
 import { METRICS_NAMESPACE, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../contract/metric-names';
 import { ProblemList, describeProblems } from '../contract/problems';
 import { SchedulerDashboard } from './dashboard';
+import { DeploymentOutcomes } from './deployment-outcomes';
 import { FunctionRole } from './function-role';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import { WeekDay, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
@@ -225,6 +226,11 @@ export class AppRunnerScheduler extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** In ALARM when a notification to the summary topic could not be sent; only with `summaryTopic`. */
   public readonly notificationAlarm?: cloudwatch.Alarm;
+  /**
+   * The EventBridge rule and the alarm that report the deployments resume runs start, when they start
+   * any (a resume is scheduled, `deployAfterResume` is not NEVER, and it is no dry run).
+   */
+  public readonly deploymentOutcomes?: DeploymentOutcomes;
   /** The runs' dashboard, unless `dashboard` is false. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
@@ -302,7 +308,15 @@ export class AppRunnerScheduler extends Construct {
 
     this.alarm = this.createFailedRunAlarm();
     if (props.summaryTopic) this.notificationAlarm = this.createNotificationAlarm(schedulerName);
-    const alarms = [this.alarm, ...(this.notificationAlarm ? [this.notificationAlarm] : [])];
+    if (startsDeployments(props, runs)) {
+      this.deploymentOutcomes = new DeploymentOutcomes(this, 'DeploymentOutcomes', {
+        function: this.function,
+        services: props.services ?? [],
+        schedulerName,
+        deadLetterQueue: this.deadLetterQueue,
+      });
+    }
+    const alarms = [this.alarm, ...(this.notificationAlarm ? [this.notificationAlarm] : []), ...(this.deploymentOutcomes ? [this.deploymentOutcomes.alarm] : [])];
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
     } else {
@@ -477,6 +491,11 @@ export class AppRunnerScheduler extends Construct {
         'Written by LambdaInvoke (Function.grantInvoke): lambda:InvokeFunction on this one function, where ":*" covers its versions and aliases. The construct publishes none.',
     });
   }
+}
+
+/** Whether the scheduled resume runs start deployments, whose outcomes the construct then reports. */
+function startsDeployments(props: AppRunnerSchedulerProps, runs: readonly PlannedRun[]): boolean {
+  return props.dryRun !== true && runs.some((run) => run.action === 'resume') && (props.deployAfterResume ?? DeployAfterResume.AUTO) !== DeployAfterResume.NEVER;
 }
 
 /** What the function and the kept resources are given that CloudFormation would refuse or mishandle. */

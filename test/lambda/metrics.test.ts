@@ -6,7 +6,7 @@
 import { ACTION_DIMENSION, METRICS_NAMESPACE, RUN_METRICS, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../../contract/metric-names';
 import { PowertoolsSchedulerMetrics, schedulerName } from '../../lambda/metrics';
 import type { Outcome, RunReport, SavingsTotal, ServiceOutcome } from '../../lambda/report';
-import { emfWrittenDuring, type EmfDocument } from '../support/scheduler-harness';
+import { deploymentOutcomeOf, emfWrittenDuring, type EmfDocument } from '../support/scheduler-harness';
 
 function service(name: string, outcome: Outcome, actions: ServiceOutcome['actions'], statusAfter: string): ServiceOutcome {
   return {
@@ -84,7 +84,7 @@ describe('run metrics', () => {
   it('never carries a dimension but Scheduler and Action: none per service, not Powertools\' service', async () => {
     const documents = await emfOf((m) => {
       m.runFinished({ ...RESUME_RUN, savings: total({ hours: 30, amount: 4.5, priced: 2 }) });
-      m.deploymentFinished({ serviceArn: RESUME_RUN.services[0].serviceArn, serviceName: 'api', region: 'eu-west-1', operationId: 'op', status: 'FAILED' });
+      m.deploymentFinished(deploymentOutcomeOf('FAILED', { serviceArn: RESUME_RUN.services[0].serviceArn }));
       m.notificationFailed();
     });
     expect(documents.length).toBeGreaterThan(0);
@@ -125,7 +125,7 @@ describe('run metrics', () => {
 });
 
 describe('deployment and notification metrics', () => {
-  const outcome = (status: string) => ({ serviceArn: 'arn:aws:apprunner:eu-west-1:123456789012:service/api/x', serviceName: 'api', region: 'eu-west-1', operationId: 'op', status });
+  const outcome = (status: string) => deploymentOutcomeOf(status);
 
   it.each([
     ['SUCCEEDED', SCHEDULER_METRICS.deploymentsSucceeded],

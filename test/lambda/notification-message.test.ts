@@ -16,6 +16,7 @@ import {
 import { snsPublishInput } from '../../lambda/notify';
 import type { Outcome, RunReport, ServiceOutcome, ServiceSavings } from '../../lambda/report';
 import { SNS_MESSAGE_MAX_BYTES } from '../../emulator/sns-emulator';
+import { deploymentOutcomeOf } from '../support/scheduler-harness';
 
 const CONTEXT = { schedulerName: 'office-hours' };
 const REGION = 'eu-west-1';
@@ -238,7 +239,7 @@ describe('the chat notification', () => {
 });
 
 describe('a deployment outcome', () => {
-  const outcome = (status: string): DeploymentOutcome => ({ serviceArn: arnOf('api'), serviceName: 'api', region: REGION, operationId: 'op-9', status });
+  const outcome = (status: string): DeploymentOutcome => deploymentOutcomeOf(status, { serviceArn: arnOf('api') });
 
   it('says a rolled-back deployment left the version from before the pause running, and what to do', () => {
     const message = deploymentMessage(outcome('ROLLBACK_SUCCEEDED'), CONTEXT);
@@ -258,6 +259,19 @@ describe('a deployment outcome', () => {
     const message = deploymentMessage(outcome('SUCCEEDED'), CONTEXT);
     expect(message.subject).toBe('[office-hours] Deployment after resume succeeded: api');
     expect(message.chat.content.nextSteps).toBeUndefined();
+  });
+
+  it('says a deployment still rolling back is returning to the version from before the pause', () => {
+    const message = deploymentMessage(outcome('ROLLBACK_IN_PROGRESS'), CONTEXT);
+    expect(message.subject).toBe('[office-hours] Deployment after resume failed and is being rolled back: api');
+    expect(message.text).toContain('the service returns to the version from before the pause, not the latest one');
+  });
+
+  it('says so when a deployment cannot be attributed to the scheduler', () => {
+    const message = deploymentMessage({ ...outcome('ROLLBACK_SUCCEEDED'), attribution: 'unattributable' }, CONTEXT);
+    expect(message.subject).toBe('[office-hours] Deployment failed and was rolled back: api');
+    expect(message.text).toContain('so it cannot tell whether it started it');
+    expect(message.chat.metadata.additionalContext).toMatchObject({ attribution: 'unattributable' });
   });
 
   it('treats a status it does not know as one to check', () => {

@@ -6,13 +6,15 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-runner';
-import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { createFunctionHandler, createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
 import { deploymentMetricValue, NOTIFICATION_FAILED_VALUE, runMetricValues, type MetricValue, type SchedulerMetrics } from '../../lambda/metrics';
 import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
+import { resultOfStatus } from '../../lambda/attribute-deployment';
+import type { DeploymentEventResult } from '../../lambda/deployment-event';
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { PollSettings } from '../../lambda/status-watcher';
-import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../../emulator/app-runner-emulator';
+import { startEmulator, type AppRunnerEmulator, type EmulatorOptions, type OperationEvent } from '../../emulator/app-runner-emulator';
 
 /** The region the emulator's services live in by default, and the function's own region here. */
 export const REGION = 'eu-west-1';
@@ -41,10 +43,22 @@ export const MARKED_RESUMED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: RESUMED_MARKE
 /** A handler invocation: the event and, optionally, a Lambda context. */
 export type Invoke = (event: unknown, context?: InvocationContext) => Promise<RunReport>;
 
+/**
+ * How the harness delivers App Runner's events, which EventBridge delivers best effort and at least once:
+ * `once`, `twice` (each event twice, as a redelivery would), or `never` (lost).
+ */
+export type EventDelivery = 'once' | 'twice' | 'never';
+
 /** A running emulator and a handler that talks to it. */
 export interface SchedulerHarness {
   readonly emulator: AppRunnerEmulator;
   readonly invoke: Invoke;
+  /**
+   * Delivers the App Runner events sent since the last delivery to the function's real entry point (the one
+   * that tells deployment events from schedule events), each `delivery` times, in order; returns the
+   * handler's results. Events not delivered yet wait: delivering after a later `invoke` delivers them late.
+   */
+  deliverEvents(delivery?: EventDelivery): Promise<DeploymentEventResult[]>;
   close(): Promise<void>;
 }
 
@@ -129,11 +143,34 @@ export async function emfWrittenDuring<T>(action: () => Promise<T>): Promise<{ r
   }
 }
 
+/** The function's entry point against `gateway`, with the same parts as `harnessHandler`, for App Runner's events. */
+export function harnessEventHandler(gateway: AppRunnerGateway, options: HarnessOptions['handler'] = {}): (event: OperationEvent) => Promise<DeploymentEventResult> {
+  const handler = createFunctionHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), metrics: new MetricsInMemory(), ...options, gateway });
+  return async (event) => {
+    const result = await handler(event);
+    if (!('handled' in result)) throw new Error(`the entry point ran an App Runner event as a schedule's: ${JSON.stringify(result)}`);
+    return result;
+  };
+}
+
 /** Starts an emulator and builds a handler against it. */
 export async function startHarness(options: HarnessOptions = {}): Promise<SchedulerHarness> {
   const emulator = await startEmulator(options.emulator);
-  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), options.handler);
-  return { emulator, invoke, close: () => emulator.close() };
+  const gateway = emulatorGateway(emulator, options.gateway);
+  const invoke = harnessHandler(gateway, options.handler);
+  const onEvent = harnessEventHandler(gateway, options.handler);
+  const waiting: OperationEvent[] = [];
+  emulator.onOperationEvent((event) => waiting.push(event));
+  async function deliverEvents(delivery: EventDelivery = 'once'): Promise<DeploymentEventResult[]> {
+    await emulator.settled();
+    const events = waiting.splice(0);
+    const results: DeploymentEventResult[] = [];
+    for (const event of delivery === 'never' ? [] : events) {
+      for (let i = 0; i < (delivery === 'twice' ? 2 : 1); i++) results.push(await onEvent(event));
+    }
+    return results;
+  }
+  return { emulator, invoke, deliverEvents, close: () => emulator.close() };
 }
 
 /**
@@ -165,4 +202,20 @@ export function outcomeOf(report: RunReport, arn: string): ServiceOutcome {
 /** The mutating calls the emulator answered, as "Operation service-name" strings. */
 export function mutationsOf(emulator: AppRunnerEmulator): string[] {
   return emulator.mutatingCalls().map((c) => `${c.operation} ${c.targetArn?.split('/')[1]}`);
+}
+
+/** A deployment outcome of the scheduler's, as the deployment event handler makes one, with `status` and any `fields` replaced. */
+export function deploymentOutcomeOf(status: string, fields: Partial<DeploymentOutcome> = {}): DeploymentOutcome {
+  return {
+    serviceArn: `arn:aws:apprunner:${REGION}:123456789012:service/api/0123456789abcdef0123456789abcdef`,
+    serviceName: 'api',
+    region: REGION,
+    operationId: 'op-9',
+    status,
+    eventStatus: status === 'SUCCEEDED' ? 'DeploymentCompletedSuccessfully' : 'DeploymentFailed',
+    result: resultOfStatus(status),
+    attribution: 'scheduler',
+    reportedAt: '2026-11-30T07:04:00Z',
+    ...fields,
+  };
 }
