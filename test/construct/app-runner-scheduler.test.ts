@@ -287,7 +287,7 @@ describe('dead-letter queue', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [stack.resolve(created.deadLetterQueue.queueUrl)],
       PolicyDocument: {
-        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -311,7 +311,7 @@ describe('failed-run alarm', () => {
     });
   });
 
-  test('notifies a topic it creates, encrypted with the construct’s key, that only this alarm may publish to over TLS', () => {
+  test('notifies a topic it creates, encrypted with the construct’s key, that only the scheduler’s alarms may publish to over TLS', () => {
     const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
 
     const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
@@ -328,7 +328,8 @@ describe('failed-run alarm', () => {
             Action: 'sns:Publish',
             Resource: stack.resolve(created.alarmTopic.topicArn),
             Condition: {
-              ArnLike: { 'aws:SourceArn': stack.resolve(created.alarm.alarmArn) },
+              // The scheduler's alarms: the failed-run alarm among them, no other alarm of the account.
+              ArnLike: { 'aws:SourceArn': Match.arrayWith([stack.resolve(created.alarm.alarmArn)]) },
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
             },
           },
