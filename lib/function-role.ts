@@ -81,7 +81,7 @@ export class FunctionRole extends iam.Role {
     }
   }
 
-  /** The statement itself is added later, by the function's on-success destination. */
+  /** The statement itself is added later, by the construct's `summaryTopic.grantPublish(function)`. */
   private acknowledgeSummaryKeyWildcard(): void {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -159,7 +159,9 @@ describe('summary topic', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowSchedulerAlarmsToPublish',
-            Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': [stack.resolve(created.alarm.alarmArn), stack.resolve(created.notificationAlarm!.alarmArn)] } }),
+            Condition: Match.objectLike({
+              ArnLike: { 'aws:SourceArn': Match.arrayWith([stack.resolve(created.alarm.alarmArn), stack.resolve(created.notificationAlarm!.alarmArn)]) },
+            }),
           }),
         ]),
       },
