@@ -83,6 +83,7 @@ const SETTING_PARSERS = {
   dryRun: flag,
   resumeManuallyPaused: flag,
   enabled: flag,
+  dashboard: flag,
   alarmEmail: email,
 };
 

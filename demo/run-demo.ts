@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const regions = ['eu-west-1', 'eu-central-1'];
     const pauseEvent = { action: 'pause', tags: SELECTOR, regions, timeZone: 'Europe/London' };
     console.log(`\n19:00 Europe/London: the pause schedule invokes the function with ${JSON.stringify(pauseEvent)}`);
-    printRun('Pause run', await handler(pauseEvent), emulator);
+    printRun('Pause run', (await handler(pauseEvent)) as RunReport, emulator);
 
     emulator.clearCalls();
     for (const arn of notes.keys()) {
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
 
     const resumeEvent = { action: 'resume', tags: SELECTOR, regions, timeZone: 'Europe/London', deployAfterResume: 'auto' };
     console.log(`\n07:00 Europe/London: the resume schedule invokes the function with ${JSON.stringify(resumeEvent)}`);
-    const resumed = await handler(resumeEvent);
+    const resumed = (await handler(resumeEvent)) as RunReport;
     await emulator.settled();
     printRun('Resume run (after the deployments finished)', resumed, emulator);
     printSavings(resumed);

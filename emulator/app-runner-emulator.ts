@@ -32,6 +32,10 @@
  *   operation) it answers InvalidRequestException by default, or InvalidStateException with
  *   `deploymentRefusalError`, so callers can be tested against both.
  * - A failed operation returns the service to the status it had before (see `failNextOperation`).
+ * - Operations start IN_PROGRESS: ListOperations documents PENDING, but not when an operation is in it (the
+ *   emulator runs one operation per service at a time, so none waits).
+ * - EventBridge: each pause, resume and deployment that ends is announced to the sinks given to
+ *   `onOperationEvent`, in the documented event shape (see `operation-events.ts` for what is chosen).
  * - `deleteService` removes a service from every view at once (the not-found case). For the other possible
  *   ending, a service still listed as DELETED, create it with `status: 'DELETED'`.
  * - Unknown operations answer UnknownOperationException (400), malformed JSON SerializationException (400),
@@ -58,6 +62,7 @@ import { LAMBDA_ROUTES, LambdaApiContext, lambdaErrorBody } from './lambda-api';
 import { RestRequest, RestResponse, RestRoute, matchRoute } from './rest-api';
 import { SCHEDULER_ROUTES, SchedulerContext } from './scheduler-api';
 import { DEFAULT_GROUP, Firing, ScheduleBook, ScheduleChange, ScheduleSnapshot, TargetInvoker } from './schedules';
+import { operationEvent, type OperationEvent, type OperationEventSink } from './operation-events';
 import { SeededRandom } from './seeded-random';
 import {
   APP_RUNNER_OPERATIONS,
@@ -89,6 +94,7 @@ export type {
   StartableOperation,
   Timings,
 };
+export type { OperationEvent, OperationEventSink };
 export { MUTATING_OPERATIONS };
 
 /** How to start the emulator. */
@@ -308,6 +314,7 @@ export class AppRunnerEmulator {
 
   private readonly fleet: Fleet;
   private readonly faults: FaultInjector;
+  private readonly eventSinks = new Set<OperationEventSink>();
   private readonly server: http.Server;
   private readonly log: MutableCall[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -350,6 +357,11 @@ export class AppRunnerEmulator {
     this.functions = new FunctionRegistry(account, this.schedulerClock, () => this.ensureTicking());
     this.schedulerPageSize = options.scheduler?.defaultPageSize;
     this.tickMs = options.scheduler?.tickMs ?? 5;
+    const eventIds = new SeededRandom(seed ^ 0xe7e7);
+    this.fleet.onOperationEnded((service, operation) => {
+      const event = this.eventSinks.size > 0 ? operationEvent(service, operation, eventIds) : undefined;
+      if (event) for (const sink of this.eventSinks) sink(event);
+    });
     this.server = http.createServer((req, res) => this.receive(req, res));
     // The SDK keeps connections alive; a long server timeout avoids resets on idle sockets between calls.
     this.server.keepAliveTimeout = 60_000;
@@ -436,6 +448,23 @@ export class AppRunnerEmulator {
    */
   failNextOperation(arn: string, type: StartableOperation, status: FailedOperationStatus = 'FAILED'): void {
     this.fleet.arm(this.fleet.get(arn), type, { kind: 'fail', status });
+  }
+
+  /**
+   * Makes the service's next deployment (the scheduler's or a person's) start normally, fail, and roll back:
+   * ROLLBACK_IN_PROGRESS, then `final` (ROLLBACK_SUCCEEDED: the service keeps its previous version).
+   */
+  failNextDeployment(arn: string, final: 'ROLLBACK_SUCCEEDED' | 'ROLLBACK_FAILED' = 'ROLLBACK_SUCCEEDED'): void {
+    this.failNextOperation(arn, 'START_DEPLOYMENT', final);
+  }
+
+  /**
+   * Registers a sink for the EventBridge events App Runner would send as operations end; returns a function
+   * that removes it. Operations end lazily, on the next read of their service or on `settled()`.
+   */
+  onOperationEvent(sink: OperationEventSink): () => void {
+    this.eventSinks.add(sink);
+    return () => this.eventSinks.delete(sink);
   }
 
   /** Makes the next operation of `type` on the service start and never finish: OPERATION_IN_PROGRESS for good. */
@@ -539,8 +568,11 @@ export class AppRunnerEmulator {
 
   /** Resolves once every running operation that can finish has finished (hung ones never do). */
   async settled(): Promise<void> {
-    const last = this.fleet.lastFiniteEnd();
-    if (last !== undefined) await this.sleep(last - Date.now() + 1);
+    // A rollback is a second phase: settle, then wait again until nothing finite is left.
+    for (let last = this.fleet.lastFiniteEnd(); last !== undefined; last = this.fleet.lastFiniteEnd()) {
+      await this.sleep(last - Date.now() + 1);
+      this.fleet.all();
+    }
   }
 
   /** Stops the server, drops kept-alive connections and cancels pending delays. */

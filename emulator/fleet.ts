@@ -38,8 +38,15 @@ export type OperationStatus =
 /** The operations the emulator runs: the three this project starts. */
 export type StartableOperation = 'PAUSE_SERVICE' | 'RESUME_SERVICE' | 'START_DEPLOYMENT';
 
-/** How a failed operation ends (see `AppRunnerEmulator.failNextOperation`). */
-export type FailedOperationStatus = 'FAILED' | 'ROLLBACK_SUCCEEDED';
+/**
+ * How a failed operation ends (see `AppRunnerEmulator.failNextOperation`). A ROLLBACK_* end goes through
+ * ROLLBACK_IN_PROGRESS first, for as long again as the operation ran: App Runner documents the statuses
+ * (ListOperations) and that a failed deployment rolls back, not how long a rollback takes.
+ */
+export type FailedOperationStatus = 'FAILED' | 'ROLLBACK_SUCCEEDED' | 'ROLLBACK_FAILED';
+
+/** Told of every operation that reaches its final status, at the time it does. */
+export type OperationEndListener = (service: ServiceRecord, operation: OperationRecord) => void;
 
 /** The two App Runner errors a refused StartDeployment may plausibly answer (see `EmulatorOptions`). */
 export type DeploymentRefusalError = 'InvalidRequestException' | 'InvalidStateException';
@@ -69,8 +76,10 @@ type Arming = { readonly kind: 'fail'; readonly status: FailedOperationStatus } 
 
 interface PendingOperation {
   readonly operation: OperationRecord;
-  /** Epoch ms; Infinity for a hung operation. */
+  /** Epoch ms the current phase ends; Infinity for a hung operation. */
   readonly endsAt: number;
+  /** `rollback` once a failing operation rolls back (ROLLBACK_IN_PROGRESS). */
+  readonly phase: 'run' | 'rollback';
   readonly arming?: Arming;
   readonly statusBefore: ServiceStatus;
   readonly statusOnSuccess: ServiceStatus;
@@ -149,6 +158,7 @@ export class Fleet {
   /** Per Region, in creation order, so that a page is a binary search plus a slice. */
   private readonly byRegion = new Map<string, ServiceRecord[]>();
   private nextSeq = 1;
+  private operationEnded?: OperationEndListener;
   /** The account's auto scaling configurations. */
   readonly autoScaling: AutoScalingConfigurations;
 
@@ -295,6 +305,7 @@ export class Fleet {
     record.pending = {
       operation,
       endsAt: arming?.kind === 'hang' ? Infinity : at + this.durationOf(type),
+      phase: 'run',
       arming,
       statusBefore: record.status,
       statusOnSuccess: type === 'PAUSE_SERVICE' ? 'PAUSED' : 'RUNNING',
@@ -332,6 +343,11 @@ export class Fleet {
     if (tags.size > 0) record.everTagged = true;
   }
 
+  /** Sets who is told of every operation that reaches its final status (the emulator's event sink). */
+  onOperationEnded(listener: OperationEndListener | undefined): void {
+    this.operationEnded = listener;
+  }
+
   /** Changes the durations of operations started from now on. */
   setTimings(timings: Timings): void {
     this.timings = timings;
@@ -353,27 +369,38 @@ export class Fleet {
     return this.timings.deploy;
   }
 
-  /** Finishes the pending operation if its time has come. */
+  /** Moves the pending operation on as far as the clock says: into its rollback, and to its end. */
   private settle(record: ServiceRecord): void {
-    const pending = record.pending;
-    if (!pending || this.now() < pending.endsAt) return;
-    const { operation, endsAt, arming } = pending;
-    record.pending = undefined;
-    operation.endedAt = endsAt;
-    operation.updatedAt = endsAt;
-    record.updatedAt = endsAt;
-    if (arming?.kind === 'fail') {
-      // Not documented: the emulator returns a failed operation's service to where it was, so a failed
-      // pause leaves it RUNNING and a failed resume leaves it PAUSED.
-      operation.status = arming.status;
-      record.status = pending.statusBefore;
-      return;
-    }
-    operation.status = 'SUCCEEDED';
-    record.status = pending.statusOnSuccess;
-    if (pending.version !== undefined) {
-      record.deployedVersion = pending.version;
-      record.deployments += 1;
+    let pending = record.pending;
+    while (pending && this.now() >= pending.endsAt) {
+      const { operation, endsAt, arming } = pending;
+      operation.updatedAt = endsAt;
+      record.updatedAt = endsAt;
+      if (arming?.kind === 'fail' && arming.status !== 'FAILED' && pending.phase === 'run') {
+        // The service stays OPERATION_IN_PROGRESS while App Runner rolls back to the previous version.
+        operation.status = 'ROLLBACK_IN_PROGRESS';
+        pending = { ...pending, phase: 'rollback', endsAt: endsAt + (endsAt - operation.startedAt) };
+        record.pending = pending;
+        continue;
+      }
+      record.pending = undefined;
+      operation.endedAt = endsAt;
+      if (arming?.kind === 'fail') {
+        // Not documented: the emulator returns a failed operation's service to where it was, so a failed
+        // pause leaves it RUNNING, a failed resume PAUSED, and a failed deployment RUNNING its previous
+        // version, ROLLBACK_FAILED included (what App Runner serves after a failed rollback is not documented).
+        operation.status = arming.status;
+        record.status = pending.statusBefore;
+      } else {
+        operation.status = 'SUCCEEDED';
+        record.status = pending.statusOnSuccess;
+        if (pending.version !== undefined) {
+          record.deployedVersion = pending.version;
+          record.deployments += 1;
+        }
+      }
+      pending = undefined;
+      this.operationEnded?.(record, operation);
     }
   }
 

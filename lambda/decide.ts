@@ -37,8 +37,10 @@ export interface DecisionSettings {
  * - `leave`: it is already where this run wants it (outcome `unchanged`);
  * - `wait`: an operation is in progress; wait for it to settle, then decide again;
  * - `pause`: set the marker to `paused`, pause, wait for PAUSED;
- * - `resume`: set the marker to `resumed`, resume, wait for RUNNING, deploy per policy, remove the marker;
- * - `finish-resume`: an earlier resume was cut short; deploy per policy (unless it already did), remove the marker;
+ * - `resume`: set the marker to `resumed`, resume, wait for RUNNING, deploy per policy, then remove the
+ *   marker, or (when it started a deployment) replace it with `deployed <operation id>`, which reads as no
+ *   marker and tells the deployment's App Runner event that the deployment is the scheduler's;
+ * - `finish-resume`: an earlier resume was cut short; deploy per policy (unless it already did), then as `resume`;
  * - `clear-marker`: the marker says `paused` but the service runs; remove the marker, no deployment;
  * - `yield`: someone paused the service after this run saw it running or resumed it; remove the marker,
  *   leave it paused (outcome `failed`: it is not running).
@@ -59,14 +61,43 @@ const TERMINAL_STATUSES: Readonly<Record<string, string>> = {
 
 const MARKER_VALUE = /^(paused|resumed)(?: (\S+))?$/;
 
-/** Reads the marker tag: its state, `undefined` when absent, or `'invalid'` for a value we did not write. */
+/** The marker a resume run leaves once it started a deployment: `deployed <operation id> <UTC time>`. */
+const DEPLOYED_MARKER_VALUE = /^deployed ([0-9A-Za-z-]{1,64}) (\S+)$/;
+
+function isUtcInstant(text: string): boolean {
+  return text.endsWith('Z') && parseIsoInstant(text, 'UTC') !== undefined;
+}
+
+/**
+ * Reads the marker tag: its state, `undefined` when absent, or `'invalid'` for a value we did not write.
+ * A `deployed` marker reads as `undefined`: the resume is finished, and the marker only keeps the id of
+ * the deployment whose outcome is awaited (see `awaitedDeployment`). Every rule treats the service as
+ * unmarked, so a person's later pause is still never undone.
+ */
 export function readMarker(tags: Readonly<Record<string, string>>): MarkerState | undefined | 'invalid' {
   const value = tags[MARKER_TAG_KEY];
   if (value === undefined) return undefined;
+  const deployed = DEPLOYED_MARKER_VALUE.exec(value);
+  if (deployed) return isUtcInstant(deployed[2]) ? undefined : 'invalid';
   const m = MARKER_VALUE.exec(value);
   if (!m) return 'invalid';
-  if (m[2] !== undefined && (!m[2].endsWith('Z') || parseIsoInstant(m[2], 'UTC') === undefined)) return 'invalid';
+  if (m[2] !== undefined && !isUtcInstant(m[2])) return 'invalid';
   return m[1] as MarkerState;
+}
+
+/**
+ * The operation id of the deployment a resume run started and whose outcome the scheduler awaits (from
+ * App Runner's event), or undefined when the marker records none.
+ */
+export function awaitedDeployment(tags: Readonly<Record<string, string>>): string | undefined {
+  const value = tags[MARKER_TAG_KEY];
+  const deployed = value === undefined ? null : DEPLOYED_MARKER_VALUE.exec(value);
+  return deployed && isUtcInstant(deployed[2]) ? deployed[1] : undefined;
+}
+
+/** The marker a resume run writes last when it started a deployment: it records the deployment's operation id. */
+export function deployedMarkerValue(operationId: string, now: Date): string {
+  return `deployed ${operationId} ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
 }
 
 /** The marker value written before a pause or resume: the state and the UTC time it was set. */

@@ -84,3 +84,17 @@ export class SchedulerCallError extends Error {
     this.name = 'SchedulerCallError';
   }
 }
+
+/** A notification could not be published. Keeps the SDK error as `cause`. */
+export class NotificationError extends Error {
+  constructor(
+    /** The topic it was for. */
+    readonly topicArn: string,
+    /** What it was to tell, e.g. "the resume run's summary". */
+    readonly what: string,
+    cause: unknown,
+  ) {
+    super(`could not publish ${what} to ${topicArn}: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+    this.name = 'NotificationError';
+  }
+}

@@ -7,15 +7,7 @@
 import type { EndingSettings } from './endings';
 import { parseOfficeHours, OfficeHoursError, SCHEDULER_HOURS_ENV, type OfficeHours } from '../contract/office-hours';
 import { describeProblems } from '../contract/problems';
-
-/** The construct's schedule group, where the one-time schedules go. */
-export const SCHEDULER_GROUP_NAME_ENV = 'SCHEDULER_GROUP_NAME';
-/** The role the construct's schedules invoke the function with. */
-export const SCHEDULER_TARGET_ROLE_ARN_ENV = 'SCHEDULER_TARGET_ROLE_ARN';
-/** The construct's dead-letter queue, for events a schedule could not deliver. */
-export const SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV = 'SCHEDULER_DEAD_LETTER_QUEUE_ARN';
-/** A stable name of the scheduler (the construct's path), for metrics. */
-export const SCHEDULER_NAME_ENV = 'SCHEDULER_NAME';
+import { SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV, SCHEDULER_GROUP_NAME_ENV, SCHEDULER_TARGET_ROLE_ARN_ENV } from '../contract/function-environment';
 
 /** The environment's settings, before the function's ARN is known. */
 export interface FunctionEnvironment {

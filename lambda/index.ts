@@ -1,14 +1,27 @@
 /**
- * The Lambda entry point: parse the event, run it, log and return the report. Rejects when any
- * service failed, after every other service was handled, so that Lambda's retry, the dead-letter
- * queue and the alarm see it.
+ * The Lambda entry point: parse the event, run it, log and return the report, record its metrics and
+ * tell the summary topic. Rejects when any service failed, after every other service was handled, so
+ * that Lambda's retry, the dead-letter queue and the alarm see it. The metrics are written even when
+ * the run fails. A notification that cannot be sent does not fail the run, whose work is done (a
+ * failed invocation would be retried, re-running it, and dead-lettered under the failed-run alarm):
+ * it is logged as an error and counted in NotificationsFailed, which the construct alarms on.
+ *
+ * The same function receives App Runner's deployment events (the construct's EventBridge rule):
+ * `handler` sends an event with EventBridge's `source`/`detail-type` to the deployment path
+ * (deployment-event.ts), and every other event to the scheduler's contract, which refuses those fields.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
+import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
+import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-event';
 import { RunFailedError } from './errors';
+import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
 import { endingSettings, readFunctionEnvironment, type FunctionEnvironment } from './function-settings';
+import { runFigures } from './report-figures';
+import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
+import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
 import { runScheduler } from './run';
 import { AutoScalingCache } from './savings';
 import { SdkSchedulerGateway, type SchedulerGateway } from './scheduler';
@@ -44,6 +57,10 @@ export interface HandlerDependencies {
    * here. @default Date.now
    */
   readonly now?: () => number;
+  /** Where the run's metrics go. @default EMF through Powertools Metrics, dimension Scheduler = schedulerName() */
+  readonly metrics?: SchedulerMetrics;
+  /** Who is told of the run. @default an SnsNotifier to SUMMARY_TOPIC_ARN, or none without it */
+  readonly notifier?: Notifier;
   /** Auto scaling configurations read for savings figures, kept across warm invocations. @default a new cache per handler */
   readonly autoScalingCache?: AutoScalingCache;
   /** EventBridge Scheduler, for the pauses at the end of snoozes and wakes. @default an SDK client, built on first use */
@@ -52,10 +69,29 @@ export interface HandlerDependencies {
   readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
+/** The production notifier: the summary topic when the construct gave one. */
+function defaultNotifier(): Notifier {
+  const topicArn = process.env[SUMMARY_TOPIC_ARN_ENV];
+  return topicArn ? new SnsNotifier({ topicArn, schedulerName: schedulerName() }) : NO_NOTIFIER;
+}
+
 /** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */
 export function createHandler(dependencies: HandlerDependencies = {}) {
   const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
   let gateway = dependencies.gateway;
+  const metrics = dependencies.metrics ?? new PowertoolsSchedulerMetrics();
+  const notifier = dependencies.notifier ?? defaultNotifier();
+
+  /** Tells of the run; a failure to do so is logged and counted, and the run's outcome stands. */
+  async function notify(report: RunReport): Promise<void> {
+    try {
+      await notifier.runFinished(report);
+    } catch (error) {
+      logger.error('the run is done, but its notification was not sent', { error });
+      metrics.notificationFailed();
+    }
+  }
+
   // One per handler, so per container: warm invocations read each configuration once.
   const autoScalingCache = dependencies.autoScalingCache ?? new AutoScalingCache();
   let scheduler = dependencies.scheduler;
@@ -76,24 +112,89 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
     gateway ??= new SdkAppRunnerGateway();
     scheduler ??= new SdkSchedulerGateway();
     environment ??= readFunctionEnvironment(dependencies.environment ?? process.env);
-    const report = await runScheduler(request, {
-      gateway,
-      deadline: startedAt + Math.max(0, budget),
-      poll: dependencies.poll,
-      concurrency: dependencies.concurrency,
-      autoScalingCache,
-      now,
-      endings: endingSettings(environment, context?.invokedFunctionArn),
-      scheduler,
-    });
+    let report: RunReport;
+    try {
+      report = await runScheduler(request, {
+        gateway,
+        deadline: startedAt + Math.max(0, budget),
+        poll: dependencies.poll,
+        concurrency: dependencies.concurrency,
+        autoScalingCache,
+        now,
+        endings: endingSettings(environment, context?.invokedFunctionArn),
+        scheduler,
+      });
+      metrics.runFinished(report);
+      await notify(report);
+    } finally {
+      metrics.flush();
+    }
+    // The summary first: Logs Insights (the dashboard's last reports) reads it however long the report is.
+    const line = { summary: { action: report.action, dryRun: report.dryRun, ...runFigures(report) }, report };
     if (runFailed(report)) {
-      logger.error('run report', { report });
+      logger.error('run report', line);
       throw new RunFailedError(report);
     }
-    logger.info('run report', { report });
+    logger.info('run report', line);
     return report;
   };
 }
 
+/**
+ * Builds the handler of App Runner's deployment events. An invalid event is refused with every bad field
+ * named, and nothing called. Like a run, it logs, counts a notification that could not be sent, and
+ * writes its metrics even when it fails.
+ */
+export function createDeploymentEventHandler(dependencies: HandlerDependencies = {}) {
+  const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
+  const gateway = dependencies.gateway ?? new SdkAppRunnerGateway();
+  const metrics = dependencies.metrics ?? new PowertoolsSchedulerMetrics();
+  const notifier = dependencies.notifier ?? defaultNotifier();
+  return async function deploymentEventHandler(event: unknown): Promise<DeploymentEventResult> {
+    let change;
+    try {
+      change = parseOperationEvent(event);
+    } catch (error) {
+      if (error instanceof InvalidOperationEventError) logger.error('invalid App Runner event: nothing was called', { problems: error.problems });
+      throw error;
+    }
+    try {
+      const result = await handleDeploymentEvent(change, {
+        gateway,
+        notifier,
+        metrics,
+        onNotificationFailed: (error) => {
+          logger.error('the deployment outcome is recorded, but its notification was not sent', { error });
+          metrics.notificationFailed();
+        },
+      });
+      if (result.outcome && result.outcome.result !== 'succeeded') logger.error('deployment outcome', { result });
+      else logger.info('deployment event', { result });
+      return result;
+    } finally {
+      metrics.flush();
+    }
+  };
+}
+
+/**
+ * Builds the function's handler: App Runner's deployment events to `createDeploymentEventHandler`,
+ * every other event to `createHandler`, both from the same parts.
+ */
+export function createFunctionHandler(dependencies: HandlerDependencies = {}) {
+  const parts: HandlerDependencies = {
+    ...dependencies,
+    logger: dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' }),
+    gateway: dependencies.gateway ?? new SdkAppRunnerGateway(),
+    metrics: dependencies.metrics ?? new PowertoolsSchedulerMetrics(),
+    notifier: dependencies.notifier ?? defaultNotifier(),
+  };
+  const run = createHandler(parts);
+  const onDeploymentEvent = createDeploymentEventHandler(parts);
+  return function handler(event: unknown, context?: InvocationContext): Promise<RunReport | DeploymentEventResult> {
+    return isEventBridgeEvent(event) ? onDeploymentEvent(event) : run(event, context);
+  };
+}
+
 /** The Lambda handler. */
-export const handler = createHandler();
+export const handler = createFunctionHandler();

@@ -47,6 +47,11 @@ export interface ServiceOutcome {
   /** Why, for a person. */
   readonly reason: string;
   /**
+   * The operation id of a deployment an earlier resume run started and whose outcome was never reported
+   * (its App Runner event did not arrive before this run). @default none
+   */
+  readonly unconfirmedDeployment?: string;
+  /**
    * What its pause saved, on the row of a service this run resumed (it reached RUNNING): a figure, or
    * why there is none. Absent on every other row (pause runs, dry runs, services not resumed by this
    * run). See `lambda/savings.ts`.

@@ -5,7 +5,7 @@
  * had) is handled in one place, `afterConflict`; any other error ends the service in `failure`.
  */
 import type { AppRunnerGateway, OperationRecord, ServiceDetail } from './app-runner';
-import { decide, deployedSinceLatestResume, markerValue, shouldDeploy, type Plan } from './decide';
+import { awaitedDeployment, decide, deployedMarkerValue, deployedSinceLatestResume, markerValue, shouldDeploy, type Plan } from './decide';
 import { AppRunnerCallError, DeadlineError, errorMessage, ServiceNotFoundError, ServiceStateConflictError } from './errors';
 import type { SchedulerRequest } from '../contract/event';
 import { serviceOutcome, type ActionTaken, type Outcome, type ServiceOutcome, type ServiceSavings } from './report';
@@ -231,15 +231,24 @@ class ServiceRun {
       await this.measureSavings();
       return this.done('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
     }
-    let detail = reason;
-    if (await this.deploymentWanted(true)) {
-      this.record('deploy', await this.gateway.startDeployment(this.service.arn));
-      this.status = 'OPERATION_IN_PROGRESS';
-      detail = `${reason}; deployment started`;
+    if (!(await this.deploymentWanted(true))) {
+      await this.clearMarker();
+      await this.measureSavings();
+      return this.done('changed', reason);
     }
-    await this.clearMarker();
+    const operationId = await this.gateway.startDeployment(this.service.arn);
+    this.record('deploy', operationId);
+    this.status = 'OPERATION_IN_PROGRESS';
+    if (!operationId) {
+      await this.clearMarker();
+      await this.measureSavings();
+      return this.done('changed', `${reason}; deployment started, but App Runner returned no operation id, so its outcome cannot be followed`);
+    }
+    // The run does not wait for the deployment: its App Runner event reports the outcome (deployment-event.ts).
+    // The last marker write records which deployment is the scheduler's, in the same one call that removed the marker.
+    await this.setMarkerValue(deployedMarkerValue(operationId, new Date(this.clock())));
     await this.measureSavings();
-    return this.done('changed', detail);
+    return this.done('changed', `${reason}; deployment ${operationId} started (its outcome is reported when App Runner announces it)`);
   }
 
   /**
@@ -274,8 +283,11 @@ class ServiceRun {
   }
 
   private async setMarker(state: 'paused' | 'resumed'): Promise<void> {
-    const value = markerValue(state, new Date(this.clock()));
     const alsoTags = state === 'resumed' ? this.resumeTags : {};
+    await this.setMarkerValue(markerValue(state, new Date(this.clock())), alsoTags);
+  }
+
+  private async setMarkerValue(value: string, alsoTags: Readonly<Record<string, string>> = {}): Promise<void> {
     await this.gateway.tagService(this.service.arn, MARKER_TAG_KEY, value, alsoTags);
     this.mutated = true;
     Object.assign(this.tags, alsoTags, { [MARKER_TAG_KEY]: value });
@@ -323,14 +335,31 @@ class ServiceRun {
   }
 
   private outcome(outcome: Outcome, reason: string): ServiceOutcome {
+    const unconfirmed = this.unconfirmedDeployment();
     return serviceOutcome(this.service, {
       statusBefore: this.service.status,
       statusAfter: this.status,
       actions: [...this.actions],
       operationIds: [...this.operationIds],
       outcome,
-      reason,
+      reason: unconfirmed ? `${reason}. ${unconfirmedDeploymentNote(unconfirmed, this.service.arn)}` : reason,
+      ...(unconfirmed ? { unconfirmedDeployment: unconfirmed } : {}),
       ...(this.savings ? { savings: this.savings } : {}),
     });
   }
+
+  /**
+   * The deployment an earlier resume run started whose App Runner event never came (App Runner delivers
+   * events best effort): its id is still in the marker this run found. The run says so rather than read
+   * the operation history for it, which would add a call to every run for a rare case.
+   */
+  private unconfirmedDeployment(): string | undefined {
+    const awaited = awaitedDeployment(this.service.tags);
+    return awaited !== undefined && !this.operationIds.includes(awaited) ? awaited : undefined;
+  }
+}
+
+/** What a report says about a deployment whose outcome was never reported. */
+export function unconfirmedDeploymentNote(operationId: string, serviceArn: string): string {
+  return `Deployment ${operationId}, started by an earlier resume, has no reported outcome (App Runner's event did not arrive): check it with aws apprunner list-operations --service-arn ${serviceArn}`;
 }

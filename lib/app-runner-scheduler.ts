@@ -6,7 +6,6 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -14,7 +13,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventProblems, type Action, type SchedulerEvent } from '../contract/event';
+import { SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV, SCHEDULER_GROUP_NAME_ENV, SCHEDULER_NAME_ENV, SCHEDULER_TARGET_ROLE_ARN_ENV, SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
+import { SCHEDULER_HOURS_ENV } from '../contract/office-hours';
+import { METRICS_NAMESPACE, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../contract/metric-names';
 import { ProblemList, describeProblems } from '../contract/problems';
+import { SchedulerDashboard } from './dashboard';
+import { DeploymentOutcomes } from './deployment-outcomes';
 import { FunctionRole } from './function-role';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import { WeekDay, officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
@@ -160,11 +164,22 @@ export interface AppRunnerSchedulerProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * Topic that receives each successful run's JSON report (a Lambda on-success destination). The
-   * function is granted sns:Publish, and use of the topic's key when the topic knows it (`masterKey`).
+   * Topic the function tells of every run (dry runs and runs invoked by hand too): a subject line, a
+   * plain-text body for e-mail with the JSON report, and an AWS Chatbot (Amazon Q Developer in chat
+   * applications) custom notification for chat channels. The function is granted sns:Publish on this
+   * topic only, and use of the topic's key when the topic knows it (`masterKey`). A notification that
+   * cannot be sent raises the notification alarm; the run's outcome stands.
    * @default - reports go to the function's log group only
    */
   readonly summaryTopic?: sns.ITopic;
+
+  /**
+   * Whether to create a CloudWatch dashboard of the runs: outcomes, services paused now, money saved,
+   * failures and failed deployments, alarms and the last run reports. Its name is left to
+   * CloudFormation. A dashboard costs 3 USD a month beyond the account's first three.
+   * @default true
+   */
+  readonly dashboard?: boolean;
 
   /**
    * VPC to run the function in (AWS Control Tower's CT.LAMBDA.PR.3). Its calls to App Runner and,
@@ -210,6 +225,15 @@ export class AppRunnerScheduler extends Construct {
   public readonly alarm: cloudwatch.Alarm;
   /** The topic the alarm notifies. */
   public readonly alarmTopic: sns.ITopic;
+  /** In ALARM when a notification to the summary topic could not be sent; only with `summaryTopic`. */
+  public readonly notificationAlarm?: cloudwatch.Alarm;
+  /**
+   * The EventBridge rule and the alarm that report the deployments resume runs start, when they start
+   * any (a resume is scheduled, `deployAfterResume` is not NEVER, and it is no dry run).
+   */
+  public readonly deploymentOutcomes?: DeploymentOutcomes;
+  /** The runs' dashboard, unless `dashboard` is false. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: AppRunnerSchedulerProps) {
     super(scope, id);
@@ -244,6 +268,8 @@ export class AppRunnerScheduler extends Construct {
     // Snoozes and wakes end in a pause the function arranges (a one-time schedule in this group, with
     // the schedules' role) when it knows its hours: both a pause and a resume are scheduled. A dry run arranges nothing.
     const hours = props.dryRun === true ? undefined : officeHoursOf(runs, props);
+    // The construct's path: stable across deployments, and unique within the app.
+    const schedulerName = this.node.path;
     const functionRole = new FunctionRole(this, 'FunctionRole', {
       ...props,
       logGroup,
@@ -273,17 +299,16 @@ export class AppRunnerScheduler extends Construct {
       // after the next resume), so it goes to the dead-letter queue and the alarm instead of Lambda's
       // default of six hours.
       maxEventAge: Duration.hours(1),
-      onSuccess: props.summaryTopic ? new destinations.SnsDestination(props.summaryTopic) : undefined,
       environment: {
-        // The construct's path: stable across deployments, one per scheduler, for metrics.
-        SCHEDULER_NAME: this.node.path,
+        [SCHEDULER_NAME_ENV]: schedulerName,
+        ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
         ...(hours
           ? {
               // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
-              SCHEDULER_HOURS: Stack.of(this).toJsonString(hours),
-              SCHEDULER_GROUP_NAME: this.scheduleGroup.scheduleGroupName,
-              SCHEDULER_TARGET_ROLE_ARN: scheduleRole.roleArn,
-              SCHEDULER_DEAD_LETTER_QUEUE_ARN: this.deadLetterQueue.queueArn,
+              [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours),
+              [SCHEDULER_GROUP_NAME_ENV]: this.scheduleGroup.scheduleGroupName,
+              [SCHEDULER_TARGET_ROLE_ARN_ENV]: scheduleRole.roleArn,
+              [SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV]: this.deadLetterQueue.queueArn,
             }
           : {}),
       },
@@ -296,15 +321,36 @@ export class AppRunnerScheduler extends Construct {
       reason: 'nodejs22.x is the runtime this handler is built (target node22) and tested for; a runtime upgrade is a deliberate release, not a default.',
     });
 
+    // The function publishes its own readable summary; sns:Publish on this topic only (and its key).
+    props.summaryTopic?.grantPublish(this.function);
+
     this.alarm = this.createFailedRunAlarm();
+    if (props.summaryTopic) this.notificationAlarm = this.createNotificationAlarm(schedulerName);
+    if (startsDeployments(props, runs)) {
+      this.deploymentOutcomes = new DeploymentOutcomes(this, 'DeploymentOutcomes', {
+        function: this.function,
+        services: props.services ?? [],
+        schedulerName,
+        deadLetterQueue: this.deadLetterQueue,
+      });
+    }
+    const alarms = [this.alarm, ...(this.notificationAlarm ? [this.notificationAlarm] : []), ...(this.deploymentOutcomes ? [this.deploymentOutcomes.alarm] : [])];
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
     } else {
       const alarmTopic = this.createAlarmTopic(key);
-      this.allowAlarmToPublish(alarmTopic);
+      this.allowAlarmsToPublish(alarmTopic, alarms);
       this.alarmTopic = alarmTopic;
     }
-    this.alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    for (const alarm of alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    if (props.dashboard ?? true) {
+      this.dashboard = new SchedulerDashboard(this, 'Dashboard', {
+        schedulerName,
+        logGroup,
+        deadLetterQueue: this.deadLetterQueue,
+        alarms,
+      }).dashboard;
+    }
 
     for (const run of runs) {
       const schedule = new scheduler.Schedule(this, run.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
@@ -393,6 +439,25 @@ export class AppRunnerScheduler extends Construct {
     });
   }
 
+  /** A notification that could not be sent: the run's work is done, but nobody was told of it. */
+  private createNotificationAlarm(schedulerName: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, 'NotificationFailedAlarm', {
+      alarmDescription:
+        'A run finished, but its notification to the summary topic could not be sent. Read the run report in the function logs (the error says why the publish failed), then check the topic and its key policy.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: SCHEDULER_METRICS.notificationsFailed,
+        dimensionsMap: { [SCHEDULER_DIMENSION]: schedulerName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   private createAlarmTopic(key: kms.IKey): sns.Topic {
     return new sns.Topic(this, 'AlarmTopic', {
       displayName: 'App Runner scheduler: failed runs',
@@ -402,15 +467,15 @@ export class AppRunnerScheduler extends Construct {
   }
 
   /** CloudWatch alarms publish as a service: the topic policy (here) and the key policy (allowKeyUse) must both let them. */
-  private allowAlarmToPublish(topic: sns.Topic): void {
+  private allowAlarmsToPublish(topic: sns.Topic, alarms: readonly cloudwatch.Alarm[]): void {
     topic.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowFailedRunAlarmToPublish',
+        sid: 'AllowSchedulerAlarmsToPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
         conditions: {
-          ArnLike: { 'aws:SourceArn': this.alarm.alarmArn },
+          ArnLike: { 'aws:SourceArn': alarms.length === 1 ? alarms[0].alarmArn : alarms.map((alarm) => alarm.alarmArn) },
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
         },
       }),
@@ -440,6 +505,11 @@ export class AppRunnerScheduler extends Construct {
         'Written by LambdaInvoke (Function.grantInvoke): lambda:InvokeFunction on this one function, where ":*" covers its versions and aliases. The construct publishes none.',
     });
   }
+}
+
+/** Whether the scheduled resume runs start deployments, whose outcomes the construct then reports. */
+function startsDeployments(props: AppRunnerSchedulerProps, runs: readonly PlannedRun[]): boolean {
+  return props.dryRun !== true && runs.some((run) => run.action === 'resume') && (props.deployAfterResume ?? DeployAfterResume.AUTO) !== DeployAfterResume.NEVER;
 }
 
 /** What the function and the kept resources are given that CloudFormation would refuse or mishandle. */

@@ -124,7 +124,7 @@ export class FunctionRole extends iam.Role {
     }
   }
 
-  /** The statement itself is added later, by the function's on-success destination. */
+  /** The statement itself is added later, by the construct's `summaryTopic.grantPublish(function)`. */
   private acknowledgeSummaryKeyWildcard(): void {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -152,13 +152,16 @@ function serviceCalls(props: FunctionRoleProps, selection: 'listed' | 'tagged'):
       // Selection describes listed ARNs a short ListServices walk did not show; a run's waits describe
       // a service no walk covers; AUTO reads whether a resumed service's source deploys by itself.
       ...when(listed || acts || (resumes && policy === 'auto'), 'DescribeService'),
-      // Which operation a pause or resume ended with, and whether a deployment followed the latest resume.
+      // Which operation a pause or resume ended with, and whether a deployment followed the latest resume;
+      // for a deployment event (lib/deployment-outcomes.ts), how the scheduler's deployment ended.
       ...when(acts || deploys, 'ListOperations'),
-      // Listed ARNs' tags; with tag selection, a resume run confirms a `paused` marker before it removes it.
+      // Listed ARNs' tags; with tag selection, a resume run confirms a `paused` marker before it removes it,
+      // and a deployment event reads the marker that names the scheduler's deployment.
       ...when(listed || (acts && resumes), 'ListTagsForResource'),
     ],
     changes: [...when(acts && pauses, 'PauseService'), ...when(acts && resumes, 'ResumeService'), ...when(acts && deploys, 'StartDeployment')],
-    // The marker is set before every pause and resume; only resume runs remove it.
+    // The marker is set before every pause and resume; resume runs, and the deployment events of the
+    // deployments they start, remove it.
     markerWrites: [...when(acts, 'TagResource'), ...when(acts && resumes, 'UntagResource')],
   };
 }

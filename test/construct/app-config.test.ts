@@ -46,6 +46,7 @@ describe('app settings', () => {
         dryRun: 'true',
         resumeManuallyPaused: 'false',
         enabled: 'false',
+        dashboard: 'false',
         alarmEmail: 'ops@example.com',
       },
     );
@@ -66,6 +67,7 @@ describe('app settings', () => {
         dryRun: true,
         resumeManuallyPaused: false,
         enabled: false,
+        dashboard: false,
       },
     });
   });
@@ -129,20 +131,20 @@ describe('app settings', () => {
       'a misspelt setting in the config file',
       { config: 'typo.json' },
       { 'typo.json': '{"pausAt":"19:00"}' },
-      'pausAt (config file typo.json): received "19:00"; expected a known key: did you mean pauseAt? (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail)',
+      'pausAt (config file typo.json): received "19:00"; expected a known key: did you mean pauseAt? (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, dashboard, alarmEmail)',
     ],
     ['services of the wrong type in the config file', { config: 'c.json' }, { 'c.json': '{"services":42}' }, 'services (config file c.json): received 42; expected a comma-separated string or a list of strings'],
     [
       'a mistyped context key, ignoring case',
       { timezone: 'Europe/Paris' },
       {},
-      'timezone (context): received "Europe/Paris"; expected a known key: did you mean timeZone? (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail, config)',
+      'timezone (context): received "Europe/Paris"; expected a known key: did you mean timeZone? (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, dashboard, alarmEmail, config)',
     ],
     [
       'a context key near none',
       { schedule: 'nightly' },
       {},
-      'schedule (context): received "nightly"; expected a known key (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, alarmEmail, config)',
+      'schedule (context): received "nightly"; expected a known key (the keys are stackName, services, tags, regions, timeZone, pauseAt, resumeAt, weekDays, deployAfterResume, holidays, dryRun, resumeManuallyPaused, enabled, dashboard, alarmEmail, config)',
     ],
     // Values the construct would refuse too, but here with their key and source.
     ['a time zone that is none', { timeZone: 'Mars/Olympus_Mons' }, {}, 'timeZone (context): received "Mars/Olympus_Mons"; expected an IANA time zone such as "Europe/London" or "UTC"'],

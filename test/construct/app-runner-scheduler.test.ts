@@ -246,7 +246,7 @@ describe('function', () => {
     });
   });
 
-  test('sends each successful run’s report to the summary topic', () => {
+  test('tells the summary topic of every run itself: it names the topic to the function and lets it publish there, with no Lambda destination', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Stack');
     const summaryTopic = new sns.Topic(stack, 'Summaries');
@@ -256,9 +256,10 @@ describe('function', () => {
 
     // THEN
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      DestinationConfig: { OnSuccess: { Destination: stack.resolve(summaryTopic.topicArn) } },
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SUMMARY_TOPIC_ARN: stack.resolve(summaryTopic.topicArn), SCHEDULER_NAME: 'Stack/Scheduler' } },
     });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: Match.absent() });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{ Action: 'sns:Publish', Effect: 'Allow', Resource: stack.resolve(summaryTopic.topicArn) }]),
@@ -266,10 +267,11 @@ describe('function', () => {
     });
   });
 
-  test('has no on-success destination without a summary topic', () => {
+  test('has no on-success destination and names no summary topic without one', () => {
     const { template } = synthScheduler(MINIMAL_PROPS);
 
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { SUMMARY_TOPIC_ARN: Match.absent() } } });
   });
 });
 
@@ -285,7 +287,7 @@ describe('dead-letter queue', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [stack.resolve(created.deadLetterQueue.queueUrl)],
       PolicyDocument: {
-        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -309,7 +311,7 @@ describe('failed-run alarm', () => {
     });
   });
 
-  test('notifies a topic it creates, encrypted with the construct’s key, that only this alarm may publish to over TLS', () => {
+  test('notifies a topic it creates, encrypted with the construct’s key, that only the scheduler’s alarms may publish to over TLS', () => {
     const { stack, scheduler: created, template } = synthScheduler(MINIMAL_PROPS);
 
     const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
@@ -320,13 +322,14 @@ describe('failed-run alarm', () => {
         Statement: [
           Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
           {
-            Sid: 'AllowFailedRunAlarmToPublish',
+            Sid: 'AllowSchedulerAlarmsToPublish',
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Resource: stack.resolve(created.alarmTopic.topicArn),
             Condition: {
-              ArnLike: { 'aws:SourceArn': stack.resolve(created.alarm.alarmArn) },
+              // The scheduler's alarms: the failed-run alarm among them, no other alarm of the account.
+              ArnLike: { 'aws:SourceArn': Match.arrayWith([stack.resolve(created.alarm.alarmArn)]) },
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
             },
           },

@@ -24,7 +24,8 @@ import {
   ResourceGroupsTaggingAPIClient,
   paginateGetResources,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import { AppRunnerEmulator, EmulatorOptions, startEmulator } from '../../emulator/app-runner-emulator';
+import { AppRunnerEmulator, EmulatorOptions, startEmulator, type OperationEvent } from '../../emulator/app-runner-emulator';
+import { parseOperationEvent } from '../../contract/operation-event';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 // Long enough that a read right after a call still sees OPERATION_IN_PROGRESS on a loaded machine
@@ -942,5 +943,69 @@ describe('scale and shutdown', () => {
 
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(await stuck).toBeInstanceOf(Error);
+  });
+});
+
+describe('a deployment that fails and rolls back', () => {
+  it.each(['ROLLBACK_SUCCEEDED', 'ROLLBACK_FAILED'] as const)(
+    'goes IN_PROGRESS, then ROLLBACK_IN_PROGRESS, then %s, the service back on its previous version',
+    async (final) => {
+      const arn = emulator.addService({ name: 'web-app', autoDeploymentsEnabled: false });
+      emulator.publishVersion(arn);
+      emulator.failNextDeployment(arn, final);
+
+      const { OperationId } = await appRunner.send(new StartDeploymentCommand({ ServiceArn: arn }));
+      const statusOfOperation = async () => (await appRunner.send(new ListOperationsCommand({ ServiceArn: arn }))).OperationSummaryList?.[0];
+      expect(await statusOfOperation()).toMatchObject({ Id: OperationId, Status: 'IN_PROGRESS' });
+      await new Promise((resolve) => setTimeout(resolve, OPERATION_MS * 1.5));
+      expect(await statusOfOperation()).toMatchObject({ Id: OperationId, Status: 'ROLLBACK_IN_PROGRESS' });
+      expect(await statusOf(arn)).toBe('OPERATION_IN_PROGRESS');
+      await emulator.settled();
+
+      expect(await statusOfOperation()).toMatchObject({ Id: OperationId, Status: final, EndedAt: expect.any(Date) });
+      expect(await statusOf(arn)).toBe('RUNNING');
+      expect(emulator.service(arn).deployedVersion).toBe(1);
+    },
+  );
+});
+
+describe('EventBridge events', () => {
+  it('announces each operation as it ends, in the documented shape, with no operation id', async () => {
+    const events: OperationEvent[] = [];
+    emulator.onOperationEvent((event) => events.push(event));
+    const arn = emulator.addService({ name: 'web-app', status: 'PAUSED' });
+    const { Service } = await appRunner.send(new DescribeServiceCommand({ ServiceArn: arn }));
+
+    await appRunner.send(new ResumeServiceCommand({ ServiceArn: arn }));
+    await emulator.settled();
+    emulator.failNextDeployment(arn);
+    await appRunner.send(new StartDeploymentCommand({ ServiceArn: arn }));
+    await emulator.settled();
+
+    expect(events.map((e) => e.detail.operationStatus)).toEqual(['ResumeServiceCompletedSuccessfully', 'DeploymentFailed']);
+    expect(events[1]).toEqual({
+      version: '0',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'detail-type': 'AppRunner Service Operation Status Change',
+      source: 'aws.apprunner',
+      account: '123456789012',
+      time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+      region: 'eu-west-1',
+      resources: [arn],
+      detail: { operationStatus: 'DeploymentFailed', ServiceName: 'web-app', ServiceId: Service?.ServiceId, Message: 'Deployment failed (ROLLBACK_SUCCEEDED).', Severity: 'ERROR' },
+    });
+    expect(() => events.forEach((event) => parseOperationEvent(event))).not.toThrow();
+  });
+
+  it('stops sending to a sink once it is removed', async () => {
+    const events: OperationEvent[] = [];
+    const remove = emulator.onOperationEvent((event) => events.push(event));
+    const arn = emulator.addService({ name: 'web-app' });
+    remove();
+
+    await appRunner.send(new PauseServiceCommand({ ServiceArn: arn }));
+    await emulator.settled();
+
+    expect(events).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import {
+  awaitedDeployment,
   decide,
+  deployedMarkerValue,
   deployedSinceLatestResume,
   markerValue,
   readMarker,
@@ -170,5 +172,31 @@ describe('deployment after resume', () => {
     ['no operations at all', [], false],
   ])('sees %s', (_name, operations, expected) => {
     expect(deployedSinceLatestResume(operations)).toBe(expected);
+  });
+});
+
+describe('a marker that records the deployment a resume started', () => {
+  const DEPLOYED_MARK = { [MARKER_TAG_KEY]: deployedMarkerValue('aaaaaaaa-0000-4000-8000-000000000001', new Date('2026-11-30T07:02:03.456Z')) };
+
+  it('is written with the operation id and the UTC time, and names that deployment', () => {
+    expect(DEPLOYED_MARK[MARKER_TAG_KEY]).toBe('deployed aaaaaaaa-0000-4000-8000-000000000001 2026-11-30T07:02:03Z');
+    expect(awaitedDeployment(DEPLOYED_MARK)).toBe('aaaaaaaa-0000-4000-8000-000000000001');
+    expect(readMarker(DEPLOYED_MARK)).toBeUndefined();
+  });
+
+  test.each<[string, DecisionSettings, string, PlanKind, string]>([
+    ['a resume run leaves a service a person paused after the deployment', RESUME, 'PAUSED', 'leave', 'paused outside the scheduler'],
+    ['a pause run leaves, unmarked, a service a person paused', PAUSE, 'PAUSED', 'leave', 'paused outside the scheduler'],
+    ['a pause run pauses a running service', PAUSE, 'RUNNING', 'pause', 'running'],
+    ['a resume run leaves a running service as it is: no second deployment', RESUME, 'RUNNING', 'leave', 'already running'],
+  ])('reads as no marker: %s', (_name, settings, status, kind, reason) => {
+    const plan = decide({ status, tags: DEPLOYED_MARK }, settings, NOW);
+    expect(plan.kind).toBe(kind);
+    expect(plan.reason).toContain(reason);
+  });
+
+  test.each(['deployed', 'deployed op-1', 'deployed op-1 yesterday', 'deployed op 1 2026-11-30T07:02:03Z'])('with a value the scheduler never writes (%j) is invalid and names no deployment', (value) => {
+    expect(readMarker({ [MARKER_TAG_KEY]: value })).toBe('invalid');
+    expect(awaitedDeployment({ [MARKER_TAG_KEY]: value })).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import type { AppRunnerGateway } from '../../lambda/app-runner';
 import { InvalidEventError } from '../../contract/event';
 import type { InvocationContext } from '../../lambda/index';
 import { RunFailedError } from '../../lambda/errors';
+import { awaitedDeployment, readMarker } from '../../lambda/decide';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
 import {
@@ -188,17 +189,18 @@ describe('pause run', () => {
 });
 
 describe('resume run', () => {
-  it('resumes a service the scheduler paused, deploys it and removes the marker', async () => {
+  it('resumes a service the scheduler paused, deploys it, and replaces the marker with the deployment it awaits', async () => {
     const arn = emulator.addService({ name: 'web-api', status: 'PAUSED', tags: MARKED_PAUSED });
 
     const report = await invoke(RESUME);
 
     expect(outcomeOf(report, arn)).toMatchObject({ statusBefore: 'PAUSED', actions: ['resume', 'deploy'], outcome: 'changed' });
-    expect(outcomeOf(report, arn).operationIds).toHaveLength(2);
+    const [, deployment] = outcomeOf(report, arn).operationIds;
     await emulator.settled();
     expect(emulator.service(arn)).toMatchObject({ status: 'RUNNING', deployments: 1 });
-    expect(emulator.service(arn).tags).toEqual(OFFICE_HOURS);
-    expect(mutations()).toEqual(['TagResource web-api', 'ResumeService web-api', 'StartDeployment web-api', 'UntagResource web-api']);
+    expect(readMarker(emulator.service(arn).tags)).toBeUndefined();
+    expect(awaitedDeployment(emulator.service(arn).tags)).toBe(deployment);
+    expect(mutations()).toEqual(['TagResource web-api', 'ResumeService web-api', 'StartDeployment web-api', 'TagResource web-api']);
   });
 
   it('puts the versions pushed while the service slept live', async () => {
@@ -225,14 +227,15 @@ describe('resume run', () => {
   it('resumes a service paused outside the scheduler when resumeManuallyPaused is set', async () => {
     const arn = emulator.addService({ name: 'paused-by-hand', status: 'PAUSED', tags: OFFICE_HOURS });
 
-    await invoke({ ...RESUME, resumeManuallyPaused: true });
+    const report = await invoke({ ...RESUME, resumeManuallyPaused: true });
     await emulator.settled();
 
     expect(emulator.service(arn).status).toBe('RUNNING');
-    expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toBeUndefined();
+    expect(readMarker(emulator.service(arn).tags)).toBeUndefined();
+    expect(awaitedDeployment(emulator.service(arn).tags)).toBe(outcomeOf(report, arn).operationIds[1]);
   });
 
-  it('finishes a resume that an earlier run left cut short: deploys and removes the marker', async () => {
+  it('finishes a resume that an earlier run left cut short: deploys and records the deployment in the marker', async () => {
     const arn = emulator.addService({ name: 'cut-short', tags: MARKED_RESUMED });
 
     const report = await invoke(RESUME);
@@ -240,7 +243,8 @@ describe('resume run', () => {
     expect(outcomeOf(report, arn)).toMatchObject({ actions: ['deploy'], outcome: 'changed', reason: expect.stringContaining('cut short') });
     await emulator.settled();
     expect(emulator.service(arn).deployments).toBe(1);
-    expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toBeUndefined();
+    expect(readMarker(emulator.service(arn).tags)).toBeUndefined();
+    expect(awaitedDeployment(emulator.service(arn).tags)).toBe(outcomeOf(report, arn).operationIds[0]);
   });
 
   it('does not deploy twice when the cut-short run had already started its deployment', async () => {
@@ -473,7 +477,7 @@ describe('races with people and lagging reads', () => {
 
     expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'changed', actions: ['deploy'] });
     expect(emulator.service(arn).deployments).toBe(1);
-    expect(emulator.service(arn).tags[MARKER_TAG_KEY]).toBeUndefined();
+    expect(awaitedDeployment(emulator.service(arn).tags)).toBe(outcomeOf(report, arn).operationIds[0]);
   });
 
   it('starts no new pause once the deadline has passed, and reports each service as not started', async () => {
@@ -500,7 +504,7 @@ describe('deadline', () => {
     const retry = await invoke(event);
 
     expect(outcomeOf(retry, arn)).toMatchObject({ outcome: 'changed', actions: ['deploy'] });
-    expect(mutations()).toEqual(['StartDeployment late-api', 'UntagResource late-api']);
+    expect(mutations()).toEqual(['StartDeployment late-api', 'TagResource late-api']);
   });
 });
 

@@ -87,6 +87,6 @@ describe('a state conflict', () => {
     const outcome = await run('resume', selected('PAUSED', { [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' }), gateway);
 
     expect(outcome).toMatchObject({ outcome: 'changed', statusAfter: 'OPERATION_IN_PROGRESS', actions: ['deploy'], reason: expect.stringContaining('an earlier resume was cut short') });
-    expect(calls).toEqual(['tagService', 'resumeService', 'describeService', 'listRecentOperations', 'startDeployment', 'untagService']);
+    expect(calls).toEqual(['tagService', 'resumeService', 'describeService', 'listRecentOperations', 'startDeployment', 'tagService']);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import type { ServiceSpec } from '../../emulator/app-runner-emulator';
-import { MARKED_PAUSED, OFFICE_HOURS, outcomeOf } from '../support/scheduler-harness';
+import { readMarker } from '../../lambda/decide';
+import { MARKED_PAUSED, OFFICE_HOURS, outcomeOf, withOverrides } from '../support/scheduler-harness';
 import { contextWithBudget, startReliabilityHarness, type ReliabilityHarness, type ReliabilityHarnessOptions } from './reliability-harness';
 import { verifyScenario } from './summary';
 
@@ -107,7 +108,7 @@ describe('500s, 503s and dropped connections', () => {
     expect(run.report.counts).toMatchObject({ changed: 4, skipped: 1, failed: 0 });
     expect(statuses(hit)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
     expect(hit.map((arn) => harness.emulator.service(arn).deployments)).toEqual([1, 1, 1, 1]);
-    expect(hit.map((arn) => harness.emulator.service(arn).tags[MARKER_TAG_KEY])).toEqual([undefined, undefined, undefined, undefined]);
+    expect(hit.map((arn) => readMarker(harness.emulator.service(arn).tags))).toEqual([undefined, undefined, undefined, undefined]);
     expect(statuses([optedOut, outsider])).toEqual(['PAUSED', 'PAUSED']);
     expect(harness.emulator.calls.some((c) => c.fault !== undefined)).toBe(true);
     expect(verifyScenario(harness, { fault: '500 on 25%, 503 on 15%, dropped connection on 10% of all calls for 0.5 s' })).toEqual([]);
@@ -315,7 +316,7 @@ describe('an operation that does not finish before the deadline', () => {
 
     expect(retry.rejected).toBe(false);
     expect(hit.map((arn) => harness.emulator.service(arn).deployments)).toEqual([1, 1]);
-    expect(hit.map((arn) => harness.emulator.service(arn).tags[MARKER_TAG_KEY])).toEqual([undefined, undefined]);
+    expect(hit.map((arn) => readMarker(harness.emulator.service(arn).tags))).toEqual([undefined, undefined]);
     expect(verifyScenario(harness, { fault: 'resumes take 1 s, the run has 0.3 s', retries: [retry] })).toEqual([]);
   });
 });
@@ -333,7 +334,7 @@ describe('a deployment that fails to start', () => {
     expect(first.rejected).toBe(true);
     expect(outcomeOf(first.report, failing)).toMatchObject({ outcome: 'failed', actions: ['resume'], reason: expect.stringContaining('StartDeployment') });
     expect(harness.emulator.service(failing)).toMatchObject({ status: 'RUNNING', deployments: 0, tags: { [MARKER_TAG_KEY]: expect.stringMatching(/^resumed /) } });
-    expect(others.map((arn) => harness.emulator.service(arn).tags[MARKER_TAG_KEY])).toEqual([undefined, undefined]);
+    expect(others.map((arn) => readMarker(harness.emulator.service(arn).tags))).toEqual([undefined, undefined]);
 
     const retry = await harness.run(resume);
     await harness.emulator.settled();
@@ -375,7 +376,7 @@ describe('a deployment that fails to start', () => {
     await harness.emulator.settled();
 
     expect(run.rejected).toBe(false);
-    expect(outcomeOf(run.report, failing)).toMatchObject({ outcome: 'changed', reason: 'paused by the scheduler: resumed; deployment started' });
+    expect(outcomeOf(run.report, failing)).toMatchObject({ outcome: 'changed', reason: expect.stringMatching(/^paused by the scheduler: resumed; deployment \S+ started/) });
     expect(harness.emulator.service(failing)).toMatchObject({ status: 'RUNNING', deployments: 0 });
     expect(harness.emulator.service(failing).operations[0]).toMatchObject({ type: 'START_DEPLOYMENT', status: 'FAILED' });
     expect(harness.emulator.service(other).deployments).toBe(1);
@@ -460,17 +461,26 @@ describe('a tag call and a state call: one fails after the other succeeded', () 
     expect(verifyScenario(harness, { fault: 'TagResource answers 500 on every attempt, before the pause', retries: [retry] })).toEqual([]);
   });
 
-  it('resumed and deployed, then the marker cannot be removed: reported failed, and a retry removes it without deploying again', async () => {
-    await start();
+  it('resumed and deployed, then the marker cannot be replaced: reported failed, and a retry removes it without deploying again', async () => {
+    // The run's last marker write (the deployment's id, after StartDeployment) answers 500 on every attempt.
+    await start({
+      wrapGateway: (gateway) =>
+        withOverrides(gateway, {
+          startDeployment: async (target) => {
+            const id = await gateway.startDeployment(target);
+            if (target === failing) harness.emulator.injectFault({ kind: 'internal', operation: 'TagResource', serviceArn: target, times: 4 });
+            return id;
+          },
+        }),
+    });
     const { hit } = fleet(3, { status: 'PAUSED', tags: MARKED_PAUSED });
     const [failing] = hit;
-    harness.emulator.injectFault({ kind: 'internal', operation: 'UntagResource', serviceArn: failing, times: 4 });
     const resume = event('tags', 'resume', hit, { deployAfterResume: 'always' });
 
     const first = await harness.run(resume);
 
     expect(first.rejected).toBe(true);
-    expect(outcomeOf(first.report, failing)).toMatchObject({ outcome: 'failed', actions: ['resume', 'deploy'], reason: expect.stringContaining('UntagResource') });
+    expect(outcomeOf(first.report, failing)).toMatchObject({ outcome: 'failed', actions: ['resume', 'deploy'], reason: expect.stringContaining('TagResource') });
     expect(harness.emulator.service(failing).tags[MARKER_TAG_KEY]).toMatch(/^resumed /);
 
     const retry = await harness.run(resume);
@@ -479,7 +489,7 @@ describe('a tag call and a state call: one fails after the other succeeded', () 
     expect(retry.rejected).toBe(false);
     expect(outcomeOf(retry.report, failing)).toMatchObject({ outcome: 'changed', actions: [] });
     expect(harness.emulator.service(failing)).toMatchObject({ status: 'RUNNING', deployments: 1, tags: OFFICE_HOURS });
-    expect(verifyScenario(harness, { fault: 'ResumeService and StartDeployment succeed, UntagResource answers 500 on every attempt', retries: [retry] })).toEqual([]);
+    expect(verifyScenario(harness, { fault: 'ResumeService and StartDeployment succeed, the last TagResource answers 500 on every attempt', retries: [retry] })).toEqual([]);
   });
 
   it('resume marker written, then ResumeService keeps failing: no deployment, and a retry resumes and deploys once', async () => {

@@ -88,9 +88,18 @@ describe('the invariant check', () => {
   });
 
   it('catches a retry that deploys a second time (5)', async () => {
-    harness = await startReliabilityHarness({ wrapGateway: sabotage({ listRecentOperations: () => Promise.resolve([]) }) });
-    const arn = harness.emulator.addService({ name: 'deployed-twice', status: 'PAUSED', tags: MARKED_PAUSED });
-    harness.emulator.injectFault({ kind: 'internal', operation: 'UntagResource', serviceArn: arn, times: 4 });
+    // The run's last marker write (the deployment's id) fails, so the run fails and is retried.
+    const failLastMarkerWrite = (gateway: AppRunnerGateway) =>
+      sabotage({
+        listRecentOperations: () => Promise.resolve([]),
+        startDeployment: async (target) => {
+          const id = await gateway.startDeployment(target);
+          harness.emulator.injectFault({ kind: 'internal', operation: 'TagResource', serviceArn: target, times: 4 });
+          return id;
+        },
+      })(gateway);
+    harness = await startReliabilityHarness({ wrapGateway: failLastMarkerWrite });
+    harness.emulator.addService({ name: 'deployed-twice', status: 'PAUSED', tags: MARKED_PAUSED });
     const resume = { action: 'resume', tags: OFFICE_HOURS, deployAfterResume: 'always' };
 
     await harness.run(resume);

@@ -21,10 +21,12 @@ import {
   type AppRunnerEmulator,
   type CallRecord,
   type EmulatorOptions,
+  type OperationEvent,
   type ServiceSnapshot,
   type StartableOperation,
 } from '../../emulator/app-runner-emulator';
-import { REGION, contextWithRemaining, emulatorGateway, harnessHandler } from '../support/scheduler-harness';
+import type { DeploymentEventResult } from '../../lambda/deployment-event';
+import { REGION, contextWithRemaining, emulatorGateway, harnessEventHandler, harnessHandler, type EventDelivery } from '../support/scheduler-harness';
 
 /** A StartDeployment the scheduler sent although the last status it had read for the service was not RUNNING. */
 export interface BlindDeployment {
@@ -131,11 +133,31 @@ export class ReliabilityHarness {
   /** Operations the test armed to fail; a retry may repeat what they undid. */
   readonly armedFailures: { readonly serviceArn: string; readonly type: StartableOperation }[] = [];
 
+  /** App Runner's events sent and not delivered yet. */
+  private readonly waitingEvents: OperationEvent[] = [];
+
   private constructor(
     readonly emulator: AppRunnerEmulator,
     private readonly gateway: AppRunnerGateway,
     private readonly handlerOptions: ReliabilityHarnessOptions['handler'],
-  ) {}
+  ) {
+    emulator.onOperationEvent((event) => this.waitingEvents.push(event));
+  }
+
+  /**
+   * Delivers App Runner's events sent since the last delivery to the function's entry point, once, twice
+   * or never (EventBridge's best effort), in order. Not recorded as runs: the invariants are about runs.
+   */
+  async deliverEvents(delivery: EventDelivery = 'once'): Promise<DeploymentEventResult[]> {
+    await this.emulator.settled();
+    const onEvent = harnessEventHandler(this.gateway, this.handlerOptions);
+    const results: DeploymentEventResult[] = [];
+    for (const event of delivery === 'never' ? [] : this.waitingEvents.splice(0)) {
+      for (let i = 0; i < (delivery === 'twice' ? 2 : 1); i++) results.push(await onEvent(event));
+    }
+    this.waitingEvents.length = 0;
+    return results;
+  }
 
   static async start(options: ReliabilityHarnessOptions = {}): Promise<ReliabilityHarness> {
     const emulator = await startEmulator(options.emulator);

@@ -11,7 +11,12 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type SdkGatewayOptions } from '../../lambda/app-runner';
-import { createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { createFunctionHandler, createHandler, type HandlerDependencies, type InvocationContext } from '../../lambda/index';
+import { deploymentMetricValue, NOTIFICATION_FAILED_VALUE, runMetricValues, type MetricValue, type SchedulerMetrics } from '../../lambda/metrics';
+import type { DeploymentOutcome } from '../../lambda/deployment-outcome';
+import { resultOfStatus } from '../../lambda/attribute-deployment';
+import type { DeploymentEventResult } from '../../lambda/deployment-event';
+import type { Notifier } from '../../lambda/notify';
 import type { RunReport, ServiceOutcome } from '../../lambda/report';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { SdkSchedulerGateway } from '../../lambda/scheduler';
@@ -22,6 +27,7 @@ import {
   type EmulatorOptions,
   type Firing,
   type InvocationRecord,
+  type OperationEvent,
   type ScheduleChange,
   type ScheduleSnapshot,
 } from '../../emulator/app-runner-emulator';
@@ -54,10 +60,22 @@ export const MARKED_RESUMED = { ...OFFICE_HOURS, [MARKER_TAG_KEY]: RESUMED_MARKE
 /** A handler invocation: the event and, optionally, a Lambda context. */
 export type Invoke = (event: unknown, context?: InvocationContext) => Promise<RunReport>;
 
+/**
+ * How the harness delivers App Runner's events, which EventBridge delivers best effort and at least once:
+ * `once`, `twice` (each event twice, as a redelivery would), or `never` (lost).
+ */
+export type EventDelivery = 'once' | 'twice' | 'never';
+
 /** A running emulator and a handler that talks to it. */
 export interface SchedulerHarness {
   readonly emulator: AppRunnerEmulator;
   readonly invoke: Invoke;
+  /**
+   * Delivers the App Runner events sent since the last delivery to the function's real entry point (the one
+   * that tells deployment events from schedule events), each `delivery` times, in order; returns the
+   * handler's results. Events not delivered yet wait: delivering after a later `invoke` delivers them late.
+   */
+  deliverEvents(delivery?: EventDelivery): Promise<DeploymentEventResult[]>;
   close(): Promise<void>;
 }
 
@@ -165,9 +183,83 @@ export function emulatorScheduler(emulator: AppRunnerEmulator): SdkSchedulerGate
   return new SdkSchedulerGateway({ region: REGION, maxAttempts: 4, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS });
 }
 
-/** The real handler against `gateway`, in REGION with FAST_POLL; the logger is silent unless `options` gives one. */
+/**
+ * The real handler against `gateway`, in REGION with FAST_POLL; the logger is silent and the metrics
+ * are kept in memory (not written to stdout) unless `options` gives its own.
+ */
 export function harnessHandler(gateway: AppRunnerGateway, options: HarnessOptions['handler'] = {}): Invoke {
-  return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), ...options, gateway });
+  return createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), metrics: new MetricsInMemory(), ...options, gateway });
+}
+
+/** SchedulerMetrics that keep the values the production metrics would write, for suites that do not read EMF. */
+export class MetricsInMemory implements SchedulerMetrics {
+  /** The values flushed so far. */
+  readonly flushed: MetricValue[] = [];
+  private pending: MetricValue[] = [];
+
+  runFinished(report: RunReport): void {
+    this.pending.push(...runMetricValues(report));
+  }
+
+  deploymentFinished(outcome: DeploymentOutcome): void {
+    this.pending.push(deploymentMetricValue(outcome));
+  }
+
+  notificationFailed(): void {
+    this.pending.push(NOTIFICATION_FAILED_VALUE);
+  }
+
+  flush(): void {
+    this.flushed.push(...this.pending);
+    this.pending = [];
+  }
+}
+
+/** An Embedded Metric Format document as CloudWatch Logs reads it. */
+export interface EmfDocument {
+  readonly _aws: {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: readonly { readonly Namespace: string; readonly Dimensions: readonly (readonly string[])[]; readonly Metrics: readonly { readonly Name: string; readonly Unit: string }[] }[];
+  };
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Runs `action` and returns the EMF documents written to stdout meanwhile (other output passes through),
+ * with the action's result or error: metrics must be written whether it succeeds or fails.
+ */
+export async function emfWrittenDuring<T>(action: () => Promise<T>): Promise<{ readonly documents: EmfDocument[]; readonly result?: T; readonly error?: unknown }> {
+  const documents: EmfDocument[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const emf = text
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as EmfDocument);
+    if (emf.length > 0) {
+      documents.push(...emf);
+      return true;
+    }
+    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    return { documents, result: await action() };
+  } catch (error) {
+    return { documents, error };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+/** The function's entry point against `gateway`, with the same parts as `harnessHandler`, for App Runner's events. */
+export function harnessEventHandler(gateway: AppRunnerGateway, options: HarnessOptions['handler'] = {}): (event: OperationEvent) => Promise<DeploymentEventResult> {
+  const handler = createFunctionHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), metrics: new MetricsInMemory(), ...options, gateway });
+  return async (event) => {
+    const result = await handler(event);
+    if (!('handled' in result)) throw new Error(`the entry point ran an App Runner event as a schedule's: ${JSON.stringify(result)}`);
+    return result;
+  };
 }
 
 /** Starts an emulator and builds a handler against it; with `scheduling`, schedules fire on its clock. */
@@ -177,8 +269,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Schedu
   const scheduling = options.scheduling;
   if (!scheduling) {
     const emulator = await startEmulator(options.emulator);
-    const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), options.handler);
-    return { emulator, invoke, close: () => emulator.close() };
+    const gateway = emulatorGateway(emulator, options.gateway);
+    const invoke = harnessHandler(gateway, options.handler);
+    return { emulator, invoke, deliverEvents: eventDelivery(emulator, gateway, options.handler), close: () => emulator.close() };
   }
   const groupName = scheduling.groupName ?? SCHEDULE_GROUP;
   const emulator = await startEmulator({
@@ -191,12 +284,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Schedu
   });
   const environment = { SCHEDULER_GROUP_NAME: groupName, SCHEDULER_TARGET_ROLE_ARN: TARGET_ROLE_ARN, ...scheduling.environment };
   // The handler reads the function's environment and calls the emulator's Scheduler, as it would in Lambda.
-  const invoke = harnessHandler(emulatorGateway(emulator, options.gateway), {
-    now: scheduling.clock.now,
-    environment,
-    scheduler: emulatorScheduler(emulator),
-    ...options.handler,
-  });
+  const gateway = emulatorGateway(emulator, options.gateway);
+  const handlerOptions = { now: scheduling.clock.now, environment, scheduler: emulatorScheduler(emulator), ...options.handler };
+  const invoke = harnessHandler(gateway, handlerOptions);
   const functionName = scheduling.functionName ?? FUNCTION_NAME;
   const functionArn = emulator.lambda.addFunction({
     name: functionName,
@@ -213,6 +303,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Schedu
   return {
     emulator,
     invoke,
+    deliverEvents: eventDelivery(emulator, gateway, handlerOptions),
     close: () => emulator.close(),
     clock: scheduling.clock,
     functionName,
@@ -265,6 +356,22 @@ function firedSchedule(firing: Firing, emulator: AppRunnerEmulator, retries: num
   return { ...firing, event: firing.input === undefined ? {} : (JSON.parse(firing.input) as unknown), runs, done };
 }
 
+/** Delivers the App Runner events the emulator emitted since the last delivery to the real event handler: once, twice (a duplicate) or never. */
+function eventDelivery(emulator: AppRunnerEmulator, gateway: AppRunnerGateway, handler: HarnessOptions['handler']): SchedulerHarness['deliverEvents'] {
+  const onEvent = harnessEventHandler(gateway, handler);
+  const waiting: OperationEvent[] = [];
+  emulator.onOperationEvent((event) => waiting.push(event));
+  return async function deliverEvents(delivery: EventDelivery = 'once'): Promise<DeploymentEventResult[]> {
+    await emulator.settled();
+    const events = waiting.splice(0);
+    const results: DeploymentEventResult[] = [];
+    for (const event of delivery === 'never' ? [] : events) {
+      for (let i = 0; i < (delivery === 'twice' ? 2 : 1); i++) results.push(await onEvent(event));
+    }
+    return results;
+  };
+}
+
 /**
  * A gateway that behaves like `gateway` except for the methods in `overrides`: a test steps in the
  * way a person, a lagging API or a bug would. A Proxy, so that it keeps up with the gateway's interface.
@@ -294,4 +401,63 @@ export function outcomeOf(report: RunReport, arn: string): ServiceOutcome {
 /** The mutating calls the emulator answered, as "Operation service-name" strings. */
 export function mutationsOf(emulator: AppRunnerEmulator): string[] {
   return emulator.mutatingCalls().map((c) => `${c.operation} ${c.targetArn?.split('/')[1]}`);
+}
+
+/** A deployment outcome of the scheduler's, as the deployment event handler makes one, with `status` and any `fields` replaced. */
+export function deploymentOutcomeOf(status: string, fields: Partial<DeploymentOutcome> = {}): DeploymentOutcome {
+  return {
+    serviceArn: `arn:aws:apprunner:${REGION}:123456789012:service/api/0123456789abcdef0123456789abcdef`,
+    serviceName: 'api',
+    region: REGION,
+    operationId: 'op-9',
+    status,
+    eventStatus: status === 'SUCCEEDED' ? 'DeploymentCompletedSuccessfully' : 'DeploymentFailed',
+    result: resultOfStatus(status),
+    attribution: 'scheduler',
+    reportedAt: '2026-11-30T07:04:00Z',
+    ...fields,
+  };
+}
+
+/**
+ * Whether an EventBridge event pattern matches an event, for the parts of the pattern language the
+ * construct's rule uses: lists of exact values, `{ prefix }`, nested objects, and `$or`. Anything else
+ * in a pattern throws, so that a test can never pass on a rule it cannot read.
+ */
+export function matchesEventPattern(pattern: Readonly<Record<string, unknown>>, event: unknown): boolean {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
+  const fields = event as Record<string, unknown>;
+  return Object.entries(pattern).every(([key, rule]) => {
+    if (key === '$or') return (rule as Record<string, unknown>[]).some((branch) => matchesEventPattern(branch, event));
+    if (Array.isArray(rule)) {
+      const values = Array.isArray(fields[key]) ? (fields[key] as unknown[]) : [fields[key]];
+      return rule.some((expected) => values.some((value) => matchesValue(expected, value)));
+    }
+    if (typeof rule === 'object' && rule !== null) return matchesEventPattern(rule as Record<string, unknown>, fields[key]);
+    throw new Error(`matchesEventPattern does not read ${JSON.stringify(rule)} at ${key}`);
+  });
+}
+
+function matchesValue(expected: unknown, value: unknown): boolean {
+  if (typeof expected === 'string' || typeof expected === 'number' || typeof expected === 'boolean') return expected === value;
+  if (typeof expected === 'object' && expected !== null && Object.keys(expected).join() === 'prefix') {
+    return typeof value === 'string' && value.startsWith((expected as { prefix: string }).prefix);
+  }
+  throw new Error(`matchesEventPattern does not read the matcher ${JSON.stringify(expected)}`);
+}
+
+/** A recording Notifier: what it was told, in order. */
+export function recordingNotifier(): Notifier & { readonly runs: RunReport[]; readonly deployments: DeploymentOutcome[] } {
+  const runs: RunReport[] = [];
+  const deployments: DeploymentOutcome[] = [];
+  return {
+    runs,
+    deployments,
+    runFinished: async (report) => {
+      runs.push(report);
+    },
+    deploymentFinished: async (outcome) => {
+      deployments.push(outcome);
+    },
+  };
 }

@@ -1,0 +1,68 @@
+/**
+ * How the construct learns what became of the deployments its resume runs start: an EventBridge rule
+ * that sends App Runner's deployment events to the scheduler's own function, and an alarm on the
+ * DeploymentsFailed metric the function publishes for each one that failed or rolled back.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../contract/metric-names';
+import { deploymentEventPattern } from '../contract/operation-event';
+
+/** What `DeploymentOutcomes` is built from. */
+export interface DeploymentOutcomesProps {
+  /** The scheduler's function: it receives the events and tells its own deployments from others. */
+  readonly function: lambda.IFunction;
+  /** The listed services' ARNs; the rule matches only their events. Empty: every service of the account (tag selection). */
+  readonly services: string[];
+  /** The `Scheduler` dimension's value: the function's SCHEDULER_NAME. */
+  readonly schedulerName: string;
+  /** Where an event that could not be delivered to the function goes. */
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/** The rule that delivers deployment events to the function, and the alarm on failed deployments. */
+export class DeploymentOutcomes extends Construct {
+  /** Matches App Runner's "AppRunner Service Operation Status Change" events whose code is a deployment's. */
+  public readonly rule: events.Rule;
+  /** In ALARM when a deployment the scheduler started after a resume failed or rolled back. */
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: DeploymentOutcomesProps) {
+    super(scope, id);
+    // App Runner sends its events to the default bus of the service's own region: this rule sees the
+    // services of the stack's region. Deployments elsewhere are reported unconfirmed by the next run.
+    this.rule = new events.Rule(this, 'Rule', {
+      description: 'App Runner deployments ending on the services the scheduler resumes: the function reports the ones it started',
+      eventPattern: deploymentEventPattern({ account: Stack.of(this).account, serviceArns: props.services }) as events.EventPattern,
+    });
+    this.rule.addTarget(
+      new eventsTargets.LambdaFunction(props.function, {
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: 10,
+        // An outcome still undelivered after a day is stale; it waits in the dead-letter queue, under the failed-run alarm.
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription:
+        'A deployment the scheduler started after a resume failed or rolled back: the service runs the version from before the pause. The summary topic and the function log (deployment outcome) name the service and the operation; redeploy with aws apprunner start-deployment --service-arn <arn>.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: SCHEDULER_METRICS.deploymentsFailed,
+        dimensionsMap: { [SCHEDULER_DIMENSION]: props.schedulerName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No deployment ended: nothing failed.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
