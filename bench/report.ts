@@ -195,11 +195,11 @@ const usdOrNone = (value: number) => (value === 0 ? '-' : value < 0.0001 ? '< $0
 /** The whole stack's monthly bill per configuration and fleet size, and its share of what the fleet saves. */
 export function stackCostTable(rows: readonly { services: number; scheduled: MonthlyCost }[]): string {
   return table(
-    ['services', 'configuration', 'Lambda', 'logs', 'schedules', 'SNS', 'alarm', 'key', 'total / month', 'total from the key’s 3rd year', 'share of the fleet’s saving'],
+    ['services', 'configuration', 'Lambda', 'logs', 'schedules', 'SNS', 'alarms', 'metrics', 'dashboard', 'key', 'total / month', 'total from the key’s 3rd year', 'share of the fleet’s saving'],
     rows.flatMap(({ services, scheduled }) =>
       STACK_CONFIGURATIONS.map((configuration) => {
-        const cost = stackCost(scheduled, configuration);
-        const later = stackCost(scheduled, configuration, 3);
+        const cost = stackCost(scheduled, configuration, 1, services);
+        const later = stackCost(scheduled, configuration, 3, services);
         return [
           String(services),
           configuration.name,
@@ -208,6 +208,8 @@ export function stackCostTable(rows: readonly { services: number; scheduled: Mon
           usdOrNone(cost.schedulerUsd),
           usdOrNone(cost.snsUsd),
           usd(cost.alarmUsd),
+          usd(cost.metricsUsd),
+          usdOrNone(cost.dashboardUsd),
           usdOrNone(cost.keyUsd),
           usd(cost.usd),
           usd(later.usd),

@@ -6,7 +6,7 @@
 import { DEFAULT_POLL } from '../../lambda/status-watcher';
 import { callBound, pollsPerWait, timeBound } from '../../bench/bounds';
 import { measureColdStart } from '../../bench/cold-start';
-import { STACK_CONFIGURATIONS, engineSeconds, keyUsdPerMonth, pollingCost, scheduledCost, shareOfSaving, stackCost, type MonthlyCost, type RunUsage } from '../../bench/cost';
+import { STACK_CONFIGURATIONS, engineSeconds, freeTierSplit, keyUsdPerMonth, metricHoursPerMonth, pollingCost, scheduledCost, shareOfSaving, stackCost, type MonthlyCost, type RunUsage } from '../../bench/cost';
 import { runFleet, type FleetSettings } from '../../bench/fleet-bench';
 import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, stackCostTable, synthTable } from '../../bench/report';
 import { measureSynth } from '../../bench/synth-bench';
@@ -94,25 +94,34 @@ describe('cost', () => {
 
   // The runs of 10 services in BENCHMARKS.md: 2,758 GB-s and $0.0001 of logs a month.
   const measuredRuns: MonthlyCost = { invocations: 60.83, gbSeconds: 2_758, lambdaUsd: 0.0368, logsUsd: 0.0001, usd: 0.0369 };
-  const [byDefault, ownKey, withSummaries] = STACK_CONFIGURATIONS;
+  const [byDefault, noDashboard, ownKey, withSummaries] = STACK_CONFIGURATIONS;
 
-  it('bills the whole default stack: $1 of key and $0.10 of alarm on top of the runs, 17% of one service’s saving', () => {
+  it('bills the whole default stack: $3 of dashboard, $1 of key, two alarms and the metric-hours on top of the runs', () => {
     const cost = stackCost(measuredRuns, byDefault);
 
-    expect(cost).toMatchObject({ keyUsd: 1, alarmUsd: 0.1, snsUsd: 0, lambdaUsd: 0.0368 });
-    expect(cost.usd).toBeCloseTo(1.137, 3);
-    expect(shareOfSaving(cost.usd, 1)).toBeCloseTo(0.173, 3);
-    expect(shareOfSaving(cost.usd, 20)).toBeCloseTo(0.0087, 4);
+    expect(cost).toMatchObject({ dashboardUsd: 3, keyUsd: 1, alarmUsd: 0.2, snsUsd: 0 });
+    expect(metricHoursPerMonth()).toBeCloseTo(456.25, 2);
+    expect(cost.metricsUsd).toBeCloseTo(0.1875, 4);
+    expect(cost.lambdaUsd).toBeCloseTo(0.0379, 4);
+    expect(cost.usd).toBeCloseTo(4.426, 3);
+    expect(stackCost(measuredRuns, noDashboard).usd).toBeCloseTo(1.426, 3);
+    expect(shareOfSaving(stackCost(measuredRuns, noDashboard).usd, 1)).toBeCloseTo(0.217, 3);
   });
 
-  it('bills no key when the user brings one, and the summary topic’s publishes when there is one', () => {
-    expect(stackCost(measuredRuns, ownKey).usd).toBeCloseTo(0.137, 3);
-    expect(stackCost(measuredRuns, withSummaries).snsUsd).toBeCloseTo(60.83 * 0.5e-6, 9);
+  it('leaves the key alone to the free tier: dashboard, metrics, alarms and Lambda are free-tier dependent', () => {
+    expect(freeTierSplit(stackCost(measuredRuns, byDefault)).usdWithFreeTier).toBeCloseTo(1.0, 2);
+    expect(freeTierSplit(stackCost(measuredRuns, ownKey)).usdWithFreeTier).toBeLessThan(0.001);
+  });
+
+  it('bills no key when the user brings one, and the summary topic’s publishes and alarm when there is one', () => {
+    expect(stackCost(measuredRuns, ownKey).usd).toBeCloseTo(0.426, 3);
+    expect(stackCost(measuredRuns, withSummaries).snsUsd).toBeCloseTo((60.83 + 10 * (365 / 12)) * 0.5e-6, 9);
+    expect(stackCost(measuredRuns, withSummaries).alarmUsd).toBeCloseTo(0.3, 9);
   });
 
   it('prices a rotating key $1, $2, then $3 a month for good', () => {
     expect([1, 2, 3, 4, 10].map(keyUsdPerMonth)).toEqual([1, 2, 3, 3, 3]);
-    expect(stackCost(measuredRuns, byDefault, 3).usd).toBeCloseTo(3.137, 3);
+    expect(stackCost(measuredRuns, noDashboard, 3).usd).toBeCloseTo(3.426, 3);
     expect(stackCostTable([{ services: 10, scheduled: measuredRuns }]).split('\n')).toHaveLength(2 + STACK_CONFIGURATIONS.length);
   });
 });
