@@ -4,7 +4,7 @@
  * command line talks to Lambda.
  */
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { RunReport } from '../lambda/report';
+import { parseFailedRunMessage, type RunOutcomes, type RunReport } from '../lambda/report';
 import type { AwsSettings } from './aws-environment';
 
 /** What the function's configuration tells the command line. */
@@ -23,6 +23,11 @@ export type InvocationResult =
       readonly errorMessage: string;
       /** The run's report, when the error carries one. */
       readonly report?: RunReport;
+      /**
+       * Every service's outcome, as a failed run's `RunFailedError` message carries it (the message is
+       * then its headline alone). Absent when the message has none: another error, or an older function.
+       */
+      readonly outcomes?: RunOutcomes;
     };
 
 /** The deployed function, behind a small interface so that commands can be tested against the emulator's Lambda. */
@@ -49,7 +54,10 @@ function isReport(value: unknown): value is RunReport {
   return typeof value === 'object' && value !== null && Array.isArray((value as RunReport).services) && typeof (value as RunReport).counts === 'object';
 }
 
-/** Reads an invocation's payload: a report, or Lambda's error object (with the report when the error carries it). */
+/**
+ * Reads an invocation's payload: a report, or Lambda's error object: its type and message, the
+ * report when the error carries it, and the outcomes a `RunFailedError`'s message carries.
+ */
 export function invocationResult(functionError: string | undefined, payload: string): InvocationResult {
   let body: unknown;
   try {
@@ -60,12 +68,10 @@ export function invocationResult(functionError: string | undefined, payload: str
   if (!functionError && isReport(body)) return { ok: true, report: body };
   const error = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const report = isReport(error.report) ? error.report : undefined;
-  return {
-    ok: false,
-    errorType: typeof error.errorType === 'string' ? error.errorType : functionError ?? 'UnexpectedResponse',
-    errorMessage: typeof error.errorMessage === 'string' ? error.errorMessage : `the function answered ${JSON.stringify(body) ?? 'nothing'}`,
-    ...(report ? { report } : {}),
-  };
+  const errorType = typeof error.errorType === 'string' ? error.errorType : functionError ?? 'UnexpectedResponse';
+  const message = typeof error.errorMessage === 'string' ? error.errorMessage : `the function answered ${JSON.stringify(body) ?? 'nothing'}`;
+  const { headline, outcomes } = errorType === 'RunFailedError' ? parseFailedRunMessage(message) : { headline: message, outcomes: undefined };
+  return { ok: false, errorType, errorMessage: headline, ...(report ? { report } : {}), ...(outcomes ? { outcomes } : {}) };
 }
 
 /** The function through the AWS SDK's Lambda client, configured from the environment. */

@@ -16,7 +16,7 @@ import { COMMANDS, parseCommandLine, UsageError, type Command, type CommandName,
 import { awsSettings, type AwsSettings, type Environment } from './aws-environment';
 import { SdkDeployedFunction, type DeployedFunction, type InvocationResult } from './deployed-function';
 import { HELP } from './help';
-import { reportText, table, type OutputStream } from './output';
+import { outcomesText, reportText, table, type OutputStream } from './output';
 import { ProgressLine, progressText } from './progress-line';
 import { resolveServices, ServiceLookupError } from './service-lookup';
 import { hoursStatus, hoursText, serviceStatus, statusCells, STATUS_HEADERS, type ServiceStatus } from './service-status';
@@ -286,8 +286,10 @@ class Cli {
       line.stop();
     }
     if (result.ok) return this.printReport(result.report, json, event.timeZone);
+    // A failed run's Invoke answer is Lambda's error alone: the outcomes are the ones its message carries.
     if (result.report) this.printReport(result.report, json, event.timeZone);
-    else if (json) this.out(`${JSON.stringify({ errorType: result.errorType, errorMessage: result.errorMessage }, null, 2)}\n`);
+    else if (json) this.out(`${JSON.stringify({ errorType: result.errorType, errorMessage: result.errorMessage, ...(result.outcomes ? { outcomes: result.outcomes } : {}) }, null, 2)}\n`);
+    else if (result.outcomes) this.out(outcomesText(result.outcomes));
     this.dependencies.stderr.write(`cdk-apprunner-scheduler: the function ${fn.name} failed: ${result.errorType}: ${result.errorMessage}\n`);
     return EXIT.failed;
   }

@@ -3,7 +3,7 @@
  * service ARN (or the region) they were about. The event's own error, `InvalidEventError`, belongs
  * to the event contract that raises it.
  */
-import type { RunReport } from './report';
+import { failedRunMessage, type RunReport } from './report';
 
 /** An App Runner (or Tagging API) call failed after the SDK's retries. Keeps the SDK error as `cause`. */
 export class AppRunnerCallError extends Error {
@@ -48,15 +48,13 @@ export class DeadlineError extends Error {
 
 /**
  * The run finished, but something in it failed. Thrown after every other service was handled, so
- * that Lambda's retry, the dead-letter queue and the alarm see it. Carries the full report.
+ * that Lambda's retry, the dead-letter queue and the alarm see it. Carries the full report; its
+ * message (Lambda's `errorMessage`, all a caller of Invoke gets) names the failures and carries every
+ * service's outcome in a bounded size (`failedRunMessage` in report.ts).
  */
 export class RunFailedError extends Error {
   constructor(readonly report: RunReport) {
-    const failures = [
-      ...report.services.filter((s) => s.outcome === 'failed').map((s) => `${s.serviceArn}: ${s.reason}`),
-      ...report.selectionFailures.map((f) => `${f.target}: ${f.reason}`),
-    ];
-    super(`The ${report.action} run failed for ${failures.length} of its targets: ${failures.join('; ')}`);
+    super(failedRunMessage(report));
     this.name = 'RunFailedError';
   }
 }

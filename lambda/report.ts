@@ -229,3 +229,98 @@ export function savingsTotal(services: readonly ServiceOutcome[]): SavingsTotal 
 export function runFailed(report: RunReport): boolean {
   return report.counts.failed > 0 || report.selectionFailures.length > 0;
 }
+
+/**
+ * A failed run's outcomes in its error message. Lambda's Invoke answers a function that throws with
+ * the error's type and message alone (the report the handler logs does not reach the caller), so
+ * the message carries, after its headline, the line `run outcomes: <JSON>`: the complete counts and
+ * one row per service, failed services first, each reason cut to `OUTCOME_REASON_LIMIT` characters,
+ * the whole line at most `OUTCOMES_LIMIT` characters. Rows that do not fit are not listed: `omitted`
+ * says how many, and the complete report is the `run report` line of the function's log.
+ */
+export interface RunOutcomes {
+  readonly action: Action;
+  readonly dryRun: boolean;
+  /** How many services ended with each outcome: every service, listed or not. */
+  readonly counts: Readonly<Record<Outcome, number>>;
+  /** One row per listed service: `[name, region, statusBefore, statusAfter, outcome, actions, reason]`, `-` for a status not read. */
+  readonly services: readonly OutcomeRow[];
+  readonly selectionFailures: readonly SelectionFailure[];
+  /** Services the line had no room for. */
+  readonly omitted: number;
+}
+
+/** A service's row in `RunOutcomes`: name, region, status before, status after, outcome, actions (comma-separated or `-`), reason. */
+export type OutcomeRow = readonly [name: string, region: string, before: string, after: string, outcome: Outcome, actions: string, reason: string];
+
+/** The most characters the `run outcomes:` line takes in a failed run's error message. */
+export const OUTCOMES_LIMIT = 64_000;
+/** The most characters of one row's reason (or one selection failure's) in that line. */
+export const OUTCOME_REASON_LIMIT = 300;
+/** The most failures the headline of a failed run's error message names. */
+const HEADLINE_FAILURES = 10;
+const OUTCOMES_PREFIX = '\nrun outcomes: ';
+
+function cut(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+function outcomeRow(s: ServiceOutcome): OutcomeRow {
+  return [s.serviceName, s.region, s.statusBefore ?? '-', s.statusAfter ?? '-', s.outcome, s.actions.length > 0 ? s.actions.join(',') : '-', cut(s.reason, OUTCOME_REASON_LIMIT)];
+}
+
+/** The outcomes of a run, in at most `limit` characters of JSON: failed rows first, then the others in report order. */
+export function runOutcomes(report: RunReport, limit = OUTCOMES_LIMIT): RunOutcomes {
+  const selectionFailures = report.selectionFailures.map((f) => ({ target: f.target, reason: cut(f.reason, OUTCOME_REASON_LIMIT) }));
+  const ordered = [...report.services.filter((s) => s.outcome === 'failed'), ...report.services.filter((s) => s.outcome !== 'failed')];
+  const base = { action: report.action, dryRun: report.dryRun, counts: report.counts, services: [] as OutcomeRow[], selectionFailures, omitted: ordered.length };
+  let size = JSON.stringify(base).length + 10; // room for `omitted` to shrink to any other number
+  for (const service of ordered) {
+    const row = outcomeRow(service);
+    const rowSize = JSON.stringify(row).length + 1;
+    if (size + rowSize > limit) break;
+    base.services.push(row);
+    size += rowSize;
+  }
+  return { ...base, omitted: ordered.length - base.services.length };
+}
+
+/**
+ * The message of a failed run's error: a headline naming up to ten failures (with their full ARNs),
+ * then the `run outcomes:` line. Its size is bounded whatever the fleet.
+ */
+export function failedRunMessage(report: RunReport): string {
+  const failures = [
+    ...report.services.filter((s) => s.outcome === 'failed').map((s) => `${s.serviceArn}: ${cut(s.reason, OUTCOME_REASON_LIMIT)}`),
+    ...report.selectionFailures.map((f) => `${f.target}: ${cut(f.reason, OUTCOME_REASON_LIMIT)}`),
+  ];
+  const named = failures.slice(0, HEADLINE_FAILURES).join('; ');
+  const more = failures.length > HEADLINE_FAILURES ? ` (and ${failures.length - HEADLINE_FAILURES} more)` : '';
+  return `The ${report.action} run failed for ${failures.length} of its targets: ${named}${more}${OUTCOMES_PREFIX}${JSON.stringify(runOutcomes(report))}`;
+}
+
+function isOutcomes(value: unknown): value is RunOutcomes {
+  const o = value as RunOutcomes;
+  return (
+    typeof o === 'object' && o !== null && typeof o.action === 'string' && typeof o.dryRun === 'boolean' &&
+    typeof o.counts === 'object' && o.counts !== null && typeof o.omitted === 'number' &&
+    Array.isArray(o.selectionFailures) && o.selectionFailures.every((f) => typeof f?.target === 'string' && typeof f.reason === 'string') &&
+    Array.isArray(o.services) && o.services.every((r) => Array.isArray(r) && r.length === 7 && r.every((cell) => typeof cell === 'string'))
+  );
+}
+
+/**
+ * Reads a failed run's error message back: its headline, and its outcomes when the message carries
+ * a well-formed `run outcomes:` line (a message from an older function, or cut short, has none).
+ */
+export function parseFailedRunMessage(message: string): { readonly headline: string; readonly outcomes?: RunOutcomes } {
+  const at = message.lastIndexOf(OUTCOMES_PREFIX);
+  if (at < 0) return { headline: message };
+  let outcomes: unknown;
+  try {
+    outcomes = JSON.parse(message.slice(at + OUTCOMES_PREFIX.length));
+  } catch {
+    return { headline: message };
+  }
+  return isOutcomes(outcomes) ? { headline: message.slice(0, at), outcomes } : { headline: message };
+}

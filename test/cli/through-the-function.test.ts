@@ -5,7 +5,7 @@
  */
 import { SKIP_TAG_KEY, WAKE_TAG_KEY } from '../../contract/scheduler-tags';
 import type { OfficeHours } from '../../contract/office-hours';
-import type { RunReport } from '../../lambda/report';
+import type { RunOutcomes, RunReport } from '../../lambda/report';
 import {
   FAST_POLL,
   MARKED_PAUSED,
@@ -88,15 +88,38 @@ describe('pause and resume --function', () => {
     expect(harness.emulator.service(arn).status).toBe('PAUSED');
   });
 
-  test('a failed run exits 1 and shows the function\'s error, which names each failed service', async () => {
+  test('a failed run exits 1 and prints every service\'s outcome, from the function\'s error, beside the error', async () => {
+    const failing = harness.emulator.addService({ name: 'web-api', tags: OFFICE_HOURS });
+    const paused = harness.emulator.addService({ name: 'web-admin', tags: OFFICE_HOURS });
+    harness.emulator.addService({ name: 'web-skipped', tags: { ...OFFICE_HOURS, [SKIP_TAG_KEY]: 'true' } });
+    harness.emulator.failNextOperation(failing, 'PAUSE_SERVICE');
+
+    const { code, stdout, stderr } = await cli(['pause', '--tags', 'schedule=office-hours', '--function', harness.functionName]);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^SERVICE +REGION +BEFORE +AFTER +OUTCOME +ACTIONS +REASON\nweb-api +eu-west-1 +RUNNING +\S+ +failed +pause +\S.*$/m);
+    expect(stdout).toMatch(/^web-admin +eu-west-1 +RUNNING +PAUSED +changed +pause +running: marked and paused$/m);
+    expect(stdout).toMatch(/^web-skipped +eu-west-1 +RUNNING +RUNNING +skipped +- +\S/m);
+    expect(stdout).toMatch(/^pause: 1 changed, 0 unchanged, 1 skipped, 1 failed$/m);
+    expect(stdout).not.toContain('not listed');
+    expect(stderr).toContain(`the function ${harness.functionName} failed: RunFailedError: The pause run failed for 1 of its targets: ${failing}: `);
+    expect(stderr).not.toContain('run outcomes');
+    expect(harness.emulator.service(paused).status).toBe('PAUSED');
+  });
+
+  test('--json prints the failed run\'s error with every service\'s outcome', async () => {
     const failing = harness.emulator.addService({ name: 'web-api', tags: OFFICE_HOURS });
     harness.emulator.addService({ name: 'web-admin', tags: OFFICE_HOURS });
     harness.emulator.failNextOperation(failing, 'PAUSE_SERVICE');
 
-    const { code, stderr } = await cli(['pause', '--tags', 'schedule=office-hours', '--function', harness.functionName]);
+    const { code, stdout } = await cli(['pause', '--tags', 'schedule=office-hours', '--function', harness.functionName, '--json']);
 
     expect(code).toBe(1);
-    expect(stderr).toContain(`the function ${harness.functionName} failed: RunFailedError: The pause run failed for 1 of its targets: ${failing}: `);
+    const printed = JSON.parse(stdout) as { errorType: string; errorMessage: string; outcomes: RunOutcomes };
+    expect(printed.errorType).toBe('RunFailedError');
+    expect(printed.errorMessage).toMatch(/^The pause run failed for 1 of its targets: /);
+    expect(printed.outcomes).toMatchObject({ action: 'pause', dryRun: false, counts: { changed: 1, failed: 1 }, selectionFailures: [], omitted: 0 });
+    expect(printed.outcomes.services.map((r) => [r[0], r[4]])).toEqual([['web-api', 'failed'], ['web-admin', 'changed']]);
   });
 
   test('plan --function is the deployed function\'s dry run', async () => {
