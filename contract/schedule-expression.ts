@@ -25,7 +25,7 @@
  * syntax the service's cron derives from.
  */
 
-import { isTimeZone, wallClockAt, wallClockOnDate } from './local-time';
+import { isTimeZone, wallClockAt, wallClockOnDate, type WallClock } from './local-time';
 import type { FieldProblem } from './problems';
 
 /** A cron expression, its fields read into the values they select. */
@@ -76,16 +76,10 @@ export interface RateSchedule {
 }
 
 /** A one-time expression: fires once, at a wall-clock time in the schedule's zone. */
-export interface AtSchedule {
+export interface AtSchedule extends WallClock {
   readonly kind: 'at';
   /** The expression as written. */
   readonly expression: string;
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
 }
 
 /** A schedule expression, read (named apart from aws-cdk-lib's `ScheduleExpression`, which only holds the text). */

@@ -15,11 +15,12 @@ import { Construct } from 'constructs';
 import { eventProblems, type Action, type SchedulerEvent } from '../contract/event';
 import { SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV, SCHEDULER_GROUP_NAME_ENV, SCHEDULER_NAME_ENV, SCHEDULER_TARGET_ROLE_ARN_ENV, SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../contract/office-hours';
-import { METRICS_NAMESPACE, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../contract/metric-names';
+import { SCHEDULER_METRICS } from '../contract/metric-names';
 import { ProblemList, describeProblems } from '../contract/problems';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
 import { FunctionRole } from './function-role';
+import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import { WeekDay, officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
 
@@ -441,20 +442,11 @@ export class AppRunnerScheduler extends Construct {
 
   /** A notification that could not be sent: the run's work is done, but nobody was told of it. */
   private createNotificationAlarm(schedulerName: string): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, 'NotificationFailedAlarm', {
-      alarmDescription:
+    return failureCountAlarm(this, 'NotificationFailedAlarm', {
+      metricName: SCHEDULER_METRICS.notificationsFailed,
+      schedulerName,
+      description:
         'A run finished, but its notification to the summary topic could not be sent. Read the run report in the function logs (the error says why the publish failed), then check the topic and its key policy.',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: SCHEDULER_METRICS.notificationsFailed,
-        dimensionsMap: { [SCHEDULER_DIMENSION]: schedulerName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 

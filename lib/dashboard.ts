@@ -9,7 +9,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ACTION_DIMENSION, METRICS_NAMESPACE, RUN_METRICS, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../contract/metric-names';
+import { RUN_METRICS, SCHEDULER_METRICS } from '../contract/metric-names';
+import { schedulerMetric } from './scheduler-metrics';
 
 /** What the dashboard shows. */
 export interface SchedulerDashboardProps {
@@ -59,17 +60,10 @@ export class SchedulerDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: SchedulerDashboardProps) {
     super(scope, id);
-    const run = (metricName: string, action: 'pause' | 'resume', label: string, statistic = cloudwatch.Stats.SUM) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { [SCHEDULER_DIMENSION]: props.schedulerName, [ACTION_DIMENSION]: action },
-        statistic,
-        label,
-        period: Duration.hours(1),
-      });
-    const scheduler = (metricName: string, label: string, statistic = cloudwatch.Stats.SUM, period = Duration.hours(1)) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { [SCHEDULER_DIMENSION]: props.schedulerName }, statistic, label, period });
+    const run = (metricName: string, action: 'pause' | 'resume', label: string, statistic: string = cloudwatch.Stats.SUM) =>
+      schedulerMetric(metricName, props.schedulerName, { action, label, statistic });
+    const scheduler = (metricName: string, label: string, statistic: string = cloudwatch.Stats.SUM, period = Duration.hours(1)) =>
+      schedulerMetric(metricName, props.schedulerName, { label, statistic, period });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(14),

@@ -10,8 +10,9 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SCHEDULER_DIMENSION, SCHEDULER_METRICS } from '../contract/metric-names';
+import { SCHEDULER_METRICS } from '../contract/metric-names';
 import { deploymentEventPattern } from '../contract/operation-event';
+import { failureCountAlarm } from './scheduler-metrics';
 
 /** What `DeploymentOutcomes` is built from. */
 export interface DeploymentOutcomesProps {
@@ -48,21 +49,11 @@ export class DeploymentOutcomes extends Construct {
         maxEventAge: Duration.hours(24),
       }),
     );
-    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-      alarmDescription:
+    this.alarm = failureCountAlarm(this, 'Alarm', {
+      metricName: SCHEDULER_METRICS.deploymentsFailed,
+      schedulerName: props.schedulerName,
+      description:
         'A deployment the scheduler started after a resume failed or rolled back: the service runs the version from before the pause. The summary topic and the function log (deployment outcome) name the service and the operation; redeploy with aws apprunner start-deployment --service-arn <arn>.',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: SCHEDULER_METRICS.deploymentsFailed,
-        dimensionsMap: { [SCHEDULER_DIMENSION]: props.schedulerName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // No deployment ended: nothing failed.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }
