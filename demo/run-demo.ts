@@ -101,6 +101,8 @@ async function main(): Promise<void> {
       AWS_ACCESS_KEY_ID: 'AKIDEMO',
       AWS_SECRET_ACCESS_KEY: 'demo-secret',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // The function's metrics (EMF lines on stdout, read by CloudWatch in Lambda) would bury the demo's tables.
+      POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     const { handler } = await import('../lambda/index');
