@@ -625,20 +625,12 @@ export class AppRunnerEmulator {
     res.on('close', () => this.leave(operation));
 
     const route = routeOf(req.method, target, api, operation, region, parsed);
-    const decision = 'error' in route ? { extraLatencyMs: 0 } : this.faults.decide({ api: route.api, operation, arns });
-    await this.sleep(this.latencyMs + decision.extraLatencyMs);
+    const fault = await this.applyFault(req, call, 'error' in route ? undefined : { api: route.api, operation, arns });
 
     const contentType = CONTENT_TYPE[api ?? 'AppRunner'];
     if ('error' in route) return this.sendError(res, call, contentType, route.error);
-    if (decision.failure) {
-      call.fault = decision.failure.kind;
-      if (!decision.failure.error) {
-        call.durationMs = Date.now() - at;
-        req.socket.destroy();
-        return;
-      }
-      return this.sendError(res, call, contentType, decision.failure.error);
-    }
+    if (fault === 'dropped') return;
+    if (fault) return this.sendError(res, call, contentType, fault);
     let output: JsonObject;
     try {
       output = route.handler(input, { region: route.region, fleet: this.fleet, defaultPageSize: this.defaultPageSize });
@@ -685,18 +677,10 @@ export class AppRunnerEmulator {
       : region === undefined
         ? new ApiError('MissingAuthenticationTokenException', 403, 'Missing or unsigned Authorization header.')
         : undefined;
-    const decision = refusal ? { extraLatencyMs: 0 } : this.faults.decide({ api, operation, arns });
-    await this.sleep(this.latencyMs + decision.extraLatencyMs);
+    const fault = await this.applyFault(req, call, refusal ? undefined : { api, operation, arns });
     if (refusal) return this.sendRestError(res, call, api, refusal);
-    if (decision.failure) {
-      call.fault = decision.failure.kind;
-      if (!decision.failure.error) {
-        call.durationMs = Date.now() - at;
-        req.socket.destroy();
-        return;
-      }
-      return this.sendRestError(res, call, api, decision.failure.error);
-    }
+    if (fault === 'dropped') return;
+    if (fault) return this.sendRestError(res, call, api, fault);
     let answer: RestResponse;
     try {
       answer = await (matched as NonNullable<typeof matched>).route.handle(request, { book: this.book, defaultPageSize: this.schedulerPageSize, functions: this.functions });
@@ -715,6 +699,22 @@ export class AppRunnerEmulator {
       ...answer.headers,
     });
     res.end(payload);
+  }
+
+  /**
+   * Waits the call's latency and any injected delay, then applies an injected failure: a dropped
+   * connection ('dropped': the socket is destroyed) or an error to answer with. Undefined: answer as
+   * usual. Without `query` (a request refused before routing) no fault applies, only the latency.
+   */
+  private async applyFault(req: http.IncomingMessage, call: MutableCall, query: Parameters<FaultInjector['decide']>[0] | undefined): Promise<ApiError | 'dropped' | undefined> {
+    const decision = query ? this.faults.decide(query) : { extraLatencyMs: 0 };
+    await this.sleep(this.latencyMs + decision.extraLatencyMs);
+    if (!decision.failure) return undefined;
+    call.fault = decision.failure.kind;
+    if (decision.failure.error) return decision.failure.error;
+    call.durationMs = Date.now() - call.at;
+    req.socket.destroy();
+    return 'dropped';
   }
 
   private sendRestError(res: http.ServerResponse, call: MutableCall, api: 'Scheduler' | 'Lambda', error: ApiError): void {
