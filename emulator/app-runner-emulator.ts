@@ -1,18 +1,32 @@
 /**
  * An App Runner emulator for tests, the demo and the benchmarks: an HTTP server on 127.0.0.1 that the real
- * `@aws-sdk/client-apprunner`, `@aws-sdk/client-resource-groups-tagging-api`, `@aws-sdk/client-scheduler`
- * and `@aws-sdk/client-lambda` talk to, with no AWS account.
+ * `@aws-sdk/client-apprunner`, `@aws-sdk/client-resource-groups-tagging-api`, `@aws-sdk/client-scheduler`,
+ * `@aws-sdk/client-lambda` and `@aws-sdk/client-sts` talk to, with no AWS account.
  *
  * Point a client at it with `endpoint: emulator.endpoint`, or without touching the client code by setting
  * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`, `AWS_ENDPOINT_URL_SCHEDULER`,
- * `AWS_ENDPOINT_URL_LAMBDA`) to the endpoint: the SDK honours them all (tested). Requests must be
- * SigV4-signed, as the SDK always does; any credentials work.
+ * `AWS_ENDPOINT_URL_LAMBDA`, `AWS_ENDPOINT_URL_STS`) to the endpoint: the SDK honours them all (tested).
+ * Requests must be SigV4-signed, as the SDK always does; any credentials work.
  *
- * One server, routed by the SigV4 credential scope's service name: `scheduler` and `lambda` requests are
- * REST-JSON, served by `scheduler-api.ts` (schedules kept and fired by `schedules.ts`) and `lambda-api.ts`
- * (functions and their invocations in `functions.ts`); every other request is AWS JSON, below. The
- * Scheduler and Lambda side runs on its own clock (`SchedulerOptions.clock`, virtual in tests), never on
- * the App Runner operations' real time.
+ * One server, routed by the SigV4 credential scope's service name: `sts` requests speak the query
+ * protocol, served by `sts-api.ts` (roles and sessions in `accounts.ts`); `scheduler` and `lambda`
+ * requests are REST-JSON, served by `scheduler-api.ts` (schedules kept and fired by `schedules.ts`) and
+ * `lambda-api.ts` (functions and their invocations in `functions.ts`); every other request is AWS JSON,
+ * below. The Scheduler and Lambda side runs on its own clock (`SchedulerOptions.clock`, virtual in
+ * tests), never on the App Runner operations' real time; credentials expire on real time, like App Runner.
+ *
+ * Accounts: the SigV4 credential's access key id decides the caller's account. Keys that the emulator's
+ * AssumeRole issued belong to the role's account until they expire; every other key belongs to the
+ * default account (`EmulatorOptions.account`), so a test that never calls STS sees one account. Services
+ * belong to an account (`ServiceSpec.account`); App Runner and Tagging API calls see only the caller's
+ * account's services in the Region. Where AWS is silent the emulator chooses, and says so:
+ * - An ARN of another account answers AccessDeniedException (400): App Runner's model declares no such
+ *   error and says nothing of cross-account calls; without a resource policy (App Runner has none) IAM
+ *   denies them, and AccessDeniedException is what AWS JSON services answer for a denied call.
+ * - A session whose role was removed answers AccessDeniedException (400); an expired one
+ *   ExpiredTokenException (400, the status AWS JSON services answer; see `faults.ts`).
+ * - The Scheduler and Lambda hold the default account's schedules and functions only: a call with another
+ *   account's credentials answers AccessDeniedException (403) rather than showing them.
  *
  * Protocol, from the public API models (App Runner 2020-05-15, Tagging API 2017-01-26):
  * - `POST /`, AWS JSON 1.0 with `X-Amz-Target: AppRunner.<Operation>` for ListServices, DescribeService,
@@ -20,7 +34,7 @@
  *   UntagResource, DescribeAutoScalingConfiguration (see `auto-scaling.ts`); AWS JSON 1.1 with `X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`.
  * - The Region is the SigV4 credential scope's (`Credential=AKID/<date>/<region>/<service>/aws4_request`).
  *   Each Region is its own world, as with real endpoints: lists show only its services, and an ARN of another
- *   Region answers ResourceNotFoundException. Signatures are not verified. One account per emulator.
+ *   Region answers ResourceNotFoundException. Signatures are not verified.
  * - Errors: `{"__type", "Message"}` plus `x-amzn-ErrorType`. Timestamps: epoch seconds.
  * - ListServices lists services in every status, PAUSED included: the model calls them "running" services,
  *   but public tools that find a paused service by name and resume it rely on this.
@@ -249,6 +263,8 @@ export interface ServiceSnapshot {
   readonly id: string;
   readonly name: string;
   readonly region: string;
+  /** The 12-digit account it belongs to. */
+  readonly account: string;
   readonly status: ServiceStatus;
   readonly tags: Record<string, string>;
   /** Newest first, like ListOperations. */
@@ -1080,6 +1096,7 @@ function snapshot(record: ServiceRecord): ServiceSnapshot {
     id: record.id,
     name: record.name,
     region: record.region,
+    account: record.account,
     status: record.status,
     tags: Object.fromEntries(record.tags),
     operations: [...record.operations].reverse().map((operation) => ({ ...operation })),

@@ -1,5 +1,6 @@
 import {
   AppRunnerClient,
+  DescribeAutoScalingConfigurationCommand,
   DescribeServiceCommand,
   ListServicesCommand,
   PauseServiceCommand,
@@ -90,6 +91,33 @@ describe('accounts', () => {
     expect(resources.ResourceTagMappingList?.map((r) => r.ResourceARN?.split(':')[4])).toEqual([MEMBER]);
     expect(await listedNames(appRunner())).toEqual(['home-app']);
     expect(emulator.callsTo('ListServices').map((c) => c.account)).toEqual([MEMBER, MEMBER, HOME]);
+    expect(emulator.services().map((s) => [s.name, s.account])).toEqual([
+      ['home-app', HOME],
+      ['member-app', MEMBER],
+      ['member-app-us', MEMBER],
+    ]);
+  });
+
+  it('describes a member service and its auto scaling configuration, both of the member account', async () => {
+    const arn = emulator.addService({ name: 'member-app', account: MEMBER });
+    emulator.addRole(MEMBER);
+    const member = appRunner(await assumeMemberRole());
+
+    const { Service } = await member.send(new DescribeServiceCommand({ ServiceArn: arn }));
+    const configurationArn = Service?.AutoScalingConfigurationSummary?.AutoScalingConfigurationArn ?? '';
+    const { AutoScalingConfiguration } = await member.send(
+      new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: configurationArn }),
+    );
+
+    expect(configurationArn).toContain(`:${MEMBER}:autoscalingconfiguration/DefaultConfiguration/`);
+    expect(AutoScalingConfiguration?.HasAssociatedService).toBe(true);
+    await expect(
+      appRunner().send(new DescribeAutoScalingConfigurationCommand({ AutoScalingConfigurationArn: configurationArn })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('rejects a service of an account that is not 12 digits, naming the value', () => {
+    expect(() => emulator.addService({ name: 'member-app', account: '2109' })).toThrow("account must be 12 digits, as in an ARN; got '2109'");
   });
 
   it('answers AccessDeniedException for a service of another account, and changes nothing', async () => {
