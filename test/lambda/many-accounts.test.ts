@@ -3,14 +3,16 @@
  * (App Runner, Tagging API and STS) against the emulator, whose accounts are told apart by the
  * credentials a call carries and whose STS issues the member role's sessions.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SdkStsGateway, StsAccountAccess, type StsAccountAccessOptions } from '../../lambda/accounts';
 import { RunFailedError } from '../../lambda/errors';
+import { createHandler } from '../../lambda/index';
 import type { RunReport } from '../../lambda/report';
 import { memberRoleArn } from '../../contract/member-role';
 import { SCHEDULER_MEMBER_EXTERNAL_ID_ENV } from '../../contract/function-environment';
 import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../../emulator/app-runner-emulator';
-import { emulatorGateway, harnessHandler, OFFICE_HOURS, outcomeOf, REGION, TEST_CREDENTIALS, type Invoke } from '../support/scheduler-harness';
+import { emulatorGateway, FAST_POLL, harnessHandler, MetricsInMemory, OFFICE_HOURS, outcomeOf, REGION, TEST_CREDENTIALS, type Invoke } from '../support/scheduler-harness';
 
 const HOME = '123456789012';
 const STAGING = '210987654321';
@@ -101,23 +103,20 @@ describe('a scheduler for many accounts', () => {
     await start();
     emulator.addRole(STAGING, undefined, { externalId: 'platform-7f3a' });
     const arn = emulator.addService({ name: 'staging-web', account: STAGING });
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    });
+    // The production default: no gateway and no access injected; the SDK finds the emulator, the region
+    // and the credentials in the environment, as in Lambda, and the home account in the function's ARN.
+    const variables = { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, variables);
     try {
-      // The production default: no gateway and no access injected, the home account from the function's ARN.
-      const { createHandler } = await import('../../lambda/index');
-      const { Logger } = await import('@aws-lambda-powertools/logger');
-      const { MetricsInMemory, FAST_POLL } = await import('../support/scheduler-harness');
       const handler = createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), metrics: new MetricsInMemory(), environment: { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: 'platform-7f3a' } });
 
       await handler({ action: 'pause', services: [arn] }, CONTEXT);
     } finally {
-      process.env = saved;
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
 
     expect(statusOf(arn)).toBe('PAUSED');
@@ -152,6 +151,21 @@ describe('a scheduler for many accounts', () => {
     expect(arns.map((arn) => [outcomeOf(report, arn).outcome, ...outcomeOf(report, arn).actions])).toEqual(arns.map(() => ['changed', 'resume', 'deploy']));
     expect(assumeRoleCalls(STAGING).length).toBeGreaterThan(1);
     expect(emulator.calls.filter((c) => c.errorType !== undefined)).toEqual([]);
+  });
+
+  it('assumes the role again and makes the call once more when App Runner refuses a session as expired before its time', async () => {
+    await start({ timings: { pause: 30, resume: 1_000, deploy: 30 } });
+    emulator.addRole(STAGING);
+    const arn = emulator.addService({ name: 'staging-web', account: STAGING, status: 'PAUSED', tags: OFFICE_HOURS });
+    const run = handlerWith(stsAccess())({ action: 'resume', tags: OFFICE_HOURS, accounts: [STAGING], deployAfterResume: 'never', resumeManuallyPaused: true }, CONTEXT);
+    while (emulator.callsTo('ResumeService').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    emulator.expireSessions(STAGING);
+    const report = await run;
+
+    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'changed', statusAfter: 'RUNNING' });
+    expect(emulator.calls.filter((c) => c.errorType === 'ExpiredTokenException').length).toBeGreaterThan(0);
+    expect(assumeRoleCalls(STAGING)).toHaveLength(2);
   });
 
   it('finishes the other accounts while one account\'s STS answers Throttling', async () => {
