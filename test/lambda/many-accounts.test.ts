@@ -43,14 +43,19 @@ function handlerWith(access: StsAccountAccess): Invoke {
   return harnessHandler(emulatorGateway(emulator), { accounts: access });
 }
 
-/** The RunFailedError's report; fails the test when the run does not fail. */
-async function failedReport(run: Promise<RunReport>): Promise<RunReport> {
+/** The RunFailedError a run rejects with; fails the test when the run does not fail. */
+async function failure(run: Promise<RunReport>): Promise<RunFailedError> {
   const error = await run.then(
     () => undefined,
     (e: unknown) => e,
   );
   if (!(error instanceof RunFailedError)) throw new Error(`expected the run to fail, got ${String(error)}`);
-  return error.report;
+  return error;
+}
+
+/** The report of a run that fails. */
+async function failedReport(run: Promise<RunReport>): Promise<RunReport> {
+  return (await failure(run)).report;
 }
 
 function statusOf(arn: string): string {
@@ -73,7 +78,7 @@ describe('a scheduler for many accounts', () => {
     const unreached = emulator.addService({ name: 'sandbox-web', account: SANDBOX, tags: OFFICE_HOURS });
     const listed = emulator.addService({ name: 'sandbox-api', account: SANDBOX });
 
-    const report = await failedReport(handlerWith(stsAccess())({ action: 'pause', tags: OFFICE_HOURS, accounts: [HOME, STAGING, SANDBOX], services: [listed] }, CONTEXT));
+    const { report, message } = await failure(handlerWith(stsAccess())({ action: 'pause', tags: OFFICE_HOURS, accounts: [HOME, STAGING, SANDBOX], services: [listed] }, CONTEXT));
 
     expect(done.map(statusOf)).toEqual(['PAUSED', 'PAUSED']);
     expect([unreached, listed].map(statusOf)).toEqual(['RUNNING', 'RUNNING']);
@@ -82,6 +87,7 @@ describe('a scheduler for many accounts', () => {
     expect(outcomeOf(report, listed)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining(because) });
     expect(report.selectionFailures).toEqual([{ target: REGION, account: SANDBOX, reason: expect.stringContaining(because) }]);
     expect(emulator.mutatingCalls().map((c) => c.account).sort()).toEqual([HOME, HOME, STAGING, STAGING]);
+    expect(message).toMatch(new RegExp(`^The pause run failed for 2 of its targets: ${listed}: .*; ${REGION} in account ${SANDBOX}: could not list`));
   });
 
   it('acts on a listed ARN of another account in that account, with the member role\'s session', async () => {
