@@ -11,6 +11,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type GatewayCredentials, type SdkGatewayOptions } from './app-runner';
 import { AppRunnerCallError, MemberRoleError } from './errors';
+import { parseFunctionArn } from './function-settings';
 import { SCHEDULER_MEMBER_EXTERNAL_ID_ENV } from '../contract/function-environment';
 import { MEMBER_ROLE_SESSION_NAME, memberRoleArn } from '../contract/member-role';
 
@@ -28,12 +29,10 @@ export interface HomeIdentity {
   readonly partition: string;
 }
 
-const LAMBDA_FUNCTION_ARN = /^arn:([^:]+):lambda:[^:]+:(\d{12}):function:.+$/;
-
 /** The identity a Lambda function ARN names (`context.invokedFunctionArn`); undefined for anything else. */
 export function identityOfFunctionArn(functionArn: string | undefined): HomeIdentity | undefined {
-  const m = functionArn === undefined ? null : LAMBDA_FUNCTION_ARN.exec(functionArn);
-  return m ? { partition: m[1], account: m[2] } : undefined;
+  const parts = parseFunctionArn(functionArn);
+  return parts && { partition: parts.partition, account: parts.account };
 }
 
 /**
