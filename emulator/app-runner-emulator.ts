@@ -404,6 +404,11 @@ export class AppRunnerEmulator {
     this.server.keepAliveTimeout = 60_000;
   }
 
+  /** The default account: of services and roles that name none, and of every credential its STS did not issue. */
+  get defaultAccount(): string {
+    return this.fleets.defaultAccount;
+  }
+
   /** The URL to give the SDK: http://127.0.0.1:<port>. */
   get endpoint(): string {
     const { port } = this.server.address() as AddressInfo;
