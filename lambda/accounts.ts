@@ -10,7 +10,7 @@
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type GatewayCredentials, type SdkGatewayOptions } from './app-runner';
-import { MemberRoleError } from './errors';
+import { AppRunnerCallError, MemberRoleError } from './errors';
 import { SCHEDULER_MEMBER_EXTERNAL_ID_ENV } from '../contract/function-environment';
 import { MEMBER_ROLE_SESSION_NAME, memberRoleArn } from '../contract/member-role';
 
@@ -131,6 +131,12 @@ interface CachedCredentials {
   failedAt?: number;
 }
 
+/** True when App Runner (or the Tagging API) refused the call's session token as expired. */
+function isExpiredToken(error: unknown): boolean {
+  const name = error instanceof AppRunnerCallError && error.cause instanceof Error ? error.cause.name : undefined;
+  return name === 'ExpiredTokenException' || name === 'ExpiredToken';
+}
+
 /** The production access: the function's own credentials at home, the member role's elsewhere. */
 export class StsAccountAccess implements AccountAccess {
   private readonly sts: StsGateway;
@@ -170,13 +176,41 @@ export class StsAccountAccess implements AccountAccess {
     if (!this.knownHome) throw new Error('StsAccountAccess.gatewayFor: the home account is not known yet; await homeAccount() first');
     let gateway = this.gateways.get(account);
     if (!gateway) {
-      gateway =
-        account === this.knownHome.account
-          ? new SdkAppRunnerGateway(this.options.gateway)
-          : new SdkAppRunnerGateway({ ...this.options.gateway, credentials: () => this.credentialsFor(account) });
+      gateway = account === this.knownHome.account ? new SdkAppRunnerGateway(this.options.gateway) : this.memberGateway(account);
       this.gateways.set(account, gateway);
     }
     return gateway;
+  }
+
+  /**
+   * A member account's gateway. Should App Runner refuse a session's token as expired before its
+   * Expiration (revoked, or a clock ahead of ours), the call is made once more with credentials
+   * assumed again, on new SDK clients: each client keeps the credentials it was given until 5 minutes
+   * before their Expiration, and would not ask for others. A refused token means nothing was done, so
+   * the call may be made again.
+   */
+  private memberGateway(account: string): AppRunnerGateway {
+    const build = () => new SdkAppRunnerGateway({ ...this.options.gateway, credentials: () => this.credentialsFor(account) });
+    let current = build();
+    return new Proxy(current, {
+      get: (_, property) => {
+        const method = Reflect.get(current, property) as unknown;
+        if (typeof method !== 'function') return method;
+        return async (...args: unknown[]) => {
+          const used = current;
+          try {
+            return await (Reflect.get(used, property) as (...a: unknown[]) => Promise<unknown>).apply(used, args);
+          } catch (error) {
+            if (!isExpiredToken(error)) throw error;
+            if (used === current) {
+              this.cache.delete(account);
+              current = build();
+            }
+            return (Reflect.get(current, property) as (...a: unknown[]) => Promise<unknown>).apply(current, args);
+          }
+        };
+      },
+    });
   }
 
   /**
