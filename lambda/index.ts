@@ -18,7 +18,7 @@ import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-
 import { RunFailedError } from './errors';
 import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
-import { endingSettings, readFunctionEnvironment, type FunctionEnvironment } from './function-settings';
+import { endingSettings, readFunctionEnvironment, scheduleSettings, type FunctionEnvironment } from './function-settings';
 import { runFigures } from './report-figures';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
@@ -65,7 +65,7 @@ export interface HandlerDependencies {
   readonly autoScalingCache?: AutoScalingCache;
   /** EventBridge Scheduler, for the pauses at the end of snoozes and wakes. @default an SDK client, built on first use */
   readonly scheduler?: SchedulerGateway;
-  /** Where SCHEDULER_HOURS, SCHEDULER_GROUP_NAME and the rest are read. @default process.env */
+  /** Where SCHEDULER_HOURS, SCHEDULER_SCHEDULES, SCHEDULER_GROUP_NAME and the rest are read. @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -97,11 +97,12 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
   let scheduler = dependencies.scheduler;
   let environment: FunctionEnvironment | undefined;
   const now = dependencies.now ?? Date.now;
+  const region = () => dependencies.region ?? process.env.AWS_REGION;
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
     try {
-      request = parseEvent(event, { defaultRegion: dependencies.region ?? process.env.AWS_REGION, now: now() });
+      request = parseEvent(event, { defaultRegion: region(), now: now() });
     } catch (error) {
       if (error instanceof InvalidEventError) logger.error('invalid event: nothing was called', { problems: error.problems });
       throw error;
@@ -123,6 +124,7 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
         now,
         endings: endingSettings(environment, context?.invokedFunctionArn),
         scheduler,
+        schedules: scheduleSettings(environment, context?.invokedFunctionArn, region()),
       });
       metrics.runFinished(report);
       await notify(report);

@@ -8,10 +8,11 @@ import { callLanes, limitCalls } from './call-limiter';
 import { afterService, gatedOutcome, goneBeforeTheirEnd, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
 import type { EndingSettings } from './endings';
 import type { SchedulerRequest } from '../contract/event';
-import { runReport, type RunReport, type ServiceOutcome } from './report';
+import { runReport, serviceOutcome, type RunReport, type ServiceOutcome } from './report';
 import { AutoScalingCache } from './savings';
 import { selectServices } from './select';
 import type { SchedulerGateway } from './scheduler';
+import { ScheduleRule, type ScheduleSettings } from './schedule-run';
 import { runService } from './service-run';
 import { DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
 
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly endings?: EndingSettings;
   /** EventBridge Scheduler, for those pauses. @default none */
   readonly scheduler?: SchedulerGateway;
+  /** The function's named schedules: which services a run that one sent may act on, and their hours. @default none: a scheduler without named schedules */
+  readonly schedules?: ScheduleSettings;
   /** Told how far the run is: once the services are selected, and again as each one ends. Must not throw. @default nobody */
   readonly onProgress?: (progress: RunProgress) => void;
 }
@@ -72,15 +75,30 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   const endsAt = request.ends ? Date.parse(request.ends.at) : -Infinity;
   const now = () => Math.max(wallClock(), endsAt);
   const endings: EndingRunContext = { request, settings: options.endings ?? NO_ENDING_SETTINGS, scheduler: options.scheduler, gateway, now };
-  const wake = wakePlan(endings);
-  const resumeTags = wakeTags(wake, request);
+  const schedules = new ScheduleRule(request, options.schedules ?? {}, endings.settings);
+  // The wake is planned once per set of hours (the function's, or a named schedule's), not per service.
+  const wakes = new Map<EndingRunContext['settings'], ReturnType<typeof wakePlan>>();
+  const wakeFor = (context: EndingRunContext) => {
+    if (!wakes.has(context.settings)) wakes.set(context.settings, wakePlan(context));
+    return wakes.get(context.settings);
+  };
   const ended: ServiceOutcome[] = [];
   const tell = () => options.onProgress?.({ selected: selection.services, ended });
   tell();
   const handled = await Promise.all(
     selection.services.map(async (service) => {
-      const gated = gatedOutcome(service, endings);
-      const outcome = gated ?? (await afterService(service, await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache }), wake, endings));
+      const decision = schedules.decide(service);
+      let outcome: ServiceOutcome;
+      if (decision.kind !== 'run') {
+        outcome = serviceOutcome(service, { statusBefore: service.status, statusAfter: service.status, actions: [], operationIds: [], outcome: decision.kind, reason: decision.reason });
+      } else {
+        const context: EndingRunContext = { ...endings, settings: decision.endings };
+        const wake = wakeFor(context);
+        const resumeTags = wakeTags(wake, request);
+        outcome =
+          gatedOutcome(service, context) ??
+          (await afterService(service, await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache }), wake, context));
+      }
       ended.push(outcome);
       tell();
       return outcome;

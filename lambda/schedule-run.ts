@@ -1,0 +1,125 @@
+/**
+ * A run's part in named schedules, pure: before each selected service, whether this run may act on
+ * it (a run that a named schedule sent acts only on the services that schedule owns), and whose
+ * office hours end its snooze or wake. The ownership rule itself is contract/schedules.ts.
+ *
+ * - A run with `schedule` acts on the services that schedule owns; every other one is `skipped`,
+ *   saying who owns it, or the conflict and the tag that settles it. When the function cannot tell
+ *   what the schedule owns (no or a bad `SCHEDULER_SCHEDULES`, or no schedule of that name), no
+ *   service is changed: each is `failed`, so that the invocation fails and the alarm says why.
+ * - A run without `schedule` (a scheduler without named schedules, a person invoking by hand) acts
+ *   on every selected service, as before. Only the hours of a snooze's or wake's end change: those
+ *   of the schedule the service follows, so that a person's wake of a London service ends in London's
+ *   evening. A service that follows no schedule by conflict or unknown tag has no hours, and no pause
+ *   is arranged for it; one that no schedule selects keeps the function's own (`SCHEDULER_HOURS`).
+ */
+import type { SchedulerRequest } from '../contract/event';
+import { SCHEDULER_SCHEDULES_ENV } from '../contract/function-environment';
+import { SCHEDULE_TAG_KEY } from '../contract/scheduler-tags';
+import { followedSchedule, listNames, ownershipProblem, scheduleOwnership, type FunctionHome, type NamedSchedule, type Schedules } from '../contract/schedules';
+import type { EndingSettings } from './endings';
+import type { SelectedService } from './select';
+
+/** What the function knows of its named schedules, from its environment and invocation. */
+export interface ScheduleSettings {
+  /** The named schedules (`SCHEDULER_SCHEDULES`). @default none: a scheduler without named schedules */
+  readonly schedules?: Schedules;
+  /** Why `SCHEDULER_SCHEDULES` could not be read, when it could not. @default none */
+  readonly problem?: string;
+  /** The function's account and region: where a selection without accounts or regions looks. @default unknown */
+  readonly home?: FunctionHome;
+}
+
+/** What a run does with a selected service, as far as named schedules go. */
+export type ScheduleDecision =
+  /** Run it, with these settings for the end of its snooze or wake. */
+  | { readonly kind: 'run'; readonly endings: EndingSettings }
+  /** Leave it alone: another schedule owns it, or none does. */
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /** Leave it alone and fail: the run cannot tell what its schedule owns. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * The decisions of one run. Each schedule's ending settings are built once, so that the run plans
+ * a wake once per schedule, not once per service.
+ */
+export class ScheduleRule {
+  private readonly endingsBySchedule = new Map<string, EndingSettings>();
+  /** Why every service fails, when the run's schedule cannot be known; decided once. */
+  private readonly runProblem?: string;
+
+  constructor(
+    private readonly request: SchedulerRequest,
+    private readonly settings: ScheduleSettings,
+    /** The function's own ending settings (`SCHEDULER_HOURS` and the schedule target). */
+    private readonly endings: EndingSettings,
+  ) {
+    this.runProblem = this.runScheduleProblem();
+  }
+
+  /** What the run does with this service. */
+  decide(service: SelectedService): ScheduleDecision {
+    const { schedules, home } = this.settings;
+    const { schedule } = this.request;
+    if (this.runProblem) return { kind: 'failed', reason: this.runProblem };
+    if (!schedules) {
+      return { kind: 'run', endings: this.settings.problem ? this.withoutHours(this.settings.problem) : this.endings };
+    }
+    const ownership = scheduleOwnership(service, schedules, home);
+    const problem = ownershipProblem(ownership, schedules);
+    if (schedule === undefined) {
+      if (problem) return { kind: 'run', endings: this.withoutHours(`it follows no schedule, so its office hours are unknown: ${problem}`) };
+      const followed = followedSchedule(ownership);
+      return { kind: 'run', endings: followed === undefined ? this.endings : this.endingsOf(schedules.get(followed)!) };
+    }
+    if (problem) return { kind: 'skipped', reason: `${problem}; no schedule's run changes it until then` };
+    switch (ownership.kind) {
+      case 'none':
+        return { kind: 'skipped', reason: `schedule ${schedule}'s selection in ${SCHEDULER_SCHEDULES_ENV} does not match it, though this event selected it: left alone` };
+      case 'tagged':
+        if (ownership.schedule === schedule) break;
+        return { kind: 'skipped', reason: `follows schedule ${ownership.schedule} (its tag ${SCHEDULE_TAG_KEY}=${ownership.schedule}), not ${schedule}: left to ${ownership.schedule}'s runs` };
+      case 'selected':
+        if (ownership.schedule === schedule) break;
+        return { kind: 'skipped', reason: `follows schedule ${ownership.schedule}, whose selection matches it, not ${schedule}: left to ${ownership.schedule}'s runs` };
+    }
+    return { kind: 'run', endings: this.endingsOf(schedules.get(schedule)!) };
+  }
+
+  /** Why a run with `schedule` cannot tell what that schedule owns; undefined when it can, or has no schedule. */
+  private runScheduleProblem(): string | undefined {
+    const { schedule } = this.request;
+    if (schedule === undefined) return undefined;
+    const { schedules, problem } = this.settings;
+    const nothing = 'nothing is changed until the function is told its schedules';
+    if (problem) return `this run is schedule ${schedule}'s, but ${problem}: ${nothing}`;
+    if (!schedules) {
+      return `this run is schedule ${schedule}'s, but the function's environment has no ${SCHEDULER_SCHEDULES_ENV} to tell which services it owns (a deployment from before named schedules, or a function the construct did not deploy): ${nothing}`;
+    }
+    if (!schedules.has(schedule)) {
+      return `this run is schedule ${schedule}'s, but ${SCHEDULER_SCHEDULES_ENV} has no schedule ${schedule} (it has ${listNames([...schedules.keys()])}): ${nothing}`;
+    }
+    return undefined;
+  }
+
+  /** A schedule's ending settings: its hours, the function's schedule target, its name for the pause it arranges. */
+  private endingsOf(schedule: NamedSchedule): EndingSettings {
+    let endings = this.endingsBySchedule.get(schedule.name);
+    if (!endings) {
+      const { target } = this.endings;
+      // The function's own settings say why there is no target; with one, only the schedule's hours can be missing.
+      const unavailable = !target
+        ? (this.endings.unavailable ?? 'the function has no schedule group to arrange it in')
+        : schedule.hours
+          ? undefined
+          : `schedule ${schedule.name} does not both pause and resume, so its office hours are unknown`;
+      endings = { schedule: schedule.name, ...(schedule.hours ? { hours: schedule.hours } : {}), ...(target ? { target } : {}), ...(unavailable ? { unavailable } : {}) };
+      this.endingsBySchedule.set(schedule.name, endings);
+    }
+    return endings;
+  }
+
+  private withoutHours(why: string): EndingSettings {
+    return { ...(this.endings.target ? { target: this.endings.target } : {}), unavailable: why };
+  }
+}
