@@ -17,3 +17,6 @@ export const SCHEDULER_TARGET_ROLE_ARN_ENV = 'SCHEDULER_TARGET_ROLE_ARN';
 
 /** The construct's dead-letter queue, for events a schedule could not deliver. */
 export const SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV = 'SCHEDULER_DEAD_LETTER_QUEUE_ARN';
+
+/** The scheduler's named schedules, their hours and selections (contract/schedules.ts); only with named schedules. */
+export const SCHEDULER_SCHEDULES_ENV = 'SCHEDULER_SCHEDULES';

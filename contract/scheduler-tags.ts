@@ -17,3 +17,9 @@ export const WAKE_TAG_KEY = 'apprunner-scheduler:wake';
 
 /** The tag keys the scheduler itself writes or removes; IAM limits TagResource/UntagResource to these. */
 export const SCHEDULER_WRITTEN_TAG_KEYS: readonly string[] = [MARKER_TAG_KEY, WAKE_TAG_KEY];
+
+/**
+ * The schedule tag: the name of the one named schedule a service follows. A named schedule that lists
+ * no services and no tags selects the services that carry it with its name.
+ */
+export const SCHEDULE_TAG_KEY = 'apprunner-scheduler:schedule';
