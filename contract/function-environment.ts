@@ -18,5 +18,8 @@ export const SCHEDULER_TARGET_ROLE_ARN_ENV = 'SCHEDULER_TARGET_ROLE_ARN';
 /** The construct's dead-letter queue, for events a schedule could not deliver. */
 export const SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV = 'SCHEDULER_DEAD_LETTER_QUEUE_ARN';
 
-/** The scheduler's named schedules, their hours and selections (contract/schedules.ts); only with named schedules. */
+/**
+ * The named schedules on the function, as JSON (the format is in contract/schedules.ts): set only
+ * when the scheduler has named schedules, whose events then carry `schedule`.
+ */
 export const SCHEDULER_SCHEDULES_ENV = 'SCHEDULER_SCHEDULES';

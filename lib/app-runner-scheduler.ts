@@ -24,6 +24,7 @@ import {
 import { SCHEDULER_HOURS_ENV } from '../contract/office-hours';
 import { SCHEDULER_METRICS } from '../contract/metric-names';
 import { ProblemList, describeProblems } from '../contract/problems';
+import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
 import { FunctionRole } from './function-role';
@@ -31,7 +32,6 @@ import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, 
 import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import {
-  DEFAULT_SCHEDULE_NAME,
   DeployAfterResume,
   SCHEDULE_OPTION_FIELDS,
   planSchedule,

@@ -3,20 +3,19 @@
  * their names, a listed ARN in two schedules, and what the function is told of them in
  * `SCHEDULER_SCHEDULES`, within Lambda's limit on the size of its environment.
  */
+import { SCHEDULE_NAME_ACCEPTED, isScheduleName } from '../contract/event';
 import type { ProblemList } from '../contract/problems';
+import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SCHEDULE_TAG_KEY } from '../contract/scheduler-tags';
-import { DEFAULT_SCHEDULE_NAME, selectorTags, type PlannedSchedule } from './schedule-options';
-
-/** What a schedule name looks like: it is a tag value and part of one-time schedule names. */
-export const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+import { selectorTags, type PlannedSchedule } from './schedule-options';
 
 /** Lambda's limit on all of a function's environment variables together (keys and values). */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
 /** The name given to `addSchedule`: well-formed, not `default`, and not taken by another schedule. */
 export function scheduleNameProblems(name: unknown, taken: readonly string[], problems: ProblemList): void {
-  if (typeof name !== 'string' || !SCHEDULE_NAME.test(name)) {
-    problems.add('name', name, '1-32 letters, digits, "-" or "_", starting with a letter or digit, such as "london"');
+  if (!isScheduleName(name)) {
+    problems.add('name', name, SCHEDULE_NAME_ACCEPTED);
   } else if (name === DEFAULT_SCHEDULE_NAME) {
     problems.add('name', name, `a name other than "${DEFAULT_SCHEDULE_NAME}", which names the schedule of the scheduler's own props`);
   } else if (taken.includes(name)) {

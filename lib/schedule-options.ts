@@ -8,6 +8,7 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { eventProblems, type Action, type ParseOptions, type SchedulerEvent } from '../contract/event';
 import type { OfficeHours } from '../contract/office-hours';
 import type { ProblemList } from '../contract/problems';
+import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SCHEDULE_TAG_KEY } from '../contract/scheduler-tags';
 import { officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun, type ScheduleWarning, type WeekDay } from './schedule-times';
 
@@ -125,8 +126,6 @@ export const SCHEDULE_OPTION_FIELDS: readonly (keyof ScheduleOptions)[] = [
   'enabled',
 ];
 
-/** The name of the schedule of the scheduler's own props, in `SCHEDULER_SCHEDULES` and in its events. */
-export const DEFAULT_SCHEDULE_NAME = 'default';
 
 /** What every schedule of one scheduler shares, from the scheduler's props. */
 export interface SharedScheduleSettings {
@@ -172,8 +171,7 @@ export interface PlanContext {
  */
 export function planSchedule(options: ScheduleOptions, context: PlanContext, problems: ProblemList): PlannedSchedule {
   const events = { pause: eventFor('pause', options, context), resume: eventFor('resume', options, context) };
-  // The contract learns `schedule` on the schedule-ownership branch; until then it is checked there.
-  for (const { schedule: _schedule, ...event } of Object.values(events) as (SchedulerEvent & { schedule?: string })[]) problems.include(eventProblems(event, context.parse));
+  for (const event of Object.values(events)) problems.include(eventProblems(event, context.parse));
   const runs = plannedRuns(options, problems);
   // From JavaScript, "false" would otherwise create the schedules ENABLED.
   if (options.enabled !== undefined && typeof options.enabled !== 'boolean' && !Token.isUnresolved(options.enabled)) {
@@ -199,7 +197,7 @@ export function selectorTags(options: ScheduleOptions, name: string | undefined)
 function eventFor(action: Action, options: ScheduleOptions, context: PlanContext): SchedulerEvent {
   const resume = action === 'resume';
   const { dryRun, resumeManuallyPaused } = context.shared;
-  const schedule = context.name ?? (context.scheduleField === undefined ? undefined : Lazy.any({ produce: context.scheduleField }));
+  const schedule = context.name ?? (context.scheduleField === undefined ? undefined : Lazy.string({ produce: context.scheduleField }));
   return {
     action,
     services: options.services,
@@ -211,7 +209,7 @@ function eventFor(action: Action, options: ScheduleOptions, context: PlanContext
     dryRun: dryRun === false ? undefined : dryRun,
     resumeManuallyPaused: !resume || resumeManuallyPaused === false ? undefined : resumeManuallyPaused,
     ...(schedule === undefined ? {} : { schedule }),
-  } as SchedulerEvent;
+  };
 }
 
 /** A schedule's legal but risky options: its times that daylight saving touches, and being disabled. */
