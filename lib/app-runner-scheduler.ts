@@ -272,9 +272,18 @@ export class AppRunnerScheduler extends Construct {
     // The construct's path: stable across deployments, and unique within the app.
     const schedulerName = this.node.path;
     const functionRole = new FunctionRole(this, 'FunctionRole', {
-      ...props,
+      summaryTopic: props.summaryTopic,
       logGroup,
-      scheduledActions: runs.map((run) => run.action),
+      selections: [
+        {
+          services: props.services,
+          tags: props.tags,
+          regions: props.regions,
+          scheduledActions: runs.map((run) => run.action),
+          dryRun: props.dryRun,
+          deployAfterResume: props.deployAfterResume,
+        },
+      ],
       inVpc: props.vpc !== undefined,
       oneTimeSchedules: hours ? { groupName: this.scheduleGroup.scheduleGroupName, targetRole: scheduleRole } : undefined,
     });
