@@ -23,3 +23,6 @@ export const SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV = 'SCHEDULER_DEAD_LETTER_QUEUE_
  * when the scheduler has named schedules, whose events then carry `schedule`.
  */
 export const SCHEDULER_SCHEDULES_ENV = 'SCHEDULER_SCHEDULES';
+
+/** The external id the function passes when it assumes the member role in another account; none when unset. */
+export const SCHEDULER_MEMBER_EXTERNAL_ID_ENV = 'SCHEDULER_MEMBER_EXTERNAL_ID';

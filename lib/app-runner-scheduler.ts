@@ -27,7 +27,7 @@ import { ProblemList, describeProblems } from '../contract/problems';
 import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
-import { FunctionRole } from './function-role';
+import { FunctionRole, type OneTimeScheduleAccess, type ScheduledSelection } from './function-role';
 import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, schedulesEnvironment } from './named-schedules';
 import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
@@ -186,6 +186,7 @@ export class AppRunnerScheduler extends Construct {
   /** The function's environment as it is measured against Lambda's limit (objects as their JSON). */
   private readonly measuredEnvironment: { [key: string]: unknown };
   private readonly scheduleRole: iam.Role;
+  private readonly functionRole: FunctionRole;
   private readonly schedulerName: string;
   /** Every alarm, read at synth by the alarm topic's policy and the dashboard. */
   private readonly alarms: cloudwatch.Alarm[];
@@ -235,12 +236,12 @@ export class AppRunnerScheduler extends Construct {
     const hours = ownSchedule?.hours;
     // The construct's path: stable across deployments, and unique within the app.
     this.schedulerName = this.node.path;
-    const functionRole = new FunctionRole(this, 'FunctionRole', {
-      ...props,
+    this.functionRole = new FunctionRole(this, 'FunctionRole', {
+      summaryTopic: props.summaryTopic,
       logGroup,
-      scheduledActions: (ownSchedule?.runs ?? []).map((run) => run.action),
+      selections: ownSchedule ? [scheduledSelection(props, ownSchedule)] : [],
       inVpc: props.vpc !== undefined,
-      oneTimeSchedules: hours ? { groupName: this.scheduleGroup.scheduleGroupName, targetRole: this.scheduleRole } : undefined,
+      oneTimeSchedules: hours ? this.oneTimeScheduleAccess() : undefined,
     });
     this.measuredEnvironment = {
       [SCHEDULER_NAME_ENV]: this.schedulerName,
@@ -265,7 +266,7 @@ export class AppRunnerScheduler extends Construct {
       // None by default: reserving any fails to deploy in accounts with a concurrency quota of 100 or
       // less, and overlapping runs are safe (test/lambda/overlapping-runs.test.ts).
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      role: functionRole,
+      role: this.functionRole,
       logGroup,
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
@@ -365,11 +366,13 @@ export class AppRunnerScheduler extends Construct {
     }
     this.measuredEnvironment[SCHEDULER_SCHEDULES_ENV] = schedulesEnvironment(this.schedules);
     this.function.addEnvironment(SCHEDULER_SCHEDULES_ENV, Stack.of(this).toJsonString(schedulesEnvironment(this.schedules)));
+    this.functionRole.addSelection(scheduledSelection(this.props, planned));
     if (arrangesSnoozes && !this.snoozesArranged) {
       for (const [key, value] of Object.entries(this.snoozeEnvironment())) {
         this.measuredEnvironment[key] = value;
         this.function.addEnvironment(key, value);
       }
+      this.functionRole.allowOneTimeSchedules(this.oneTimeScheduleAccess());
       this.snoozesArranged = true;
     }
     if (startsDeployments(this.props, planned)) this.reportDeploymentsOf(planned);
@@ -381,6 +384,11 @@ export class AppRunnerScheduler extends Construct {
   /** How the events are checked: the function's own region, which tag selection defaults to (a token unless the stack has an environment). */
   private parseOptions(): ParseOptions {
     return { defaultRegion: Stack.of(this).region, isUnresolved: (value: unknown) => Token.isUnresolved(value) };
+  }
+
+  /** The group and role of the one-time schedules that end snoozes and wakes. */
+  private oneTimeScheduleAccess(): OneTimeScheduleAccess {
+    return { groupName: this.scheduleGroup.scheduleGroupName, targetRole: this.scheduleRole };
   }
 
   /** Where the function arranges the pauses that end snoozes and wakes. */
@@ -570,6 +578,20 @@ export class AppRunnerScheduler extends Construct {
 function startsDeployments(shared: SharedScheduleSettings, planned: PlannedSchedule): boolean {
   const policy = planned.options.deployAfterResume ?? DeployAfterResume.AUTO;
   return shared.dryRun !== true && planned.runs.some((run) => run.action === 'resume') && policy !== DeployAfterResume.NEVER;
+}
+
+/** What a schedule's runs select and do, for the function's role: it allows those calls on those services. */
+function scheduledSelection(shared: SharedScheduleSettings, planned: PlannedSchedule): ScheduledSelection {
+  const { options } = planned;
+  return {
+    services: options.services,
+    tags: selectorTags(options, planned.name === DEFAULT_SCHEDULE_NAME ? undefined : planned.name),
+    regions: options.regions,
+    accounts: options.accounts,
+    scheduledActions: planned.runs.map((run) => run.action),
+    dryRun: shared.dryRun,
+    deployAfterResume: options.deployAfterResume,
+  };
 }
 
 /** What the function and the kept resources are given that CloudFormation would refuse or mishandle. */

@@ -45,6 +45,7 @@ export interface ScheduleEntry {
   readonly hours?: PlannedSchedule['hours'];
   readonly tags?: { [key: string]: string };
   readonly services?: string[];
+  readonly accounts?: string[];
   readonly regions?: string[];
 }
 
@@ -61,6 +62,7 @@ export function schedulesEnvironment(schedules: readonly PlannedSchedule[]): { [
         ...(schedule.hours ? { hours: schedule.hours } : {}),
         ...(tags ? { tags } : {}),
         ...(schedule.options.services ? { services: schedule.options.services } : {}),
+        ...(schedule.options.accounts ? { accounts: schedule.options.accounts } : {}),
         ...(schedule.options.regions ? { regions: schedule.options.regions } : {}),
       };
       return [schedule.name, entry];

@@ -52,6 +52,14 @@ export interface ScheduleOptions {
   readonly regions?: string[];
 
   /**
+   * 12-digit IDs of the AWS accounts where tag selection looks, the function's own among them or not.
+   * Only together with tag selection. In an account other than its own, the function assumes the
+   * role `AppRunnerSchedulerMember` there (see `AppRunnerSchedulerMemberRole`).
+   * @default - the function's own account
+   */
+  readonly accounts?: string[];
+
+  /**
    * Time zone of `pauseAt`, `resumeAt`, `holidays` and dated skip tags, and of a `ScheduleExpression`
    * built without one (CDK gives those Etc/UTC). An expression built with a time zone runs in its
    * own; without this prop, its time zone is also the one the run reads holidays and skip dates in.
@@ -115,6 +123,7 @@ export const SCHEDULE_OPTION_FIELDS: readonly (keyof ScheduleOptions)[] = [
   'services',
   'tags',
   'regions',
+  'accounts',
   'timeZone',
   'pauseAt',
   'resumeAt',
@@ -203,6 +212,7 @@ function eventFor(action: Action, options: ScheduleOptions, context: PlanContext
     services: options.services,
     tags: selectorTags(options, context.name),
     regions: options.regions,
+    accounts: options.accounts,
     deployAfterResume: resume ? (options.deployAfterResume ?? DeployAfterResume.AUTO) : undefined,
     timeZone: timeZoneOf(options, action).timezoneName,
     holidays: resume ? options.holidays : undefined,
