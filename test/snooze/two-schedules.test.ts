@@ -1,53 +1,71 @@
 /**
  * Two schedules on one function, end to end: the real handler with the environment the construct
- * gives it (SCHEDULER_SCHEDULES beside SCHEDULER_HOURS), the real AWS SDK, the emulator's App Runner
- * and EventBridge Scheduler, one-time schedules firing on a scaled clock. Each schedule's runs are
- * sent the event its schedule would send; london pauses at 19:00 London, newyork at 19:00 New York.
- * 1 December 2026 is a Tuesday; in winter London is UTC and New York UTC-5.
+ * gives it (synthesized here: a scheduler with its own schedule and `addSchedule('london')` and
+ * `addSchedule('newyork')`), sent the very events its schedules send, through the real AWS SDK to
+ * the emulator's App Runner and EventBridge Scheduler, one-time schedules firing on a scaled clock.
+ * london pauses at 19:00 London, newyork at 19:00 New York. 1 December 2026 is a Tuesday; in winter
+ * London is UTC and New York UTC-5.
  */
+import { App, Stack, TimeZone } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AppRunnerScheduler, DeployAfterResume } from '../../lib';
+import { SCHEDULER_SCHEDULES_ENV } from '../../contract/function-environment';
+import { SCHEDULER_HOURS_ENV } from '../../contract/office-hours';
+import { parseSchedules } from '../../contract/schedules';
 import { RunFailedError } from '../../lambda/errors';
 import type { RunReport } from '../../lambda/report';
 import { MARKER_TAG_KEY, SCHEDULE_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
-import { mutationsOf, OFFICE_HOURS, outcomeOf, startHarness, type ScheduledHarness } from '../support/scheduler-harness';
+import { mutationsOf, OFFICE_HOURS, outcomeOf, REGION, startHarness, type ScheduledHarness } from '../support/scheduler-harness';
 import { ScaledClock, instantOf } from '../support/scaled-clock';
 
 const LONDON = 'Europe/London';
 const NEW_YORK = 'America/New_York';
-const hoursIn = (timeZone: string) => ({
-  pause: { expression: 'cron(0 19 ? * MON-FRI *)', timeZone },
-  resume: { expression: 'cron(0 7 ? * MON-FRI *)', timeZone },
-});
-/** The construct's own schedule (today's props), in UTC, by the harness's selector tag. */
-const DEFAULT_HOURS = hoursIn('UTC');
-
 const LONDON_TAGS = { site: 'london' };
 const NEW_YORK_TAGS = { business: 'us' };
 
+type ScheduleName = 'default' | 'london' | 'newyork';
+type ScheduleEvents = Record<ScheduleName, Record<'pause' | 'resume', Record<string, unknown>>>;
+
 /**
- * The environment the construct writes for a scheduler with today's props and two named schedules:
- * its own schedule as `default`, with SCHEDULER_HOURS unchanged, and each named one's hours and selection.
+ * What the construct gives the function and its schedules send: the scheduler's own schedule (in
+ * UTC, by the harness's selector tag) and two named ones, synthesized. The function's variables that
+ * CloudFormation resolves (the group, the role) the harness fills in.
  */
-const ENVIRONMENT = {
-  SCHEDULER_HOURS: JSON.stringify(DEFAULT_HOURS),
-  SCHEDULER_SCHEDULES: JSON.stringify({
-    default: { hours: DEFAULT_HOURS, tags: OFFICE_HOURS },
-    london: { hours: hoursIn(LONDON), tags: LONDON_TAGS },
-    newyork: { hours: hoursIn(NEW_YORK), tags: NEW_YORK_TAGS },
-  }),
-};
+function synthesized(): { environment: Record<string, string>; events: ScheduleEvents } {
+  const stack = new Stack(new App(), 'Platform', { env: { account: '123456789012', region: REGION } });
+  const scheduler = new AppRunnerScheduler(stack, 'Scheduler', { tags: OFFICE_HOURS, pauseAt: '19:00', resumeAt: '07:00', deployAfterResume: DeployAfterResume.NEVER });
+  scheduler.addSchedule('london', { tags: LONDON_TAGS, pauseAt: '19:00', resumeAt: '07:00', timeZone: TimeZone.EUROPE_LONDON, deployAfterResume: DeployAfterResume.NEVER });
+  scheduler.addSchedule('newyork', { tags: NEW_YORK_TAGS, pauseAt: '19:00', resumeAt: '07:00', timeZone: TimeZone.AMERICA_NEW_YORK, deployAfterResume: DeployAfterResume.NEVER });
+  const template = Template.fromStack(stack);
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>);
+  const variables = functions.find((v) => SCHEDULER_SCHEDULES_ENV in v);
+  if (!variables) throw new Error(`no function of the stack has ${SCHEDULER_SCHEDULES_ENV}`);
+  const environment: Record<string, string> = {};
+  for (const name of [SCHEDULER_HOURS_ENV, SCHEDULER_SCHEDULES_ENV]) {
+    if (typeof variables[name] !== 'string') throw new Error(`the construct wrote ${name} as ${JSON.stringify(variables[name])}, not as text`);
+    environment[name] = variables[name];
+  }
+  const events = { default: {}, london: {}, newyork: {} } as ScheduleEvents;
+  for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule'))) {
+    const input = JSON.parse(schedule.Properties.Target.Input as string) as { action: 'pause' | 'resume'; schedule?: ScheduleName };
+    events[input.schedule ?? 'default'][input.action] = input;
+  }
+  return { environment, events };
+}
 
-/** The events each named schedule sends, as the construct builds them. */
-const pauseOf = (schedule: 'london' | 'newyork') =>
-  schedule === 'london' ? { action: 'pause', tags: LONDON_TAGS, timeZone: LONDON, schedule } : { action: 'pause', tags: NEW_YORK_TAGS, timeZone: NEW_YORK, schedule };
-const resumeOf = (schedule: 'london' | 'newyork') => ({ ...pauseOf(schedule), action: 'resume', deployAfterResume: 'never' });
-
+const { environment: ENVIRONMENT, events: EVENTS } = synthesized();
 const CONFLICT = 'selected by schedules london and newyork: tag it apprunner-scheduler:schedule=<name> to choose; no schedule\'s run changes it until then';
 
 let harness: ScheduledHarness;
-afterEach(() => harness.close());
+/** The harness a test started, closed after it (the configuration's test starts none). */
+let started: ScheduledHarness | undefined;
+afterEach(async () => {
+  await started?.close();
+  started = undefined;
+});
 
 async function start(startAt: string, environment: Record<string, string> = ENVIRONMENT): Promise<void> {
-  harness = await startHarness({ scheduling: { clock: new ScaledClock({ start: instantOf(startAt, LONDON), speed: 60 }), environment } });
+  harness = started = await startHarness({ scheduling: { clock: new ScaledClock({ start: instantOf(startAt, LONDON), speed: 60 }), environment } });
 }
 
 /** A run as the construct's schedules start it: through Lambda's context, which names the function. */
@@ -68,12 +86,21 @@ function fleet() {
 }
 
 describe('two schedules on one function', () => {
+  it('is configured by the construct with each schedule\'s hours and selection, and events that name their schedule', () => {
+    const schedules = parseSchedules(ENVIRONMENT.SCHEDULER_SCHEDULES);
+    expect([...schedules.keys()]).toEqual(['default', 'london', 'newyork']);
+    expect(schedules.get('london')).toMatchObject({ hours: { pause: { timeZone: LONDON } }, selection: { tags: LONDON_TAGS } });
+    expect(schedules.get('newyork')).toMatchObject({ hours: { pause: { timeZone: NEW_YORK } }, selection: { tags: NEW_YORK_TAGS } });
+    expect(EVENTS.london.pause).toMatchObject({ action: 'pause', tags: LONDON_TAGS, timeZone: LONDON, schedule: 'london' });
+    expect(EVENTS.default.pause).toMatchObject({ action: 'pause', tags: OFFICE_HOURS, schedule: 'default' });
+  });
+
   it('pauses and resumes with each schedule only the services it owns, and neither touches one both select', async () => {
     await start('2026-12-01T19:00');
     const services = fleet();
     const status = () => Object.fromEntries(Object.entries(services).map(([key, arn]) => [key, harness.emulator.service(arn).status]));
 
-    const londonEvening = await run(pauseOf('london'));
+    const londonEvening = await run(EVENTS.london.pause);
 
     expect(mutationsOf(harness.emulator)).toEqual(['TagResource london-web', 'PauseService london-web']);
     expect(outcomeOf(londonEvening, services.londonWeb)).toMatchObject({ outcome: 'changed', actions: ['pause'] });
@@ -89,7 +116,7 @@ describe('two schedules on one function', () => {
     expect(londonEvening.services.map((s) => s.serviceName).sort()).toEqual(['london-web', 'settled-api', 'shared-api', 'tokyo-api']);
 
     await harness.jumpTo('2026-12-01T19:00', NEW_YORK);
-    const newYorkEvening = await run(pauseOf('newyork'));
+    const newYorkEvening = await run(EVENTS.newyork.pause);
 
     expect(outcomeOf(newYorkEvening, services.newYorkWeb)).toMatchObject({ outcome: 'changed', actions: ['pause'] });
     expect(outcomeOf(newYorkEvening, services.settled)).toMatchObject({ outcome: 'changed', actions: ['pause'] });
@@ -97,14 +124,14 @@ describe('two schedules on one function', () => {
     expect(status()).toEqual({ londonWeb: 'PAUSED', newYorkWeb: 'PAUSED', shared: 'RUNNING', settled: 'PAUSED', unknown: 'RUNNING' });
 
     await harness.jumpTo('2026-12-02T07:00', LONDON);
-    const londonMorning = await run(resumeOf('london'));
+    const londonMorning = await run(EVENTS.london.resume);
 
     expect(outcomeOf(londonMorning, services.londonWeb)).toMatchObject({ outcome: 'changed', actions: ['resume'] });
     expect(outcomeOf(londonMorning, services.settled)).toMatchObject({ outcome: 'skipped', actions: [] });
     expect(status()).toEqual({ londonWeb: 'RUNNING', newYorkWeb: 'PAUSED', shared: 'RUNNING', settled: 'PAUSED', unknown: 'RUNNING' });
 
     await harness.jumpTo('2026-12-02T07:00', NEW_YORK);
-    const newYorkMorning = await run(resumeOf('newyork'));
+    const newYorkMorning = await run(EVENTS.newyork.resume);
 
     expect(outcomeOf(newYorkMorning, services.shared)).toMatchObject({ outcome: 'skipped', reason: CONFLICT });
     expect(status()).toEqual({ londonWeb: 'RUNNING', newYorkWeb: 'RUNNING', shared: 'RUNNING', settled: 'RUNNING', unknown: 'RUNNING' });
@@ -117,7 +144,7 @@ describe('two schedules on one function', () => {
     const { shared } = fleet();
     harness.emulator.setTags(shared, { ...LONDON_TAGS, ...NEW_YORK_TAGS, [SCHEDULE_TAG_KEY]: 'london' });
 
-    const londonEvening = await run(pauseOf('london'));
+    const londonEvening = await run(EVENTS.london.pause);
 
     expect(outcomeOf(londonEvening, shared)).toMatchObject({ outcome: 'changed', actions: ['pause'] });
     expect(harness.emulator.service(shared).tags[MARKER_TAG_KEY]).toMatch(/^paused /);
@@ -165,7 +192,7 @@ describe('snoozes and wakes under two schedules', () => {
     await start('2026-12-02T00:00');
     const newYorkWeb = harness.emulator.addService({ name: 'newyork-web', tags: { ...NEW_YORK_TAGS, [SKIP_TAG_KEY]: '2026-12-02T03:00' } });
 
-    const evening = await run(pauseOf('newyork'));
+    const evening = await run(EVENTS.newyork.pause);
 
     expect(outcomeOf(evening, newYorkWeb)).toMatchObject({ outcome: 'skipped', ending: { kind: 'snooze', at: '2026-12-02T08:00:00Z', arrangement: 'arranged' } });
     const [schedule] = harness.schedules();
@@ -179,18 +206,18 @@ describe('snoozes and wakes under two schedules', () => {
 
 describe('a run whose schedule the function cannot place', () => {
   test.each([
-    ['no SCHEDULER_SCHEDULES', { SCHEDULER_HOURS: JSON.stringify(DEFAULT_HOURS) }, /^this run is schedule london's, but the function's environment has no SCHEDULER_SCHEDULES/],
+    ['no SCHEDULER_SCHEDULES', { SCHEDULER_HOURS: ENVIRONMENT.SCHEDULER_HOURS }, /^this run is schedule london's, but the function's environment has no SCHEDULER_SCHEDULES/],
     ['an invalid SCHEDULER_SCHEDULES', { ...ENVIRONMENT, SCHEDULER_SCHEDULES: '{"london":{"tag":{}}}' }, /^this run is schedule london's, but SCHEDULER_SCHEDULES is not valid \(london\.tag: received \{\}/],
     [
       'no schedule of that name',
-      { ...ENVIRONMENT, SCHEDULER_SCHEDULES: JSON.stringify({ newyork: { hours: hoursIn(NEW_YORK), tags: NEW_YORK_TAGS } }) },
+      { ...ENVIRONMENT, SCHEDULER_SCHEDULES: JSON.stringify({ newyork: JSON.parse(ENVIRONMENT.SCHEDULER_SCHEDULES).newyork }) },
       /^this run is schedule london's, but SCHEDULER_SCHEDULES has no schedule london \(it has newyork\)/,
     ],
   ])('changes no service and fails the invocation with %s', async (_, environment, reason) => {
     await start('2026-12-01T19:00', environment);
     const londonWeb = harness.emulator.addService({ name: 'london-web', tags: LONDON_TAGS });
 
-    const error = await run(pauseOf('london')).then(
+    const error = await run(EVENTS.london.pause).then(
       () => undefined,
       (e: unknown) => e,
     );
