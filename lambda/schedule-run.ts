@@ -12,6 +12,8 @@
  *   of the schedule the service follows, so that a person's wake of a London service ends in London's
  *   evening. A service that follows no schedule by conflict or unknown tag has no hours, and no pause
  *   is arranged for it; one that no schedule selects keeps the function's own (`SCHEDULER_HOURS`).
+ *   With a `SCHEDULER_SCHEDULES` that is not valid, whose hours apply cannot be known: no pause is
+ *   arranged, and the report says why.
  */
 import type { SchedulerRequest } from '../contract/event';
 import { SCHEDULER_SCHEDULES_ENV } from '../contract/function-environment';
