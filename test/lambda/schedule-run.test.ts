@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { parseEvent } from '../../contract/event';
 import type { OfficeHours } from '../../contract/office-hours';
-import { parseSchedules } from '../../contract/schedules';
+import { followedSchedule, parseSchedules, scheduleOwnership } from '../../contract/schedules';
 import type { EndingSettings } from '../../lambda/endings';
 import { ScheduleRule, type ScheduleSettings } from '../../lambda/schedule-run';
 import type { SelectedService } from '../../lambda/select';
+import { SCHEDULE_TAG_KEY } from '../../contract/scheduler-tags';
 
 const hours = (timeZone: string): OfficeHours => ({
   pause: { expression: 'cron(0 19 ? * MON-FRI *)', timeZone },
@@ -144,5 +146,27 @@ describe('the decisions of one run', () => {
     const first = rule.decide(LONDON_SERVICE);
     const second = rule.decide(service('london-web', { office: 'london' }));
     expect(first.kind === 'run' && second.kind === 'run' && first.endings === second.endings).toBe(true);
+  });
+});
+
+describe('never two schedules fighting over one service', () => {
+  const KEYS = ['site', 'business', 'env'];
+  const VALUES = ['a', 'b'];
+  const NAMES = ['default', 'london', 'newyork', 'tokyo'];
+  const tagsOf = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 3 });
+  const scheduleTag = fc.option(fc.constantFrom(...NAMES, 'unknown'), { nil: undefined });
+  const selections = fc.dictionary(fc.constantFrom(...NAMES.slice(0, 3)), fc.record({ tags: tagsOf }), { minKeys: 1, maxKeys: 3 });
+
+  it('lets at most one schedule\'s runs act on any service: the one it follows', () => {
+    fc.assert(
+      fc.property(selections, tagsOf, scheduleTag, (written, tags, tagged) => {
+        // A selection without tags selects by the schedule tag, as the construct writes it.
+        const schedules = parseSchedules(JSON.stringify(Object.fromEntries(Object.entries(written).map(([name, s]) => [name, Object.keys(s.tags).length > 0 ? s : {}]))));
+        const target = service('some-api', { ...tags, ...(tagged ? { [SCHEDULE_TAG_KEY]: tagged } : {}) });
+        const acting = [...schedules.keys()].filter((name) => new ScheduleRule(request(name), { schedules, home: HOME }, FUNCTION_ENDINGS).decide(target).kind === 'run');
+        const followed = followedSchedule(scheduleOwnership(target, schedules, HOME));
+        expect(acting).toEqual(followed === undefined ? [] : [followed]);
+      }),
+    );
   });
 });
