@@ -346,8 +346,11 @@ export class AppRunnerScheduler extends Construct {
    * @throws naming every bad option, a listed ARN another schedule lists, and an environment too large for Lambda; nothing is added then
    */
   public addSchedule(name: string, options: ScheduleOptions): NamedScheduleResources {
+    const invalid = (problems: ProblemList) => new Error(`Invalid schedule ${JSON.stringify(name)} of AppRunnerScheduler ${this.node.path}: ${describeProblems(problems.problems)}`);
     const problems = new ProblemList();
+    // The name is also the events' `schedule` and a tag value: a bad one would be named thrice below.
     scheduleNameProblems(name, this.schedules.map((s) => s.name), problems);
+    if (problems.problems.length > 0) throw invalid(problems);
     const planned = planSchedule(options ?? {}, { name, shared: this.props, parse: this.parseOptions() }, problems);
     listedServiceConflicts(planned, this.schedules, problems);
     const schedules = [...this.schedules, planned];
@@ -356,9 +359,7 @@ export class AppRunnerScheduler extends Construct {
       { ...this.measuredEnvironment, [SCHEDULER_SCHEDULES_ENV]: schedulesEnvironment(schedules), ...(arrangesSnoozes ? this.snoozeEnvironment() : {}) },
       problems,
     );
-    if (problems.problems.length > 0) {
-      throw new Error(`Invalid schedule ${JSON.stringify(name)} of AppRunnerScheduler ${this.node.path}: ${describeProblems(problems.problems)}`);
-    }
+    if (problems.problems.length > 0) throw invalid(problems);
 
     this.schedules.push(planned);
     for (const { id, message } of scheduleWarnings(planned)) {

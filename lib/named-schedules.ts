@@ -90,8 +90,8 @@ export function environmentSizeProblems(environment: { [key: string]: unknown },
   if (bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return;
   problems.add(
     "(the function's environment)",
-    `${bytes} bytes known at synth (${Object.keys(environment).join(', ')})`,
-    `at most ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes for all of the function's environment variables together (Lambda's limit). ` +
+    `${bytes} bytes known at synth`,
+    `at most ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes for all of the function's environment variables together (Lambda's limit; here ${Object.keys(environment).join(', ')}). ` +
       `Each schedule's holidays, listed ARNs and tags are in it: select services by tag (${SCHEDULE_TAG_KEY}=<name>) rather than listing them, keep fewer holidays, or split the schedules between two schedulers`,
   );
 }
