@@ -16,7 +16,7 @@ import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
 import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
 import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-event';
-import { RunFailedError } from './errors';
+import { RunFailedError, UnknownScheduleError } from './errors';
 import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
 import { endingSettings, readFunctionEnvironment, scheduleSettings, type FunctionEnvironment } from './function-settings';
@@ -139,6 +139,9 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
       });
       metrics.runFinished(report);
       await notify(report);
+    } catch (error) {
+      if (error instanceof UnknownScheduleError) logger.error('unknown schedule: nothing was called', { schedule: error.schedule, reason: error.message });
+      throw error;
     } finally {
       metrics.flush();
     }

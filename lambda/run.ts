@@ -55,12 +55,17 @@ const NO_ENDING_SETTINGS: EndingSettings = { unavailable: 'the function was not 
 /** Most App Runner calls in flight at once, by default: what a 256 MB function's CPU share keeps busy (BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 10;
 
-/** Runs one request to the end and returns its report. Never throws for a service's failure: see `runFailed`. */
+/**
+ * Runs one request to the end and returns its report. Never throws for a service's failure: see
+ * `runFailed`. Throws `UnknownScheduleError`, before any call, for a named schedule the function cannot place.
+ */
 export async function runScheduler(request: SchedulerRequest, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? Date.now;
   const startedAt = new Date(clock()).toISOString();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const gateway = limitCalls(options.gateway, concurrency, callLanes(request.action, concurrency));
+  // Before any call: a run whose named schedule the function cannot place changes nothing (UnknownScheduleError).
+  const schedules = new ScheduleRule(request, options.schedules ?? {}, options.endings ?? NO_ENDING_SETTINGS);
   const selection = await selectServices(request, gateway);
   const watcher = new StatusWatcher({
     gateway,
@@ -75,7 +80,6 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   const endsAt = request.ends ? Date.parse(request.ends.at) : -Infinity;
   const now = () => Math.max(wallClock(), endsAt);
   const endings: EndingRunContext = { request, settings: options.endings ?? NO_ENDING_SETTINGS, scheduler: options.scheduler, gateway, now };
-  const schedules = new ScheduleRule(request, options.schedules ?? {}, endings.settings);
   // The wake is planned once per set of hours (the function's, or a named schedule's), not per service.
   const wakes = new Map<EndingRunContext['settings'], ReturnType<typeof wakePlan>>();
   const wakeFor = (context: EndingRunContext) => {
@@ -89,8 +93,8 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
     selection.services.map(async (service) => {
       const decision = schedules.decide(service);
       let outcome: ServiceOutcome;
-      if (decision.kind !== 'run') {
-        outcome = serviceOutcome(service, { statusBefore: service.status, statusAfter: service.status, actions: [], operationIds: [], outcome: decision.kind, reason: decision.reason });
+      if (decision.kind === 'skipped') {
+        outcome = serviceOutcome(service, { statusBefore: service.status, statusAfter: service.status, actions: [], operationIds: [], outcome: 'skipped', reason: decision.reason });
       } else {
         const context: EndingRunContext = { ...endings, settings: decision.endings };
         const wake = wakeFor(context);

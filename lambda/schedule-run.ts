@@ -5,8 +5,9 @@
  *
  * - A run with `schedule` acts on the services that schedule owns; every other one is `skipped`,
  *   saying who owns it, or the conflict and the tag that settles it. When the function cannot tell
- *   what the schedule owns (no or a bad `SCHEDULER_SCHEDULES`, or no schedule of that name), no
- *   service is changed: each is `failed`, so that the invocation fails and the alarm says why.
+ *   what the schedule owns (no or a bad `SCHEDULER_SCHEDULES`, or no schedule of that name), the run
+ *   stops before any App Runner call with an `UnknownScheduleError`: no service is changed, and the
+ *   invocation fails whether or not the event selects anything.
  * - A run without `schedule` (a scheduler without named schedules, a person invoking by hand) acts
  *   on every selected service, as before. Only the hours of a snooze's or wake's end change: those
  *   of the schedule the service follows, so that a person's wake of a London service ends in London's
@@ -20,6 +21,7 @@ import { SCHEDULER_SCHEDULES_ENV } from '../contract/function-environment';
 import { SCHEDULE_TAG_KEY } from '../contract/scheduler-tags';
 import { followedSchedule, listNames, ownershipProblem, scheduleOwnership, type FunctionHome, type NamedSchedule, type Schedules } from '../contract/schedules';
 import type { EndingSettings } from './endings';
+import { UnknownScheduleError } from './errors';
 import type { SelectedService } from './select';
 
 /** What the function knows of its named schedules, from its environment and invocation. */
@@ -37,9 +39,7 @@ export type ScheduleDecision =
   /** Run it, with these settings for the end of its snooze or wake. */
   | { readonly kind: 'run'; readonly endings: EndingSettings }
   /** Leave it alone: another schedule owns it, or none does. */
-  | { readonly kind: 'skipped'; readonly reason: string }
-  /** Leave it alone and fail: the run cannot tell what its schedule owns. */
-  | { readonly kind: 'failed'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string };
 
 /**
  * The decisions of one run. Each schedule's ending settings are built once, so that the run plans
@@ -47,23 +47,22 @@ export type ScheduleDecision =
  */
 export class ScheduleRule {
   private readonly endingsBySchedule = new Map<string, EndingSettings>();
-  /** Why every service fails, when the run's schedule cannot be known; decided once. */
-  private readonly runProblem?: string;
 
+  /** @throws UnknownScheduleError when the request names a schedule the function cannot place. */
   constructor(
     private readonly request: SchedulerRequest,
     private readonly settings: ScheduleSettings,
     /** The function's own ending settings (`SCHEDULER_HOURS` and the schedule target). */
     private readonly endings: EndingSettings,
   ) {
-    this.runProblem = this.runScheduleProblem();
+    const problem = this.runScheduleProblem();
+    if (problem) throw new UnknownScheduleError(request.schedule!, problem);
   }
 
   /** What the run does with this service. */
   decide(service: SelectedService): ScheduleDecision {
     const { schedules, home } = this.settings;
     const { schedule } = this.request;
-    if (this.runProblem) return { kind: 'failed', reason: this.runProblem };
     if (!schedules) {
       return { kind: 'run', endings: this.settings.problem ? this.withoutHours(this.settings.problem) : this.endings };
     }
@@ -93,7 +92,7 @@ export class ScheduleRule {
     const { schedule } = this.request;
     if (schedule === undefined) return undefined;
     const { schedules, problem } = this.settings;
-    const nothing = 'nothing is changed until the function is told its schedules';
+    const nothing = 'nothing was called, and no service is changed until the function is told its schedules';
     if (problem) return `this run is schedule ${schedule}'s, but ${problem}: ${nothing}`;
     if (!schedules) {
       return `this run is schedule ${schedule}'s, but the function's environment has no ${SCHEDULER_SCHEDULES_ENV} to tell which services it owns (a deployment from before named schedules, or a function the construct did not deploy): ${nothing}`;

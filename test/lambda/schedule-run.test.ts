@@ -3,6 +3,7 @@ import { parseEvent } from '../../contract/event';
 import type { OfficeHours } from '../../contract/office-hours';
 import { followedSchedule, parseSchedules, scheduleOwnership } from '../../contract/schedules';
 import type { EndingSettings } from '../../lambda/endings';
+import { UnknownScheduleError } from '../../lambda/errors';
 import { ScheduleRule, type ScheduleSettings } from '../../lambda/schedule-run';
 import type { SelectedService } from '../../lambda/select';
 import { SCHEDULE_TAG_KEY } from '../../contract/scheduler-tags';
@@ -85,24 +86,27 @@ describe('a run that a named schedule sent', () => {
   });
 
   describe('when the function cannot tell what the schedule owns', () => {
+    const NOTHING = 'nothing was called, and no service is changed until the function is told its schedules';
     test.each<[string, ScheduleSettings, string]>([
       [
         'no SCHEDULER_SCHEDULES',
         { home: HOME },
-        'this run is schedule london\'s, but the function\'s environment has no SCHEDULER_SCHEDULES to tell which services it owns (a deployment from before named schedules, or a function the construct did not deploy): nothing is changed until the function is told its schedules',
+        `this run is schedule london's, but the function's environment has no SCHEDULER_SCHEDULES to tell which services it owns (a deployment from before named schedules, or a function the construct did not deploy): ${NOTHING}`,
       ],
       [
         'an invalid SCHEDULER_SCHEDULES',
         { problem: 'SCHEDULER_SCHEDULES is not valid (london.tag: received {})', home: HOME },
-        'this run is schedule london\'s, but SCHEDULER_SCHEDULES is not valid (london.tag: received {}): nothing is changed until the function is told its schedules',
+        `this run is schedule london's, but SCHEDULER_SCHEDULES is not valid (london.tag: received {}): ${NOTHING}`,
       ],
       [
         'no schedule of that name',
         { schedules: parseSchedules('{"default":{"tags":{"env":"dev"}}}'), home: HOME },
-        'this run is schedule london\'s, but SCHEDULER_SCHEDULES has no schedule london (it has default): nothing is changed until the function is told its schedules',
+        `this run is schedule london's, but SCHEDULER_SCHEDULES has no schedule london (it has default): ${NOTHING}`,
       ],
-    ])('fails every service with %s, changing none', (_, settings, reason) => {
-      for (const target of [LONDON_SERVICE, NEW_YORK_SERVICE]) expect(decide('london', settings, target)).toEqual({ kind: 'failed', reason });
+    ])('refuses the run with %s, before it decides anything', (_, settings, reason) => {
+      const refused = () => new ScheduleRule(request('london'), settings, FUNCTION_ENDINGS);
+      expect(refused).toThrow(new UnknownScheduleError('london', reason));
+      expect(refused).toThrow(UnknownScheduleError);
     });
   });
 });

@@ -12,7 +12,7 @@ import { AppRunnerScheduler, DeployAfterResume } from '../../lib';
 import { SCHEDULER_SCHEDULES_ENV } from '../../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../../contract/office-hours';
 import { parseSchedules } from '../../contract/schedules';
-import { RunFailedError } from '../../lambda/errors';
+import { UnknownScheduleError } from '../../lambda/errors';
 import type { RunReport } from '../../lambda/report';
 import { MARKER_TAG_KEY, SCHEDULE_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 import { mutationsOf, OFFICE_HOURS, outcomeOf, REGION, startHarness, type ScheduledHarness } from '../support/scheduler-harness';
@@ -216,7 +216,7 @@ describe('a run whose schedule the function cannot place', () => {
       { ...ENVIRONMENT, SCHEDULER_SCHEDULES: JSON.stringify({ newyork: JSON.parse(ENVIRONMENT.SCHEDULER_SCHEDULES).newyork }) },
       /^this run is schedule london's, but SCHEDULER_SCHEDULES has no schedule london \(it has newyork\)/,
     ],
-  ])('changes no service and fails the invocation with %s', async (_, environment, reason) => {
+  ])('calls nothing and fails the invocation with %s', async (_, environment, reason) => {
     await start('2026-12-01T19:00', environment);
     const londonWeb = harness.emulator.addService({ name: 'london-web', tags: LONDON_TAGS });
 
@@ -225,9 +225,15 @@ describe('a run whose schedule the function cannot place', () => {
       (e: unknown) => e,
     );
 
-    expect(error).toBeInstanceOf(RunFailedError);
-    expect(outcomeOf((error as RunFailedError).report, londonWeb)).toMatchObject({ outcome: 'failed', actions: [], reason: expect.stringMatching(reason) });
-    expect(mutationsOf(harness.emulator)).toEqual([]);
+    expect(error).toBeInstanceOf(UnknownScheduleError);
+    expect((error as UnknownScheduleError).message).toMatch(reason);
+    expect(harness.emulator.calls).toEqual([]);
     expect(harness.emulator.service(londonWeb).status).toBe('RUNNING');
+  });
+
+  it('fails even when its event selects no service', async () => {
+    await start('2026-12-01T19:00', { SCHEDULER_HOURS: ENVIRONMENT.SCHEDULER_HOURS });
+
+    await expect(run(EVENTS.newyork.pause)).rejects.toThrow(UnknownScheduleError);
   });
 });
