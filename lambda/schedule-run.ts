@@ -7,7 +7,9 @@
  *   saying who owns it, or the conflict and the tag that settles it. When the function cannot tell
  *   what the schedule owns (no or a bad `SCHEDULER_SCHEDULES`, or no schedule of that name), the run
  *   stops before any App Runner call with an `UnknownScheduleError`: no service is changed, and the
- *   invocation fails whether or not the event selects anything.
+ *   invocation fails whether or not the event selects anything. An arranged pause (`ends`) for such
+ *   a schedule (removed since it was arranged) leaves its service as it is, `skipped`, like an
+ *   arranged pause that cannot check the hours.
  * - A run without `schedule` (a scheduler without named schedules, a person invoking by hand) acts
  *   on every selected service, as before. Only the hours of a snooze's or wake's end change: those
  *   of the schedule the service follows, so that a person's wake of a London service ends in London's
@@ -47,22 +49,32 @@ export type ScheduleDecision =
  */
 export class ScheduleRule {
   private readonly endingsBySchedule = new Map<string, EndingSettings>();
+  /** Why an arranged pause leaves every service alone: the schedule it was arranged for cannot be placed any more. */
+  private readonly unplacedEnding?: string;
 
-  /** @throws UnknownScheduleError when the request names a schedule the function cannot place. */
+  /**
+   * @throws UnknownScheduleError when the request names a schedule the function cannot place,
+   * except for an arranged pause: a schedule removed since (or a deployment gone wrong) leaves its
+   * services as they are, as an arranged pause does whenever it cannot check the hours.
+   */
   constructor(
     private readonly request: SchedulerRequest,
     private readonly settings: ScheduleSettings,
     /** The function's own ending settings (`SCHEDULER_HOURS` and the schedule target). */
     private readonly endings: EndingSettings,
   ) {
-    const problem = this.runScheduleProblem();
-    if (problem) throw new UnknownScheduleError(request.schedule!, problem);
+    const why = this.unplaced();
+    const { schedule, ends } = request;
+    if (why === undefined || schedule === undefined) return;
+    if (!ends) throw new UnknownScheduleError(schedule, `this run is schedule ${schedule}'s, but ${why}: nothing was called, and no service is changed until the function is told its schedules`);
+    this.unplacedEnding = `left as it is: the pause at the end of its ${ends.kind} was arranged for schedule ${schedule}, but ${why}`;
   }
 
   /** What the run does with this service. */
   decide(service: SelectedService): ScheduleDecision {
     const { schedules, home } = this.settings;
     const { schedule } = this.request;
+    if (this.unplacedEnding) return { kind: 'skipped', reason: this.unplacedEnding };
     if (!schedules) {
       return { kind: 'run', endings: this.settings.problem ? this.withoutHours(this.settings.problem) : this.endings };
     }
@@ -87,19 +99,16 @@ export class ScheduleRule {
     return { kind: 'run', endings: this.endingsOf(schedules.get(schedule)!) };
   }
 
-  /** Why a run with `schedule` cannot tell what that schedule owns; undefined when it can, or has no schedule. */
-  private runScheduleProblem(): string | undefined {
+  /** Why the function cannot tell what the request's schedule owns; undefined when it can, or the request names none. */
+  private unplaced(): string | undefined {
     const { schedule } = this.request;
     if (schedule === undefined) return undefined;
     const { schedules, problem } = this.settings;
-    const nothing = 'nothing was called, and no service is changed until the function is told its schedules';
-    if (problem) return `this run is schedule ${schedule}'s, but ${problem}: ${nothing}`;
+    if (problem) return problem;
     if (!schedules) {
-      return `this run is schedule ${schedule}'s, but the function's environment has no ${SCHEDULER_SCHEDULES_ENV} to tell which services it owns (a deployment from before named schedules, or a function the construct did not deploy): ${nothing}`;
+      return `the function's environment has no ${SCHEDULER_SCHEDULES_ENV} to tell which services it owns (a deployment from before named schedules, or a function the construct did not deploy)`;
     }
-    if (!schedules.has(schedule)) {
-      return `this run is schedule ${schedule}'s, but ${SCHEDULER_SCHEDULES_ENV} has no schedule ${schedule} (it has ${listNames([...schedules.keys()])}): ${nothing}`;
-    }
+    if (!schedules.has(schedule)) return `${SCHEDULER_SCHEDULES_ENV} has no schedule ${schedule} (it has ${listNames([...schedules.keys()])})`;
     return undefined;
   }
 

@@ -108,6 +108,14 @@ describe('a run that a named schedule sent', () => {
       expect(refused).toThrow(new UnknownScheduleError('london', reason));
       expect(refused).toThrow(UnknownScheduleError);
     });
+
+    it('leaves the service of a pause arranged for a schedule removed since as it is', () => {
+      const arranged = parseEvent({ action: 'pause', services: [LONDON_SERVICE.arn], ends: { kind: 'wake', at: '2026-12-01T23:00:00Z' }, schedule: 'tokyo' }, {});
+      expect(new ScheduleRule(arranged, NAMED, FUNCTION_ENDINGS).decide(LONDON_SERVICE)).toEqual({
+        kind: 'skipped',
+        reason: 'left as it is: the pause at the end of its wake was arranged for schedule tokyo, but SCHEDULER_SCHEDULES has no schedule tokyo (it has default, london, newyork and pauseonly)',
+      });
+    });
   });
 });
 

@@ -231,6 +231,19 @@ describe('a run whose schedule the function cannot place', () => {
     expect(harness.emulator.service(londonWeb).status).toBe('RUNNING');
   });
 
+  it('is, for a pause arranged by a schedule removed since, a run that leaves its service as it is', async () => {
+    await start('2026-12-01T23:00');
+    const londonWeb = harness.emulator.addService({ name: 'london-web', tags: { ...LONDON_TAGS, 'apprunner-scheduler:wake': '2026-12-01T23:00:00Z' } });
+
+    const report = await run({ action: 'pause', services: [londonWeb], timeZone: LONDON, ends: { kind: 'wake', at: '2026-12-01T23:00:00Z' }, schedule: 'tokyo' });
+
+    expect(outcomeOf(report, londonWeb)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'left as it is: the pause at the end of its wake was arranged for schedule tokyo, but SCHEDULER_SCHEDULES has no schedule tokyo (it has default, london and newyork)',
+    });
+    expect(mutationsOf(harness.emulator)).toEqual([]);
+  });
+
   it('fails even when its event selects no service', async () => {
     await start('2026-12-01T19:00', { SCHEDULER_HOURS: ENVIRONMENT.SCHEDULER_HOURS });
 
