@@ -65,6 +65,24 @@ export class HomeAccountError extends Error {
   }
 }
 
+/**
+ * A run that a named schedule sent, but the function cannot tell what that schedule owns: it has no
+ * `SCHEDULER_SCHEDULES`, one that is not valid, or none of that name. Thrown before any App Runner
+ * call, so that no service is changed and the invocation fails (Lambda's retry, the dead-letter
+ * queue and the alarm see it), whether or not the event selects anything.
+ */
+export class UnknownScheduleError extends Error {
+  constructor(
+    /** The schedule the event names. */
+    readonly schedule: string,
+    /** Why it cannot be placed, for a person. */
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'UnknownScheduleError';
+  }
+}
+
 /** The run's deadline passed while a service was still changing. */
 export class DeadlineError extends Error {
   constructor(

@@ -16,10 +16,10 @@ import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
 import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
 import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-event';
-import { RunFailedError } from './errors';
+import { RunFailedError, UnknownScheduleError } from './errors';
 import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
-import { endingSettings, readFunctionEnvironment, type FunctionEnvironment } from './function-settings';
+import { endingSettings, readFunctionEnvironment, scheduleSettings, type FunctionEnvironment } from './function-settings';
 import { runFigures } from './report-figures';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
@@ -74,7 +74,7 @@ export interface HandlerDependencies {
   readonly autoScalingCache?: AutoScalingCache;
   /** EventBridge Scheduler, for the pauses at the end of snoozes and wakes. @default an SDK client, built on first use */
   readonly scheduler?: SchedulerGateway;
-  /** Where SCHEDULER_HOURS, SCHEDULER_GROUP_NAME and the rest are read. @default process.env */
+  /** Where SCHEDULER_HOURS, SCHEDULER_SCHEDULES, SCHEDULER_GROUP_NAME and the rest are read. @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -106,11 +106,12 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
   let scheduler = dependencies.scheduler;
   let environment: FunctionEnvironment | undefined;
   const now = dependencies.now ?? Date.now;
+  const region = () => dependencies.region ?? process.env.AWS_REGION;
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
     try {
-      request = parseEvent(event, { defaultRegion: dependencies.region ?? process.env.AWS_REGION, now: now() });
+      request = parseEvent(event, { defaultRegion: region(), now: now() });
     } catch (error) {
       if (error instanceof InvalidEventError) logger.error('invalid event: nothing was called', { problems: error.problems });
       throw error;
@@ -134,9 +135,13 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
         now,
         endings: endingSettings(environment, context?.invokedFunctionArn),
         scheduler,
+        schedules: scheduleSettings(environment, context?.invokedFunctionArn, region()),
       });
       metrics.runFinished(report);
       await notify(report);
+    } catch (error) {
+      if (error instanceof UnknownScheduleError) logger.error('unknown schedule: nothing was called', { schedule: error.schedule, reason: error.message });
+      throw error;
     } finally {
       metrics.flush();
     }

@@ -4,7 +4,7 @@
  * why the wildcard is there. A call the props never lead to is not allowed: a dry-run scheduler gets
  * a read-only role, and an action without a schedule gets none of its own calls.
  */
-import { Aws, Fn, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Fn, Lazy, Token, Validations, type Acknowledgment } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -12,12 +12,34 @@ import type { Action, DeployPolicy } from '../contract/event';
 import { MARKER_TAG_KEY, SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 
-/** The props that decide what the function may touch. */
-type FunctionRoleProps = Pick<AppRunnerSchedulerProps, 'services' | 'tags' | 'regions' | 'summaryTopic' | 'dryRun' | 'deployAfterResume'> & {
+/** Which services one schedule selects: listed ARNs, tags in regions (and accounts), or both. */
+export interface ServiceSelection {
+  /** App Runner service ARNs (tokens accepted); each is called in its own region. @default - none */
+  readonly services?: string[];
+  /** Every service that carries all of these tags is selected. @default - no tag selection */
+  readonly tags?: { [key: string]: string };
+  /** Regions where tag selection looks. @default - the stack's region */
+  readonly regions?: string[];
+  /** 12-digit accounts where tag selection looks. @default - the function's own account */
+  readonly accounts?: string[];
+}
+
+/** One schedule's selection and what its runs do there, which decides the calls they make. */
+export interface ScheduledSelection extends ServiceSelection {
+  /** The actions the schedule runs: the calls of these runs only are allowed. */
+  readonly scheduledActions: readonly Action[];
+  /** Plan and report only: the runs make no mutating call. @default false */
+  readonly dryRun?: boolean;
+  /** Whether a resumed service gets a deployment. @default 'auto' (the event's default) */
+  readonly deployAfterResume?: DeployPolicy;
+}
+
+/** What decides what the function may touch, besides the selections it is given. */
+interface FunctionRoleProps extends Pick<AppRunnerSchedulerProps, 'summaryTopic'> {
   /** The function's log group, the only one it writes to. */
   readonly logGroup: logs.ILogGroup;
-  /** The actions the schedules run: the role allows the calls of these runs only. */
-  readonly scheduledActions: readonly Action[];
+  /** The schedules' selections; `addSelection` adds more. */
+  readonly selections: readonly ScheduledSelection[];
   /**
    * Whether the function runs in a VPC: Lambda then creates its network interfaces with this role.
    * @default false
@@ -30,7 +52,7 @@ type FunctionRoleProps = Pick<AppRunnerSchedulerProps, 'services' | 'tags' | 're
    * @default - it arranges none
    */
   readonly oneTimeSchedules?: OneTimeScheduleAccess;
-};
+}
 
 /** The schedule group and role of the one-time schedules the function creates. */
 export interface OneTimeScheduleAccess {
@@ -45,40 +67,175 @@ interface ServiceCalls {
   readonly markerWrites: string[];
 }
 
-/** The role the scheduler function runs with. */
-export class FunctionRole extends iam.Role {
-  constructor(scope: Construct, id: string, props: FunctionRoleProps) {
-    const tagRegions = props.tags ? (props.regions ?? [Aws.REGION]) : [];
-    // The listed ARNs' regions (Fn.select and Fn.split resolve at deployment for a token, at once for a literal).
-    const arnRegions = (props.services ?? []).map((arn) => Fn.select(3, Fn.split(':', arn)));
-    const tagged = props.tags ? serviceCalls(props, 'tagged') : undefined;
-    const regions = [...new Set([...arnRegions, ...tagRegions])];
-    // A real resume run reads each resumed service's auto scaling configuration, for its savings.
-    const readsAutoScaling = props.dryRun !== true && props.scheduledActions.includes('resume');
-    const tagKeys = props.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY];
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogGroup',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [props.logGroup.logGroupArn],
-      }),
-      listingStatement(props.tags !== undefined, regions),
-      ...(props.services ? serviceStatements('ListedServices', serviceCalls(props, 'listed'), props.services, {}, tagKeys) : []),
-      ...(props.tags && tagged ? serviceStatements('TaggedServices', tagged, anyServiceIn(tagRegions), carriesSelectorTags(props.tags), tagKeys) : []),
-      ...(readsAutoScaling ? [autoScalingStatement(regions)] : []),
-      ...(props.oneTimeSchedules ? oneTimeScheduleStatements(props.oneTimeSchedules) : []),
-      ...(props.inVpc ? [networkInterfaceStatement()] : []),
+/** Where the App Runner statements of some selections apply, and what they may write. */
+export interface AppRunnerAccessOptions {
+  /** The tag keys TagResource and UntagResource may write: the marker, and the wake tag where wakes are arranged. */
+  readonly tagKeys: readonly string[];
+  /** The region of tag selection that names none (the role's stack's). */
+  readonly defaultRegion: string;
+}
+
+/** The least-privilege App Runner statements of some selections, and the cdk-nag acknowledgements their wildcards need. */
+export interface AppRunnerAccess {
+  readonly statements: iam.PolicyStatement[];
+  /** Whether any selection selects by tags: the listing then includes tag:GetResources. */
+  readonly withTags: boolean;
+  readonly acknowledgements: Acknowledgment[];
+}
+
+/**
+ * The App Runner statements for `selections` in the account of the role that gets them (the home
+ * function's, or a member account's role): one listing statement for the regions of all of them,
+ * each selection's statements on its services (listed ARNs as given, tag selection on any service of
+ * this account in its regions, conditioned on every selector tag), and the auto scaling reads of the
+ * real resume runs. The one home of the rule, for the function's role and for AppRunnerSchedulerMemberRole.
+ * The second selection's Sids end in 2, and so on, so that they stay apart.
+ */
+export function appRunnerAccess(selections: readonly ScheduledSelection[], options: AppRunnerAccessOptions): AppRunnerAccess {
+  const tagRegionsOf = (selection: ScheduledSelection) => (selection.tags ? (selection.regions ?? [options.defaultRegion]) : []);
+  // The listed ARNs' regions (Fn.select and Fn.split resolve at deployment for a token, at once for a literal).
+  const regionsOf = (selection: ScheduledSelection) => [...(selection.services ?? []).map((arn) => Fn.select(3, Fn.split(':', arn))), ...tagRegionsOf(selection)];
+  const unique = (values: string[]) => [...new Set(values)];
+  // A real resume run reads each resumed service's auto scaling configuration, for its savings.
+  const autoScalingReaders = selections.filter((s) => s.dryRun !== true && s.scheduledActions.includes('resume'));
+  const autoScalingRegions = unique(autoScalingReaders.flatMap(regionsOf));
+  const withTags = selections.some((s) => s.tags !== undefined);
+  const statements = [
+    listingStatement(withTags, unique(selections.flatMap(regionsOf))),
+    ...selections.flatMap((selection, i) => {
+      const suffix = i === 0 ? '' : `${i + 1}`;
+      return [
+        ...(selection.services ? serviceStatements(`ListedServices${suffix}`, serviceCalls(selection, 'listed'), selection.services, {}, options.tagKeys) : []),
+        ...(selection.tags ? serviceStatements(`TaggedServices${suffix}`, serviceCalls(selection, 'tagged'), anyServiceIn(tagRegionsOf(selection)), carriesSelectorTags(selection.tags), options.tagKeys) : []),
+      ];
+    }),
+    ...(autoScalingRegions.length > 0 ? [autoScalingStatement(autoScalingRegions)] : []),
+  ];
+  const acknowledgements = [
+    ...selections.flatMap((selection) => {
+      const tagged = selection.tags ? serviceCalls(selection, 'tagged') : undefined;
+      return tagged && hasAny(tagged) ? tagSelectionAcknowledgements(tagRegionsOf(selection), tagged, options.tagKeys.length > 1) : [];
+    }),
+    ...autoScalingAcknowledgements(autoScalingRegions),
+  ];
+  return { statements, withTags, acknowledgements };
+}
+
+/**
+ * Why ListServices and GetResources are allowed on "*": the acknowledgement of both the home role and
+ * a member role.
+ */
+export function listingReason(withTags: boolean): string {
+  return withTags
+    ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read, in the function\'s regions (aws:RequestedRegion).'
+    : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, in the listed ARNs\' regions (aws:RequestedRegion), so that a fleet is read a page at a time rather than one DescribeService per service per poll.';
+}
+
+/** The cdk-nag id of a wildcard resource, in the region given (a token region other than the stack's has none: nag cannot name it). */
+function nagRegion(region: string): string | undefined {
+  if (region === Aws.REGION) return '<AWS::Region>';
+  return Token.isUnresolved(region) ? undefined : region;
+}
+
+function tagSelectionAcknowledgements(regions: string[], calls: ServiceCalls, wakeTag: boolean): Acknowledgment[] {
+  const conditioned = [...calls.reads, ...calls.changes, ...calls.markerWrites].map((action) => action.replace('apprunner:', '')).join(', ');
+  const keys = wakeTag ? "the scheduler's marker and wake tags only" : 'the scheduler marker tag only';
+  const markerKeys = calls.markerWrites.length > 0 ? `; TagResource/UntagResource also on aws:TagKeys (${keys})` : '';
+  return regions.flatMap((region) => {
+    const inRegion = nagRegion(region);
+    if (inRegion === undefined) return [];
+    return [
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${inRegion}:<AWS::AccountId>:service/*]`,
+        reason: `Tag selection cannot know service ARNs in advance. Every call on a service (${conditioned}) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them${markerKeys}.`,
+      },
     ];
+  });
+}
+
+function autoScalingAcknowledgements(regions: string[]): Acknowledgment[] {
+  return regions.flatMap((region) => {
+    const inRegion = nagRegion(region);
+    if (inRegion === undefined) return [];
+    return [
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${inRegion}:<AWS::AccountId>:autoscalingconfiguration/*]`,
+        reason:
+          "A resumed service's auto scaling configuration (its MinSize, for the savings figure) is named by the service, not known in advance. DescribeAutoScalingConfiguration only reads sizes, on this account's configurations in the function's regions.",
+      },
+    ];
+  });
+}
+
+/**
+ * The role the scheduler function runs with. Its inline policy is written at synth from the
+ * selections it has then, so that `addSelection` (a named schedule added after the constructor)
+ * widens the listing and auto scaling statements rather than adding copies of them.
+ */
+export class FunctionRole extends iam.Role {
+  private readonly selections: ScheduledSelection[] = [];
+  private readonly acknowledged = new Set<string>();
+  private oneTimeSchedules?: OneTimeScheduleAccess;
+
+  constructor(scope: Construct, id: string, private readonly props: FunctionRoleProps) {
     super(scope, id, {
       description: 'Runs the App Runner scheduler function',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      inlinePolicies: { AppRunnerScheduler: new iam.PolicyDocument({ statements }) },
     });
-    this.acknowledgeAnyResourceWildcard(props.tags !== undefined, props.inVpc ?? false);
-    if (tagged && hasAny(tagged)) this.acknowledgeTagSelectionWildcards(tagRegions, tagged, tagKeys.length > 1);
-    if (readsAutoScaling) this.acknowledgeAutoScalingWildcards(regions);
+    const policyDocument = Lazy.any({ produce: () => this.policyDocument() });
+    (this.node.defaultChild as iam.CfnRole).policies = [{ policyName: 'AppRunnerScheduler', policyDocument }];
+    this.node.addValidation({ validate: () => this.policyDocument().validateForIdentityPolicy() });
+    for (const selection of props.selections) this.addSelection(selection);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
+    this.oneTimeSchedules = props.oneTimeSchedules;
     if (props.oneTimeSchedules) this.acknowledgeScheduleGroupWildcard(props.oneTimeSchedules.groupName);
+  }
+
+  /**
+   * Lets the function arrange the pauses that end snoozes and wakes, when a schedule added after the
+   * constructor is the first to both pause and resume. The wake tag joins the tags it may write.
+   */
+  public allowOneTimeSchedules(access: OneTimeScheduleAccess): void {
+    if (this.oneTimeSchedules) return;
+    this.oneTimeSchedules = access;
+    this.acknowledgeScheduleGroupWildcard(access.groupName);
+    for (const acknowledgement of appRunnerAccess(this.selections, this.accessOptions()).acknowledgements) this.acknowledgeOnce(acknowledgement);
+  }
+
+  /** Allows the calls of another schedule's runs on its selection. */
+  public addSelection(selection: ScheduledSelection): void {
+    this.selections.push(selection);
+    const access = appRunnerAccess(this.selections, this.accessOptions());
+    this.acknowledgeOnce({ id: 'AwsSolutions-IAM5[Resource::*]', reason: this.anyResourceReason(access.withTags) });
+    for (const acknowledgement of access.acknowledgements) this.acknowledgeOnce(acknowledgement);
+  }
+
+  private accessOptions(): AppRunnerAccessOptions {
+    return { tagKeys: this.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY], defaultRegion: Aws.REGION };
+  }
+
+  private policyDocument(): iam.PolicyDocument {
+    const { props } = this;
+    return new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteOwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [props.logGroup.logGroupArn],
+        }),
+        ...appRunnerAccess(this.selections, this.accessOptions()).statements,
+        ...(this.oneTimeSchedules ? oneTimeScheduleStatements(this.oneTimeSchedules) : []),
+        ...(props.inVpc ? [networkInterfaceStatement()] : []),
+      ],
+    });
+  }
+
+  /** Each acknowledgement once: every selection added acknowledges what all of them need. */
+  private acknowledgeOnce(acknowledgement: Acknowledgment): void {
+    const key = `${acknowledgement.id}\n${acknowledgement.reason}`;
+    if (this.acknowledged.has(key)) return;
+    this.acknowledged.add(key);
+    Validations.of(this).acknowledge(acknowledgement);
   }
 
   /** The schedules' names are made at run time, one per service and end: the group is the narrowest ARN. */
@@ -91,37 +248,10 @@ export class FunctionRole extends iam.Role {
     });
   }
 
-  private acknowledgeAnyResourceWildcard(withTags: boolean, inVpc: boolean): void {
-    const listing = withTags
-      ? 'apprunner:ListServices and tag:GetResources accept no resource ARN (Service Authorization Reference): they list what tag selection then filters. They only read, in the function\'s regions (aws:RequestedRegion).'
-      : 'apprunner:ListServices accepts no resource ARN (Service Authorization Reference). It only reads names and statuses, in the listed ARNs\' regions (aws:RequestedRegion), so that a fleet is read a page at a time rather than one DescribeService per service per poll.';
+  private anyResourceReason(withTags: boolean): string {
     const networkInterfaces =
       ' In a VPC, Lambda manages the function\'s network interfaces with this role: ec2:DescribeNetworkInterfaces only works on "*" (Lambda developer guide, "Configuring a Lambda function to access resources in a VPC"), and the interfaces Lambda creates have no ARN known in advance; these are the actions of AWSLambdaVPCAccessExecutionRole, inline.';
-    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: inVpc ? listing + networkInterfaces : listing });
-  }
-
-  private acknowledgeTagSelectionWildcards(regions: string[], calls: ServiceCalls, wakeTag: boolean): void {
-    const conditioned = [...calls.reads, ...calls.changes, ...calls.markerWrites].map((action) => action.replace('apprunner:', '')).join(', ');
-    const keys = wakeTag ? "the scheduler's marker and wake tags only" : 'the scheduler marker tag only';
-    const markerKeys = calls.markerWrites.length > 0 ? `; TagResource/UntagResource also on aws:TagKeys (${keys})` : '';
-    for (const region of regions.filter((r) => r === Aws.REGION || !Token.isUnresolved(r))) {
-      const nagRegion = region === Aws.REGION ? '<AWS::Region>' : region;
-      Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${nagRegion}:<AWS::AccountId>:service/*]`,
-        reason: `Tag selection cannot know service ARNs in advance. Every call on a service (${conditioned}) is conditioned on aws:ResourceTag for each selector tag, so the function can neither read (DescribeService shows environment variables) nor change a service of this account and region that does not carry them${markerKeys}.`,
-      });
-    }
-  }
-
-  private acknowledgeAutoScalingWildcards(regions: string[]): void {
-    for (const region of regions.filter((r) => r === Aws.REGION || !Token.isUnresolved(r))) {
-      const nagRegion = region === Aws.REGION ? '<AWS::Region>' : region;
-      Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apprunner:${nagRegion}:<AWS::AccountId>:autoscalingconfiguration/*]`,
-        reason:
-          "A resumed service's auto scaling configuration (its MinSize, for the savings figure) is named by the service, not known in advance. DescribeAutoScalingConfiguration only reads sizes, on this account's configurations in the function's regions.",
-      });
-    }
+    return this.props.inVpc ? listingReason(withTags) + networkInterfaces : listingReason(withTags);
   }
 
   /** The statement itself is added later, by the construct's `summaryTopic.grantPublish(function)`. */
@@ -138,7 +268,7 @@ export class FunctionRole extends iam.Role {
  * The calls on services that the scheduled runs make (lambda/select.ts, service-run.ts,
  * status-watcher.ts), for listed ARNs or for tag selection. A dry run only reads.
  */
-function serviceCalls(props: FunctionRoleProps, selection: 'listed' | 'tagged'): ServiceCalls {
+function serviceCalls(props: ScheduledSelection, selection: 'listed' | 'tagged'): ServiceCalls {
   const acts = props.dryRun !== true;
   const pauses = props.scheduledActions.includes('pause');
   const resumes = props.scheduledActions.includes('resume');

@@ -393,7 +393,7 @@ describe('function role in a VPC', () => {
   function roleTemplate(inVpc: boolean | undefined): { stack: Stack; template: Template } {
     const stack = new Stack(new App(), 'Stack');
     const logGroup = new logs.LogGroup(stack, 'LogGroup');
-    new FunctionRole(stack, 'FunctionRole', { services: [WEB_API_ARN], logGroup, scheduledActions: ['pause', 'resume'], inVpc });
+    new FunctionRole(stack, 'FunctionRole', { logGroup, selections: [{ services: [WEB_API_ARN], scheduledActions: ['pause', 'resume'] }], inVpc });
     return { stack, template: Template.fromStack(stack) };
   }
 
@@ -477,5 +477,66 @@ describe('schedule role', () => {
         ],
       },
     });
+  });
+});
+
+describe('function role with selections added after construction (named schedules)', () => {
+  function roleWithTwoSelections(): { stack: Stack; template: Template } {
+    const stack = new Stack(new App(), 'Stack');
+    const logGroup = new logs.LogGroup(stack, 'LogGroup');
+    const role = new FunctionRole(stack, 'FunctionRole', { logGroup, selections: [{ services: [WEB_API_ARN], scheduledActions: ['pause'] }] });
+    role.addSelection({ tags: { team: 'web' }, regions: ['ap-southeast-1'], scheduledActions: ['pause', 'resume'], deployAfterResume: 'never' });
+    return { stack, template: Template.fromStack(stack) };
+  }
+
+  test('lists in the regions of every selection with one statement, and allows each selection only its own runs’ calls', () => {
+    const { template } = roleWithTwoSelections();
+
+    expect(functionRoleStatements(template)).toEqual([
+      logGroupStatement(template),
+      {
+        Sid: 'ListServicesAndTheirTags',
+        Effect: 'Allow',
+        Action: ['apprunner:ListServices', 'tag:GetResources'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'ap-southeast-1'] } },
+      },
+      { Sid: 'ReadListedServices', Effect: 'Allow', Action: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'], Resource: WEB_API_ARN },
+      { Sid: 'PauseListedServices', Effect: 'Allow', Action: 'apprunner:PauseService', Resource: WEB_API_ARN },
+      { Sid: 'WriteMarkerTagOnListedServices', Effect: 'Allow', Action: 'apprunner:TagResource', Resource: WEB_API_ARN, Condition: MARKER_TAG_ONLY },
+      {
+        Sid: 'ReadTaggedServices2',
+        Effect: 'Allow',
+        Action: ['apprunner:DescribeService', 'apprunner:ListOperations', 'apprunner:ListTagsForResource'],
+        Resource: anyServiceIn('ap-southeast-1'),
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'web' } },
+      },
+      {
+        Sid: 'PauseResumeTaggedServices2',
+        Effect: 'Allow',
+        Action: ['apprunner:PauseService', 'apprunner:ResumeService'],
+        Resource: anyServiceIn('ap-southeast-1'),
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'web' } },
+      },
+      {
+        Sid: 'WriteMarkerTagOnTaggedServices2',
+        Effect: 'Allow',
+        Action: ['apprunner:TagResource', 'apprunner:UntagResource'],
+        Resource: anyServiceIn('ap-southeast-1'),
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'web' }, ...MARKER_TAG_ONLY },
+      },
+      {
+        Sid: 'ReadAutoScalingConfigurations',
+        Effect: 'Allow',
+        Action: 'apprunner:DescribeAutoScalingConfiguration',
+        Resource: anyAutoScalingConfigurationIn('ap-southeast-1'),
+      },
+    ]);
+  });
+
+  test('acknowledges the added selection’s wildcards, so that cdk-nag finds nothing', () => {
+    const { stack } = roleWithTwoSelections();
+
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 });
