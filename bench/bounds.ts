@@ -3,11 +3,14 @@
  * time those calls and the transitions take at a given concurrency and per-call latency. The
  * measured run is compared with these; see BENCHMARKS.md for the reasoning behind each term.
  *
- * Per service, the work is fixed by the scheduler's protocol (README, "How it decides"):
+ * The bounds are the work's, not the protocol's (issue #14). Per service, the work is:
  * - pause: TagResource (marker `paused`), PauseService, then observe PAUSED;
  * - resume with a deployment: TagResource (marker `resumed`), ResumeService, observe RUNNING,
- *   ListOperations (the history check: no second deployment if one started since the resume),
- *   StartDeployment, UntagResource (the marker).
+ *   StartDeployment, and the marker's last write (TagResource `deployed <operation id>`, which
+ *   replaces it in one call; UntagResource where no deployment follows): four mutating calls. The
+ *   operation history (ListOperations) is no part of it: the engine reads it only where it can change
+ *   the decision (a resume found cut short, someone else's resume, a refused deployment), which a
+ *   fleet run resuming its own services never meets.
  * Reads: statuses come from ListServices pages (APP_RUNNER_PAGE_SIZE services a page), both to select and to observe,
  * and observing the fleet's new state takes one ListServices walk after the last transition ended;
  * when the region has more pages than services are selected, a DescribeService per service is
@@ -73,7 +76,7 @@ function serviceCalls(action: FleetAction, settled = false): { before: Record<st
   if (settled) return { before: {}, after: {} };
   return action === 'pause'
     ? { before: { TagResource: 1, PauseService: 1 }, after: {} }
-    : { before: { TagResource: 1, ResumeService: 1 }, after: { ListOperations: 1, StartDeployment: 1, UntagResource: 1 } };
+    : { before: { TagResource: 1, ResumeService: 1 }, after: { StartDeployment: 1, TagResource: 1 } };
 }
 
 function sum(counts: Readonly<Record<string, number>>): number {
@@ -93,7 +96,7 @@ export function callBound(input: BoundInput): CallCounts {
   const add = (operation: string, count: number) => {
     byOperation[operation] = (byOperation[operation] ?? 0) + count;
   };
-  for (const [operation, count] of Object.entries({ ...before, ...after })) add(operation, count * n);
+  for (const calls of [before, after]) for (const [operation, count] of Object.entries(calls)) add(operation, count * n);
   const reads = 1 + (input.settled ? 0 : 1);
   const walk = listServicesPages(input.regionServices);
   if (walk <= n) add('ListServices', reads * walk);
