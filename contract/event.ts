@@ -34,6 +34,12 @@ export interface SchedulerEvent {
   readonly tags?: Record<string, string>;
   /** Regions where tag selection looks. @default the function's own region */
   readonly regions?: string[];
+  /**
+   * 12-digit AWS account IDs where tag selection looks; in each other than the function's own, the
+   * function assumes the member role (`contract/member-role.ts`). Only with `tags`: a listed ARN is
+   * called in its own account. @default the function's own account
+   */
+  readonly accounts?: string[];
   /** Deployment after a resume. @default 'auto' */
   readonly deployAfterResume?: DeployPolicy;
   /** IANA time zone in which `holidays` and dated skip tags are read. @default 'UTC' */
@@ -80,6 +86,8 @@ export interface SchedulerRequest {
   readonly services: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly regions: readonly string[];
+  /** The accounts where tag selection looks; empty: the function's own account. */
+  readonly accounts: readonly string[];
   readonly deployAfterResume: DeployPolicy;
   readonly timeZone: string;
   readonly holidays: readonly string[];
@@ -97,6 +105,7 @@ export const EVENT_FIELDS: readonly (keyof SchedulerEvent)[] = [
   'services',
   'tags',
   'regions',
+  'accounts',
   'deployAfterResume',
   'timeZone',
   'holidays',
@@ -114,6 +123,8 @@ export const LIMITS = {
   tags: 50,
   /** Most regions for tag selection. */
   regions: 40,
+  /** Most accounts for tag selection. */
+  accounts: 100,
   /** Most holiday dates. */
   holidays: 1000,
   /** Tag key length, as App Runner accepts it. */
@@ -139,6 +150,7 @@ export class InvalidEventError extends Error {
 const SERVICE_ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]):apprunner:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):service\/([A-Za-z0-9][A-Za-z0-9_-]{3,39})\/([0-9a-f]{32})$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT = /^\d{12}$/;
 
 /** The parts of an App Runner service ARN. */
 export interface ServiceArnParts {
@@ -306,6 +318,7 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
   const services = parseStringList(check, 'services', raw.services, LIMITS.services, `App Runner service ARNs (${SERVICE_ARN_FORMAT})`, (s) => parseServiceArn(s) !== undefined);
   const tags = parseTags(check, raw.tags);
   const regions = parseStringList(check, 'regions', raw.regions, LIMITS.regions, 'AWS region names such as "eu-west-1"', isRegion);
+  const accounts = parseStringList(check, 'accounts', raw.accounts, LIMITS.accounts, '12-digit AWS account IDs such as "123456789012"', (a) => ACCOUNT.test(a));
   const deployAfterResume = parseChoice(check, 'deployAfterResume', raw.deployAfterResume, DEPLOY_POLICIES, 'auto');
   const holidays = parseStringList(check, 'holidays', raw.holidays, LIMITS.holidays, 'real dates written YYYY-MM-DD', isLocalDate);
   const dryRun = parseBoolean(check, 'dryRun', raw.dryRun);
@@ -326,6 +339,9 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
   if (raw.regions !== undefined && raw.tags === undefined) {
     problems.add('regions', raw.regions, 'regions only together with "tags" (a listed ARN is called in its own region)');
   }
+  if (raw.accounts !== undefined && raw.tags === undefined) {
+    problems.add('accounts', raw.accounts, 'accounts only together with "tags" (a listed ARN is called in its own account)');
+  }
   let defaultRegions: string[] = [];
   if (tags && !regions) {
     const { defaultRegion } = options;
@@ -341,6 +357,7 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
       services: services ?? [],
       tags: tags ?? {},
       regions: regions ?? defaultRegions,
+      accounts: accounts ?? [],
       deployAfterResume: deployAfterResume!,
       timeZone,
       holidays: holidays ?? [],

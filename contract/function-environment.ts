@@ -17,3 +17,6 @@ export const SCHEDULER_TARGET_ROLE_ARN_ENV = 'SCHEDULER_TARGET_ROLE_ARN';
 
 /** The construct's dead-letter queue, for events a schedule could not deliver. */
 export const SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV = 'SCHEDULER_DEAD_LETTER_QUEUE_ARN';
+
+/** The external id the function passes when it assumes the member role in another account; none when unset. */
+export const SCHEDULER_MEMBER_EXTERNAL_ID_ENV = 'SCHEDULER_MEMBER_EXTERNAL_ID';

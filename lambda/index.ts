@@ -11,6 +11,7 @@
  * (deployment-event.ts), and every other event to the scheduler's contract, which refuses those fields.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { defaultAccountAccess, type AccountAccess } from './accounts';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
 import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
@@ -22,7 +23,7 @@ import { endingSettings, readFunctionEnvironment, type FunctionEnvironment } fro
 import { runFigures } from './report-figures';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
-import { runScheduler } from './run';
+import { runFleet } from './fleet-run';
 import { AutoScalingCache } from './savings';
 import { SdkSchedulerGateway, type SchedulerGateway } from './scheduler';
 import type { PollSettings } from './status-watcher';
@@ -41,14 +42,22 @@ export interface InvocationContext {
 
 /** What a handler is built from; every part has a production default. */
 export interface HandlerDependencies {
-  /** The App Runner gateway. @default SDK clients, one per region, built on first use */
+  /** The App Runner gateway, for every account when `accounts` is not given. @default SDK clients, one per region, built on first use */
   readonly gateway?: AppRunnerGateway;
+  /**
+   * The gateways of the accounts a run reaches. @default with `gateway`, that gateway for every
+   * account; else the function's own credentials at home and the member role's in other accounts
+   * (StsAccountAccess), built on first use
+   */
+  readonly accounts?: AccountAccess;
   /** The logger the report is written to. @default a Powertools Logger */
   readonly logger?: Logger;
   /** Status polling. @default DEFAULT_POLL */
   readonly poll?: PollSettings;
-  /** Most App Runner calls in flight at once. @default DEFAULT_CONCURRENCY */
+  /** Most App Runner calls in flight at once in each account and region. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
+  /** Most App Runner calls in flight at once across accounts and regions. @default DEFAULT_FLEET_CONCURRENCY */
+  readonly fleetConcurrency?: number;
   /** The function's region, where tag selection looks by default. @default AWS_REGION */
   readonly region?: string;
   /**
@@ -78,7 +87,7 @@ function defaultNotifier(): Notifier {
 /** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */
 export function createHandler(dependencies: HandlerDependencies = {}) {
   const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
-  let gateway = dependencies.gateway;
+  let accounts = dependencies.accounts;
   const metrics = dependencies.metrics ?? new PowertoolsSchedulerMetrics();
   const notifier = dependencies.notifier ?? defaultNotifier();
 
@@ -109,16 +118,18 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
     const budget = context
       ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS
       : DEFAULT_BUDGET_MS;
-    gateway ??= new SdkAppRunnerGateway();
+    const env = dependencies.environment ?? process.env;
+    accounts ??= defaultAccountAccess(dependencies.gateway, context?.invokedFunctionArn, env);
     scheduler ??= new SdkSchedulerGateway();
-    environment ??= readFunctionEnvironment(dependencies.environment ?? process.env);
+    environment ??= readFunctionEnvironment(env);
     let report: RunReport;
     try {
-      report = await runScheduler(request, {
-        gateway,
+      report = await runFleet(request, {
+        access: accounts,
         deadline: startedAt + Math.max(0, budget),
         poll: dependencies.poll,
         concurrency: dependencies.concurrency,
+        fleetConcurrency: dependencies.fleetConcurrency,
         autoScalingCache,
         now,
         endings: endingSettings(environment, context?.invokedFunctionArn),
@@ -185,12 +196,12 @@ export function createFunctionHandler(dependencies: HandlerDependencies = {}) {
   const parts: HandlerDependencies = {
     ...dependencies,
     logger: dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' }),
-    gateway: dependencies.gateway ?? new SdkAppRunnerGateway(),
     metrics: dependencies.metrics ?? new PowertoolsSchedulerMetrics(),
     notifier: dependencies.notifier ?? defaultNotifier(),
   };
+  // The runs reach every account through `accounts`; App Runner's events come from the home account.
   const run = createHandler(parts);
-  const onDeploymentEvent = createDeploymentEventHandler(parts);
+  const onDeploymentEvent = createDeploymentEventHandler({ ...parts, gateway: dependencies.gateway ?? new SdkAppRunnerGateway() });
   return function handler(event: unknown, context?: InvocationContext): Promise<RunReport | DeploymentEventResult> {
     return isEventBridgeEvent(event) ? onDeploymentEvent(event) : run(event, context);
   };

@@ -1,7 +1,7 @@
 import { EVENT_FIELDS, InvalidEventError, SERVICE_ARN_FORMAT, eventProblems, parseEvent, parseServiceArn } from '../../contract/event';
 import { isLocalDate } from '../../contract/local-time';
 import { ProblemList } from '../../contract/problems';
-import { ARN, REJECTED_EVENT_VALUES } from './rejected-events';
+import { ARN, REJECTED_ACCOUNTS_VALUES, REJECTED_EVENT_VALUES } from './rejected-events';
 
 const OPTIONS = { defaultRegion: 'eu-west-1' };
 
@@ -22,6 +22,7 @@ describe('event contract', () => {
       services: [],
       tags: { env: 'dev' },
       regions: ['eu-west-1'],
+      accounts: [],
       deployAfterResume: 'auto',
       timeZone: 'UTC',
       holidays: [],
@@ -37,6 +38,7 @@ describe('event contract', () => {
         services: [ARN, ARN],
         tags: { env: 'dev', team: '' },
         regions: ['us-east-1', 'eu-west-1'],
+        accounts: ['210987654321', '123456789012'],
         deployAfterResume: 'always',
         timeZone: 'Europe/London',
         holidays: ['2026-12-25', '2028-02-29'],
@@ -50,12 +52,25 @@ describe('event contract', () => {
       services: [ARN],
       tags: { env: 'dev', team: '' },
       regions: ['us-east-1', 'eu-west-1'],
+      accounts: ['210987654321', '123456789012'],
       deployAfterResume: 'always',
       timeZone: 'Europe/London',
       holidays: ['2026-12-25', '2028-02-29'],
       dryRun: true,
       resumeManuallyPaused: true,
     });
+  });
+
+  it('lists a repeated account once, keeping the order given', () => {
+    expect(parseEvent({ action: 'pause', tags: { env: 'dev' }, accounts: ['210987654321', '123456789012', '210987654321'] }, OPTIONS).accounts).toEqual([
+      '210987654321',
+      '123456789012',
+    ]);
+  });
+
+  it('takes as many accounts as the limit allows', () => {
+    const accounts = Array.from({ length: 100 }, (_, i) => String(100000000000 + i));
+    expect(parseEvent({ action: 'pause', tags: { env: 'dev' }, accounts }, OPTIONS).accounts).toEqual(accounts);
   });
 
   it('needs no region for ARN selection: each ARN is called in its own region', () => {
@@ -66,7 +81,7 @@ describe('event contract', () => {
     expect(problemsOf({ action: 'stop', dryRun: 'yes' }).map((p) => p.field)).toEqual(['action', 'dryRun', 'services']);
   });
 
-  test.each(REJECTED_EVENT_VALUES.map((row) => [row.name, row]))('rejects %s, naming the field, the value and what is accepted', (_, row) => {
+  test.each([...REJECTED_EVENT_VALUES, ...REJECTED_ACCOUNTS_VALUES].map((row) => [row.name, row]))('rejects %s, naming the field, the value and what is accepted', (_, row) => {
     expect(problemsOf({ action: 'resume', ...row.fields }).map((p) => p.field)).toEqual([row.field]);
     expect(() => parseEvent({ action: 'resume', ...row.fields }, OPTIONS)).toThrow(new Error(`Invalid scheduler event: ${row.message}`));
   });

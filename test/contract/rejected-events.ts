@@ -9,6 +9,7 @@ export const ARN = 'arn:aws:apprunner:eu-west-1:123456789012:service/web-api/012
 
 const ARNS_ACCEPTED = `App Runner service ARNs (${SERVICE_ARN_FORMAT})`;
 const TAGS_ACCEPTED = 'an object of tag keys to string values, e.g. {"env":"dev"}';
+const ACCOUNTS_ACCEPTED = '12-digit AWS account IDs such as "123456789012"';
 const TIME_ZONE_ACCEPTED = 'an IANA time zone such as "Europe/London" or "UTC"';
 
 /** One rejected value. */
@@ -147,5 +148,55 @@ export const REJECTED_EVENT_VALUES: readonly RejectedEventValue[] = [
     fields: { services: [ARN], resumeManuallyPaused: 'true' },
     field: 'resumeManuallyPaused',
     message: 'resumeManuallyPaused: received "true"; expected true or false',
+  },
+];
+
+/**
+ * The rows of `accounts`. The contract's suite takes them with the others; they join
+ * `REJECTED_EVENT_VALUES` (and so the construct's suite) once the construct has the `accounts` prop
+ * that sends them in its events.
+ */
+export const REJECTED_ACCOUNTS_VALUES: readonly RejectedEventValue[] = [
+  {
+    name: 'accounts without tags',
+    fields: { services: [ARN], accounts: ['210987654321'] },
+    field: 'accounts',
+    message: 'accounts: received ["210987654321"]; expected accounts only together with "tags" (a listed ARN is called in its own account)',
+  },
+  {
+    name: 'an account ID that is too short',
+    fields: { tags: { env: 'dev' }, accounts: ['123456789012', '12345'] },
+    field: 'accounts[1]',
+    message: `accounts[1]: received "12345"; expected ${ACCOUNTS_ACCEPTED}`,
+  },
+  {
+    name: 'an account ID as a number',
+    fields: { tags: { env: 'dev' }, accounts: [123456789012] },
+    field: 'accounts[0]',
+    message: `accounts[0]: received 123456789012; expected ${ACCOUNTS_ACCEPTED}`,
+  },
+  {
+    name: 'an account alias, not its ID',
+    fields: { tags: { env: 'dev' }, accounts: ['staging'] },
+    field: 'accounts[0]',
+    message: `accounts[0]: received "staging"; expected ${ACCOUNTS_ACCEPTED}`,
+  },
+  {
+    name: 'one account, not a list',
+    fields: { tags: { env: 'dev' }, accounts: '123456789012' },
+    field: 'accounts',
+    message: `accounts: received "123456789012"; expected a list of ${ACCOUNTS_ACCEPTED}`,
+  },
+  {
+    name: 'an empty account list',
+    fields: { tags: { env: 'dev' }, accounts: [] },
+    field: 'accounts',
+    message: `accounts: received []; expected a non-empty list of ${ACCOUNTS_ACCEPTED} (leave the field out instead)`,
+  },
+  {
+    name: 'more accounts than a run takes',
+    fields: { tags: { env: 'dev' }, accounts: Array.from({ length: 101 }, (_, i) => String(100000000000 + i)) },
+    field: 'accounts',
+    message: 'accounts: received "101 items"; expected at most 100 items',
   },
 ];
