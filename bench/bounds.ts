@@ -127,17 +127,8 @@ export function timeBound(input: BoundInput): TimeBound {
   const callsBefore = sum(before);
   const callsAfter = sum(after);
   const bound = callBound(input);
-  // Selection reads statuses and tags before any service is decided. Statuses: one walk (sequential
-  // pages), or one DescribeService per service side by side. Tags: GetResources pages (sequential)
-  // or one ListTagsForResource per service side by side.
-  const walk = listServicesPages(input.regionServices);
-  const statusReads = walk <= n ? { calls: walk, chainMs: walk * call } : { calls: n, chainMs: call };
-  const tagReads =
-    input.selection === 'arn'
-      ? { calls: n, chainMs: call }
-      : { calls: bound.byOperation.GetResources, chainMs: bound.byOperation.GetResources * call };
-  const selectMs = Math.max(statusReads.chainMs, tagReads.chainMs, (statusReads.calls + tagReads.calls) * perCall);
-  const callsAfterSelection = bound.total - statusReads.calls - tagReads.calls;
+  const { selectMs, calls: selectionCalls } = selection(input);
+  const callsAfterSelection = bound.total - selectionCalls;
   const lastTransitionMs = selectMs + n * callsBefore * perCall + input.transitionMs + call + callsAfter * call;
   const firstTransitionMs = selectMs + callsBefore * call + input.transitionMs + call + n * callsAfter * perCall;
   const throughputMs = selectMs + callsAfterSelection * perCall;
@@ -146,6 +137,89 @@ export function timeBound(input: BoundInput): TimeBound {
     return { ms: Math.max(selectMs, throughputMs), lastTransitionMs: selectMs, throughputMs, firstTransitionMs: selectMs };
   }
   return { ms: Math.max(lastTransitionMs, throughputMs, firstTransitionMs), lastTransitionMs, throughputMs, firstTransitionMs };
+}
+
+/**
+ * Selection reads statuses and tags before any service is decided: its least time, and its calls.
+ * Statuses: one walk (sequential pages), or one DescribeService per service side by side. Tags:
+ * GetResources pages (sequential) or one ListTagsForResource per service side by side.
+ */
+function selection(input: BoundInput): { readonly selectMs: number; readonly calls: number } {
+  const n = input.services;
+  const call = input.latencyMs;
+  const walk = listServicesPages(input.regionServices);
+  const statusReads = walk <= n ? { calls: walk, chainMs: walk * call } : { calls: n, chainMs: call };
+  const pages = Math.max(1, Math.ceil(n / GET_RESOURCES_PAGE_SIZE));
+  const tagReads = input.selection === 'arn' ? { calls: n, chainMs: call } : { calls: pages, chainMs: pages * call };
+  const calls = statusReads.calls + tagReads.calls;
+  return { selectMs: Math.max(statusReads.chainMs, tagReads.chainMs, (calls * call) / input.concurrency), calls };
+}
+
+/**
+ * A run over accounts and regions (`runFleet`): `accounts` member accounts, each with
+ * `servicesPerUnit` services in each of the regions, all selected by tag. Each account is reached with
+ * the member role, one AssumeRole per account; each (account, region) unit runs today's engine under
+ * its own bound of `concurrency` calls, all of them under `fleetConcurrency`.
+ */
+export interface AccountsBoundInput {
+  readonly action: FleetAction;
+  readonly accounts: number;
+  /** One call's time to each region, in ms: one entry per region. */
+  readonly regionLatencyMs: readonly number[];
+  readonly servicesPerUnit: number;
+  /** Most calls in flight in one unit. */
+  readonly concurrency: number;
+  /** Most calls in flight across the units. */
+  readonly fleetConcurrency: number;
+  /** One AssumeRole's time, in ms. */
+  readonly stsLatencyMs: number;
+  readonly transitionMs: number;
+}
+
+/** One unit of a run over accounts, as a run of one region. */
+function unitInput(input: AccountsBoundInput, latencyMs: number): BoundInput {
+  const n = input.servicesPerUnit;
+  return { action: input.action, selection: 'tag', services: n, regionServices: n, concurrency: Math.min(input.concurrency, input.fleetConcurrency), latencyMs, transitionMs: input.transitionMs };
+}
+
+/** The fewest calls of a run over accounts: each unit's, and one AssumeRole per account. */
+export function accountsCallBound(input: AccountsBoundInput): CallCounts {
+  const byOperation: Record<string, number> = { AssumeRole: input.accounts };
+  let mutating = 0;
+  for (const latencyMs of input.regionLatencyMs) {
+    const unit = callBound(unitInput(input, latencyMs));
+    for (const [operation, count] of Object.entries(unit.byOperation)) byOperation[operation] = (byOperation[operation] ?? 0) + count * input.accounts;
+    mutating += unit.mutating * input.accounts;
+  }
+  const total = sum(byOperation);
+  return { byOperation, mutating, reads: total - mutating, total };
+}
+
+/**
+ * The least wall time of a run over accounts: the largest of
+ * - the slowest unit's own bound (`timeBound` at its region's latency and its concurrency), after its
+ *   account's AssumeRole;
+ * - every call at `fleetConcurrency`, each holding its slot for its region's latency;
+ * - the fleet's last transition: it cannot start before every marker and pause/resume of the fleet
+ *   was made at `fleetConcurrency` (none before its account's AssumeRole and the quickest selection),
+ *   and after it come one read and the calls that follow it in sequence;
+ * - the fleet's first transition, then every call that can only follow a transition, at `fleetConcurrency`.
+ */
+export function accountsTimeBound(input: AccountsBoundInput): TimeBound & { readonly slowestUnitMs: number } {
+  const { before, after } = serviceCalls(input.action);
+  const c = input.fleetConcurrency;
+  const fastest = Math.min(...input.regionLatencyMs);
+  const units = input.regionLatencyMs.map((latencyMs) => {
+    const unit = unitInput(input, latencyMs);
+    return { latencyMs, calls: callBound(unit).total, ms: timeBound(unit).ms, selectMs: selection(unit).selectMs };
+  });
+  const slowestUnitMs = input.stsLatencyMs + Math.max(...units.map((u) => u.ms));
+  const start = input.stsLatencyMs + Math.min(...units.map((u) => u.selectMs));
+  const slotMs = (perService: number) => input.regionLatencyMs.reduce((total, latencyMs) => total + input.accounts * input.servicesPerUnit * perService * latencyMs, 0) / c;
+  const throughputMs = (input.accounts * input.stsLatencyMs + units.reduce((total, u) => total + input.accounts * u.calls * u.latencyMs, 0)) / c;
+  const lastTransitionMs = start + slotMs(sum(before)) + input.transitionMs + fastest + sum(after) * fastest;
+  const firstTransitionMs = start + sum(before) * fastest + input.transitionMs + fastest + slotMs(sum(after));
+  return { ms: Math.max(slowestUnitMs, throughputMs, lastTransitionMs, firstTransitionMs), slowestUnitMs, lastTransitionMs, throughputMs, firstTransitionMs };
 }
 
 /** Reads of one waiting service until it is seen settled, when each read returns at once and the operation takes `transitionMs`. */
