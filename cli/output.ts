@@ -2,7 +2,7 @@
  * How the command line shows things: aligned text tables for people, and the run report's rows and
  * counts. `--json` prints the data itself instead (the run report, or the status rows).
  */
-import type { EndingOutcome, RunOutcomes, RunReport } from '../lambda/report';
+import { selectionFailureTarget, type EndingOutcome, type RunOutcomes, type RunReport } from '../lambda/report';
 import { formatLocal } from './when';
 
 /** Where output goes: `process.stdout`/`process.stderr`, or a test's buffer. */
@@ -66,7 +66,7 @@ export function reportText(report: RunReport, timeZone: string): string {
   for (const s of report.services) {
     if (s.ending) text += `${s.serviceName}: its ${s.ending.kind} ends ${formatLocal(new Date(s.ending.at), timeZone)}: ${endingText(s.ending)}\n`;
   }
-  for (const failure of report.selectionFailures) text += `selection failed: ${failure.target}: ${failure.reason}\n`;
+  for (const failure of report.selectionFailures) text += `selection failed: ${selectionFailureTarget(failure)}: ${failure.reason}\n`;
   return `${text}${countsLine(report)}\n`;
 }
 
@@ -80,6 +80,6 @@ export function outcomesText(outcomes: RunOutcomes): string {
   if (outcomes.omitted > 0) {
     text += `${outcomes.omitted} more service${outcomes.omitted === 1 ? '' : 's'} not listed: the function's error has no room for them; its log's run report has every row\n`;
   }
-  for (const failure of outcomes.selectionFailures) text += `selection failed: ${failure.target}: ${failure.reason}\n`;
+  for (const failure of outcomes.selectionFailures) text += `selection failed: ${selectionFailureTarget(failure)}: ${failure.reason}\n`;
   return `${text}${countsLine(outcomes)}\n`;
 }

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_APPRUNNER: emulator.endpoint,
       AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: emulator.endpoint,
+      // Invoked with no Lambda context, the function asks STS which account it is in.
+      AWS_ENDPOINT_URL_STS: emulator.endpoint,
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'AKIDEMO',
       AWS_SECRET_ACCESS_KEY: 'demo-secret',

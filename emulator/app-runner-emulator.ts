@@ -404,6 +404,11 @@ export class AppRunnerEmulator {
     this.server.keepAliveTimeout = 60_000;
   }
 
+  /** The default account: of services and roles that name none, and of every credential its STS did not issue. */
+  get defaultAccount(): string {
+    return this.fleets.defaultAccount;
+  }
+
   /** The URL to give the SDK: http://127.0.0.1:<port>. */
   get endpoint(): string {
     const { port } = this.server.address() as AddressInfo;
@@ -711,7 +716,7 @@ export class AppRunnerEmulator {
     res.on('close', () => this.leave(operation));
 
     const route = routeOf(req.method, target, api, operation, region, parsed, caller);
-    const fault = await this.applyFault(req, call, 'error' in route ? undefined : { api: route.api, operation, arns });
+    const fault = await this.applyFault(req, call, 'error' in route ? undefined : { api: route.api, operation, arns, account: route.caller.account });
 
     const contentType = CONTENT_TYPE[api ?? 'AppRunner'];
     if ('error' in route) return this.sendError(res, call, contentType, route.error);
@@ -757,7 +762,7 @@ export class AppRunnerEmulator {
     res.on('close', () => this.leave(operation));
 
     const refusal = isRefusal(caller) ? refusalError('STS', caller) : undefined;
-    const fault = await this.applyFault(req, call, refusal ? undefined : { api: 'STS', operation, arns });
+    const fault = await this.applyFault(req, call, refusal ? undefined : { api: 'STS', operation, arns, account: caller.account });
     if (refusal) return this.sendStsError(res, call, refusal);
     if (fault === 'dropped') return;
     if (fault) return this.sendStsError(res, call, fault);
@@ -832,7 +837,7 @@ export class AppRunnerEmulator {
           : caller.account !== this.fleets.defaultAccount
             ? accessDeniedError(api, `The emulator's ${api} holds the default account's resources only (${this.fleets.defaultAccount}), not ${caller.account}'s.`)
             : undefined;
-    const fault = await this.applyFault(req, call, refusal ? undefined : { api, operation, arns });
+    const fault = await this.applyFault(req, call, refusal ? undefined : { api, operation, arns, account: caller?.account });
     if (refusal) return this.sendRestError(res, call, api, refusal);
     if (fault === 'dropped') return;
     if (fault) return this.sendRestError(res, call, api, fault);

@@ -54,6 +54,11 @@ export interface FaultSpec {
   readonly probability?: number;
   /** Only calls to this API. @default every API */
   readonly api?: ApiName;
+  /**
+   * Only calls made with credentials of this account (the caller's: for AssumeRole, the account that
+   * assumes, not the role's; filter on the role with `serviceArn`). @default every account
+   */
+  readonly account?: string;
   /** For `throttle`: the HTTP status. @default 400 for App Runner, the Tagging API and STS, 429 for Scheduler and Lambda */
   readonly throttleStatus?: 400 | 429;
   /** For `latency`: the extra delay in ms. Required for that kind. */
@@ -77,6 +82,8 @@ export interface CallFacts {
   readonly api: ApiName;
   readonly operation: string;
   readonly arns: readonly string[];
+  /** The account of the caller's credentials. */
+  readonly account?: string;
 }
 
 /** What the faults decided for one call. */
@@ -107,6 +114,7 @@ class ArmedFault implements InjectedFault {
 
   matches(call: CallFacts): boolean {
     if (this.spec.api !== undefined && this.spec.api !== call.api) return false;
+    if (this.spec.account !== undefined && this.spec.account !== call.account) return false;
     if (this.spec.operation !== undefined && this.spec.operation !== call.operation) return false;
     if (this.spec.serviceArn !== undefined && !call.arns.includes(this.spec.serviceArn)) return false;
     return this.spec.kind !== 'notFound' || (call.api !== 'ResourceGroupsTaggingAPI' && call.api !== 'STS');

@@ -10,7 +10,8 @@
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type GatewayCredentials, type SdkGatewayOptions } from './app-runner';
-import { MemberRoleError } from './errors';
+import { AppRunnerCallError, HomeAccountError, MemberRoleError } from './errors';
+import { parseFunctionArn } from './function-settings';
 import { SCHEDULER_MEMBER_EXTERNAL_ID_ENV } from '../contract/function-environment';
 import { MEMBER_ROLE_SESSION_NAME, memberRoleArn } from '../contract/member-role';
 
@@ -28,12 +29,10 @@ export interface HomeIdentity {
   readonly partition: string;
 }
 
-const LAMBDA_FUNCTION_ARN = /^arn:([^:]+):lambda:[^:]+:(\d{12}):function:.+$/;
-
 /** The identity a Lambda function ARN names (`context.invokedFunctionArn`); undefined for anything else. */
 export function identityOfFunctionArn(functionArn: string | undefined): HomeIdentity | undefined {
-  const m = functionArn === undefined ? null : LAMBDA_FUNCTION_ARN.exec(functionArn);
-  return m ? { partition: m[1], account: m[2] } : undefined;
+  const parts = parseFunctionArn(functionArn);
+  return parts && { partition: parts.partition, account: parts.account };
 }
 
 /**
@@ -131,6 +130,12 @@ interface CachedCredentials {
   failedAt?: number;
 }
 
+/** True when App Runner (or the Tagging API) refused the call's session token as expired. */
+function isExpiredToken(error: unknown): boolean {
+  const name = error instanceof AppRunnerCallError && error.cause instanceof Error ? error.cause.name : undefined;
+  return name === 'ExpiredTokenException' || name === 'ExpiredToken';
+}
+
 /** The production access: the function's own credentials at home, the member role's elsewhere. */
 export class StsAccountAccess implements AccountAccess {
   private readonly sts: StsGateway;
@@ -148,14 +153,17 @@ export class StsAccountAccess implements AccountAccess {
     this.knownHome = options.home;
   }
 
-  /** The home identity: as given, else GetCallerIdentity once (asked again only after a failure). */
+  /**
+   * The home identity: as given, else GetCallerIdentity once (asked again only after a failure).
+   * @throws HomeAccountError with the STS error as `cause`.
+   */
   private homeIdentity(): Promise<HomeIdentity> {
     if (this.knownHome) return Promise.resolve(this.knownHome);
     this.home ??= this.sts.callerIdentity().then(
       (identity) => (this.knownHome = identity),
       (error: unknown) => {
         this.home = undefined;
-        throw error;
+        throw new HomeAccountError(error);
       },
     );
     return this.home;
@@ -170,13 +178,41 @@ export class StsAccountAccess implements AccountAccess {
     if (!this.knownHome) throw new Error('StsAccountAccess.gatewayFor: the home account is not known yet; await homeAccount() first');
     let gateway = this.gateways.get(account);
     if (!gateway) {
-      gateway =
-        account === this.knownHome.account
-          ? new SdkAppRunnerGateway(this.options.gateway)
-          : new SdkAppRunnerGateway({ ...this.options.gateway, credentials: () => this.credentialsFor(account) });
+      gateway = account === this.knownHome.account ? new SdkAppRunnerGateway(this.options.gateway) : this.memberGateway(account);
       this.gateways.set(account, gateway);
     }
     return gateway;
+  }
+
+  /**
+   * A member account's gateway. Should App Runner refuse a session's token as expired before its
+   * Expiration (revoked, or a clock ahead of ours), the call is made once more with credentials
+   * assumed again, on new SDK clients: each client keeps the credentials it was given until 5 minutes
+   * before their Expiration, and would not ask for others. A refused token means nothing was done, so
+   * the call may be made again.
+   */
+  private memberGateway(account: string): AppRunnerGateway {
+    const build = () => new SdkAppRunnerGateway({ ...this.options.gateway, credentials: () => this.credentialsFor(account) });
+    let current = build();
+    return new Proxy(current, {
+      get: (_, property) => {
+        const method = Reflect.get(current, property) as unknown;
+        if (typeof method !== 'function') return method;
+        return async (...args: unknown[]) => {
+          const used = current;
+          try {
+            return await (Reflect.get(used, property) as (...a: unknown[]) => Promise<unknown>).apply(used, args);
+          } catch (error) {
+            if (!isExpiredToken(error)) throw error;
+            if (used === current) {
+              this.cache.delete(account);
+              current = build();
+            }
+            return (Reflect.get(current, property) as (...a: unknown[]) => Promise<unknown>).apply(current, args);
+          }
+        };
+      },
+    });
   }
 
   /**

@@ -15,7 +15,7 @@
  */
 import type { DeploymentOutcome } from './deployment-outcome';
 import { runFigures, type Money, type RunFigures } from './report-figures';
-import type { RunReport, ServiceOutcome } from './report';
+import { selectionFailureTarget, type RunReport, type ServiceOutcome } from './report';
 
 /** SNS accepts a subject of fewer than 100 characters, without line breaks or control characters (Publish API). */
 export const SUBJECT_MAX_LENGTH = 99;
@@ -83,7 +83,8 @@ export function runMessage(report: RunReport, context: MessageContext): Notifica
   const subject = subjectLine(headline, context.schedulerName);
   const steps = report.services.filter((s) => s.outcome === 'failed').map((s) => ({ service: s, step: failureNextStep(s, report) }));
   const selectionSteps = report.selectionFailures.map(
-    (f) => `${f.target}: ${f.reason}. The services selected there were not handled: check the function's access (tag:GetResources) to that region, then run again.`,
+    (f) =>
+      `${selectionFailureTarget(f)}: ${f.reason}. The services selected there were not handled: check the function's access (tag:GetResources${f.account === undefined ? '' : ', and the member role of that account'}) to that region, then run again.`,
   );
   const text = boundedText(
     [

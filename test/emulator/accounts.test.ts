@@ -345,6 +345,17 @@ describe('STS faults', () => {
     });
   });
 
+  it('narrows a fault to the calls of one account\'s credentials', async () => {
+    emulator.addService({ name: 'home-app' });
+    emulator.addService({ name: 'member-app', account: MEMBER });
+    emulator.addRole(MEMBER);
+    const member = appRunner(await assumeMemberRole());
+    emulator.injectFault({ kind: 'internal', account: MEMBER, operation: 'ListServices', times: 10 });
+
+    await expect(listedNames(appRunner())).resolves.toEqual(['home-app']);
+    await expect(member.send(new ListServicesCommand({}))).rejects.toMatchObject({ name: 'InternalServiceErrorException' });
+  });
+
   it('has no not-found fault for STS', () => {
     expect(() => emulator.injectFault({ kind: 'notFound', api: 'STS' })).toThrow('notFound has no STS equivalent');
   });

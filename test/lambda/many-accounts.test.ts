@@ -3,14 +3,16 @@
  * (App Runner, Tagging API and STS) against the emulator, whose accounts are told apart by the
  * credentials a call carries and whose STS issues the member role's sessions.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SdkStsGateway, StsAccountAccess, type StsAccountAccessOptions } from '../../lambda/accounts';
 import { RunFailedError } from '../../lambda/errors';
+import { createHandler } from '../../lambda/index';
 import type { RunReport } from '../../lambda/report';
 import { memberRoleArn } from '../../contract/member-role';
 import { SCHEDULER_MEMBER_EXTERNAL_ID_ENV } from '../../contract/function-environment';
 import { startEmulator, type AppRunnerEmulator, type EmulatorOptions } from '../../emulator/app-runner-emulator';
-import { emulatorGateway, harnessHandler, OFFICE_HOURS, outcomeOf, REGION, TEST_CREDENTIALS, type Invoke } from '../support/scheduler-harness';
+import { emulatorGateway, FAST_POLL, harnessHandler, MetricsInMemory, OFFICE_HOURS, outcomeOf, REGION, TEST_CREDENTIALS, type Invoke } from '../support/scheduler-harness';
 
 const HOME = '123456789012';
 const STAGING = '210987654321';
@@ -41,14 +43,19 @@ function handlerWith(access: StsAccountAccess): Invoke {
   return harnessHandler(emulatorGateway(emulator), { accounts: access });
 }
 
-/** The RunFailedError's report; fails the test when the run does not fail. */
-async function failedReport(run: Promise<RunReport>): Promise<RunReport> {
+/** The RunFailedError a run rejects with; fails the test when the run does not fail. */
+async function failure(run: Promise<RunReport>): Promise<RunFailedError> {
   const error = await run.then(
     () => undefined,
     (e: unknown) => e,
   );
   if (!(error instanceof RunFailedError)) throw new Error(`expected the run to fail, got ${String(error)}`);
-  return error.report;
+  return error;
+}
+
+/** The report of a run that fails. */
+async function failedReport(run: Promise<RunReport>): Promise<RunReport> {
+  return (await failure(run)).report;
 }
 
 function statusOf(arn: string): string {
@@ -71,7 +78,7 @@ describe('a scheduler for many accounts', () => {
     const unreached = emulator.addService({ name: 'sandbox-web', account: SANDBOX, tags: OFFICE_HOURS });
     const listed = emulator.addService({ name: 'sandbox-api', account: SANDBOX });
 
-    const report = await failedReport(handlerWith(stsAccess())({ action: 'pause', tags: OFFICE_HOURS, accounts: [HOME, STAGING, SANDBOX], services: [listed] }, CONTEXT));
+    const { report, message } = await failure(handlerWith(stsAccess())({ action: 'pause', tags: OFFICE_HOURS, accounts: [HOME, STAGING, SANDBOX], services: [listed] }, CONTEXT));
 
     expect(done.map(statusOf)).toEqual(['PAUSED', 'PAUSED']);
     expect([unreached, listed].map(statusOf)).toEqual(['RUNNING', 'RUNNING']);
@@ -80,6 +87,7 @@ describe('a scheduler for many accounts', () => {
     expect(outcomeOf(report, listed)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining(because) });
     expect(report.selectionFailures).toEqual([{ target: REGION, account: SANDBOX, reason: expect.stringContaining(because) }]);
     expect(emulator.mutatingCalls().map((c) => c.account).sort()).toEqual([HOME, HOME, STAGING, STAGING]);
+    expect(message).toMatch(new RegExp(`^The pause run failed for 2 of its targets: ${listed}: .*; ${REGION} in account ${SANDBOX}: could not list`));
   });
 
   it('acts on a listed ARN of another account in that account, with the member role\'s session', async () => {
@@ -101,23 +109,20 @@ describe('a scheduler for many accounts', () => {
     await start();
     emulator.addRole(STAGING, undefined, { externalId: 'platform-7f3a' });
     const arn = emulator.addService({ name: 'staging-web', account: STAGING });
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    });
+    // The production default: no gateway and no access injected; the SDK finds the emulator, the region
+    // and the credentials in the environment, as in Lambda, and the home account in the function's ARN.
+    const variables = { AWS_ENDPOINT_URL: emulator.endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, variables);
     try {
-      // The production default: no gateway and no access injected, the home account from the function's ARN.
-      const { createHandler } = await import('../../lambda/index');
-      const { Logger } = await import('@aws-lambda-powertools/logger');
-      const { MetricsInMemory, FAST_POLL } = await import('../support/scheduler-harness');
       const handler = createHandler({ region: REGION, poll: FAST_POLL, logger: new Logger({ logLevel: 'SILENT' }), metrics: new MetricsInMemory(), environment: { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: 'platform-7f3a' } });
 
       await handler({ action: 'pause', services: [arn] }, CONTEXT);
     } finally {
-      process.env = saved;
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
 
     expect(statusOf(arn)).toBe('PAUSED');
@@ -152,6 +157,21 @@ describe('a scheduler for many accounts', () => {
     expect(arns.map((arn) => [outcomeOf(report, arn).outcome, ...outcomeOf(report, arn).actions])).toEqual(arns.map(() => ['changed', 'resume', 'deploy']));
     expect(assumeRoleCalls(STAGING).length).toBeGreaterThan(1);
     expect(emulator.calls.filter((c) => c.errorType !== undefined)).toEqual([]);
+  });
+
+  it('assumes the role again and makes the call once more when App Runner refuses a session as expired before its time', async () => {
+    await start({ timings: { pause: 30, resume: 1_000, deploy: 30 } });
+    emulator.addRole(STAGING);
+    const arn = emulator.addService({ name: 'staging-web', account: STAGING, status: 'PAUSED', tags: OFFICE_HOURS });
+    const run = handlerWith(stsAccess())({ action: 'resume', tags: OFFICE_HOURS, accounts: [STAGING], deployAfterResume: 'never', resumeManuallyPaused: true }, CONTEXT);
+    while (emulator.callsTo('ResumeService').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    emulator.expireSessions(STAGING);
+    const report = await run;
+
+    expect(outcomeOf(report, arn)).toMatchObject({ outcome: 'changed', statusAfter: 'RUNNING' });
+    expect(emulator.calls.filter((c) => c.errorType === 'ExpiredTokenException').length).toBeGreaterThan(0);
+    expect(assumeRoleCalls(STAGING)).toHaveLength(2);
   });
 
   it('finishes the other accounts while one account\'s STS answers Throttling', async () => {

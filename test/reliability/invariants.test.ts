@@ -87,6 +87,20 @@ describe('the invariant check', () => {
     expect(brokenInvariants(4)).toContain(4);
   });
 
+  it('catches a member account\'s selected service missing from the report (4)', async () => {
+    const member = '210987654321';
+    const blindInMember = (account: string, gateway: AppRunnerGateway) =>
+      account === member ? sabotage({ findTaggedServices: () => Promise.resolve(new Map()) })(gateway) : gateway;
+    harness = await startReliabilityHarness({ members: { wrapGateway: blindInMember } });
+    harness.emulator.addRole(member);
+    harness.emulator.addService({ name: 'member-service', account: member, tags: OFFICE_HOURS });
+
+    const run = await harness.run({ action: 'pause', tags: OFFICE_HOURS, accounts: [member] });
+
+    expect(run.report.services).toEqual([]);
+    expect(brokenInvariants(4)).toContain(4);
+  });
+
   it('catches a retry that deploys a second time (5)', async () => {
     // The run's last marker write (the deployment's id) fails, so the run fails and is retried.
     const failLastMarkerWrite = (gateway: AppRunnerGateway) =>

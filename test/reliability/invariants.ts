@@ -15,6 +15,7 @@
  */
 import { decide, readMarker, shouldDeploy, type DecisionSettings } from '../../lambda/decide';
 import type { SchedulerRequest } from '../../contract/event';
+import type { SelectionFailure } from '../../lambda/report';
 import { provisionedMemoryPrice } from '../../lambda/prices';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { MUTATING_OPERATIONS, type CallRecord, type ServiceSnapshot } from '../../emulator/app-runner-emulator';
@@ -65,17 +66,32 @@ function settledStatus(service: ServiceSnapshot): string {
   return pending?.type === 'PAUSE_SERVICE' ? 'PAUSED' : 'RUNNING';
 }
 
-/** The services a request selects among those that exist before the run. */
-function selectedServices(request: SchedulerRequest, services: readonly ServiceSnapshot[]): ServiceSnapshot[] {
+/**
+ * The services a request selects among those that exist before the run: the listed ARNs, and by tags
+ * in its regions of its accounts (the function's own, `home`, when it names none).
+ */
+function selectedServices(request: SchedulerRequest, services: readonly ServiceSnapshot[], home: string): ServiceSnapshot[] {
   const tagEntries = Object.entries(request.tags);
+  const accounts = request.accounts.length > 0 ? request.accounts : [home];
   return services.filter(
     (s) =>
       request.services.includes(s.arn) ||
       (tagEntries.length > 0 &&
+        accounts.includes(s.account) &&
         request.regions.includes(s.region) &&
         s.status !== 'DELETED' &&
         tagEntries.every(([key, value]) => s.tags[key] === value)),
   );
+}
+
+/**
+ * Where a selection failure was: `<account>/<region>`. A report of one account and region names no
+ * account: it is the request's only account, or the function's own.
+ */
+function failedUnit(failure: SelectionFailure, request: SchedulerRequest, home: string): string {
+  const fallback = request.accounts.length === 1 ? request.accounts[0] : home;
+  const account = failure.account !== undefined && /^\d{12}$/.test(failure.account) ? failure.account : fallback;
+  return `${account}/${failure.target}`;
 }
 
 /** Where the rules (the pure `decide`) send a service, from its state when the run starts. */
@@ -212,8 +228,9 @@ function changedByHandDuring(harness: ReliabilityHarness, arn: string, afterSeq:
 function checkTargets(harness: ReliabilityHarness, violations: Violation[]): void {
   harness.runs.forEach((run, i) => {
     const label = `run ${i + 1}`;
-    const failedRegions = new Set(run.report.selectionFailures.map((f) => f.target));
-    const anyFailed = run.report.services.some((s) => s.outcome === 'failed') || failedRegions.size > 0;
+    const home = harness.emulator.defaultAccount;
+    const failedUnits = new Set(run.report.selectionFailures.map((f) => failedUnit(f, run.request, home)));
+    const anyFailed = run.report.services.some((s) => s.outcome === 'failed') || failedUnits.size > 0;
     if (anyFailed !== run.rejected) {
       violations.push({ invariant: 4, detail: `${label}: ${anyFailed ? 'a service failed but the run resolved' : 'the run rejected with nothing failed'}` });
     }
@@ -222,14 +239,14 @@ function checkTargets(harness: ReliabilityHarness, violations: Violation[]): voi
         violations.push({ invariant: 4, serviceArn: arn, detail: `${label}: listed ${shortName(arn)} is missing from the report` });
       }
     }
-    for (const service of selectedServices(run.request, run.before)) {
+    for (const service of selectedServices(run.request, run.before, home)) {
       // Deleted, paused or resumed by a person mid-run: the target may be out of reach, and an outcome
       // true when the run reported it may be overtaken (or the service absent, if deleted before it was
       // listed). Invariant 2 still holds the run to leave a person's pause alone.
       if (changedByHandDuring(harness, service.arn, run.afterSeq, run.lastSeq)) continue;
       const outcome = run.report.services.find((s) => s.serviceArn === service.arn);
       if (!outcome) {
-        if (!failedRegions.has(service.region)) {
+        if (!failedUnits.has(`${service.account}/${service.region}`)) {
           violations.push({ invariant: 4, serviceArn: service.arn, detail: `${label}: selected ${service.name} is missing from the report` });
         }
         continue;

@@ -3,7 +3,12 @@
  * (as `test/support/scheduler-harness.ts` builds them), plus what the invariants need to know about
  * each run: the state of every service before and after it, the calls it made, what it read before
  * each StartDeployment, and what people did by hand meanwhile.
+ *
+ * With `members`, the handler reaches other accounts as in production: `StsAccountAccess` assumes the
+ * member role through the emulator's STS, one instance for the harness's life (a warm container).
  */
+import { STSClient } from '@aws-sdk/client-sts';
+import { SdkStsGateway, StsAccountAccess, type AccountAccess } from '../../lambda/accounts';
 import {
   type AppRunnerGateway,
   type SdkGatewayOptions,
@@ -26,7 +31,15 @@ import {
   type StartableOperation,
 } from '../../emulator/app-runner-emulator';
 import type { DeploymentEventResult } from '../../lambda/deployment-event';
-import { REGION, contextWithRemaining, emulatorGateway, harnessEventHandler, harnessHandler, type EventDelivery } from '../support/scheduler-harness';
+import {
+  REGION,
+  TEST_CREDENTIALS,
+  contextWithRemaining,
+  emulatorGateway,
+  harnessEventHandler,
+  harnessHandler,
+  type EventDelivery,
+} from '../support/scheduler-harness';
 
 /** A StartDeployment the scheduler sent although the last status it had read for the service was not RUNNING. */
 export interface BlindDeployment {
@@ -47,46 +60,82 @@ const OPERATION_STARTS = new Set(['pauseService', 'resumeService', 'startDeploym
  * run, so that overlapping runs do not see each other's reads.
  */
 export function observeStatuses(inner: AppRunnerGateway): { gateway: AppRunnerGateway; blindDeployments: BlindDeployment[] } {
-  const lastSeen = new Map<string, { status: string; tick: number }>();
-  const blindDeployments: BlindDeployment[] = [];
-  let tick = 0;
-  const see = (arn: string, status: string, startedAt: number): void => {
-    const known = lastSeen.get(arn);
-    // A read that started before the last known status was learnt is older news: it does not replace it.
-    if (!known || known.tick <= startedAt) lastSeen.set(arn, { status, tick: startedAt });
-  };
-  const gateway = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return async (...args: unknown[]) => {
-        const startedAt = ++tick;
-        const arn = typeof args[0] === 'string' ? args[0] : '';
-        if (property === 'startDeployment' && lastSeen.get(arn)?.status !== 'RUNNING') {
-          blindDeployments.push({ serviceArn: arn, lastSeen: lastSeen.get(arn)?.status });
-        }
-        if (property === 'listServices') {
-          // Pages reach the run before the walk ends: what they show is seen from then on.
-          const options = (args[1] ?? {}) as ListServicesOptions;
-          args = [args[0], { ...options, onPage: (page: readonly ServiceSummary[]) => {
-            for (const s of page) see(s.arn, s.status, startedAt);
-            options.onPage?.(page);
-          } }];
-        }
-        try {
-          const result: unknown = await value.apply(target, args);
-          if (property === 'listServices') for (const s of (result as ServiceScan).services) see(s.arn, s.status, startedAt);
-          if (property === 'describeService') see(arn, (result as ServiceDetail).status, startedAt);
-          if (OPERATION_STARTS.has(property)) see(arn, 'OPERATION_IN_PROGRESS', ++tick);
-          return result;
-        } catch (error) {
-          if (STATUS_READS.has(property) && error instanceof ServiceNotFoundError) see(arn, 'DELETED', startedAt);
-          throw error;
-        }
-      };
+  const observer = new StatusObserver();
+  return { gateway: observer.wrap(inner), blindDeployments: observer.blindDeployments };
+}
+
+/**
+ * Wraps every gateway an AccountAccess gives, as `observeStatuses` wraps one, into one run's record:
+ * the same wrapped gateway for the same inner one, since the fleet run groups accounts by gateway.
+ */
+export function observeAccess(inner: AccountAccess): { access: AccountAccess; blindDeployments: BlindDeployment[] } {
+  const observer = new StatusObserver();
+  const wrapped = new Map<AppRunnerGateway, AppRunnerGateway>();
+  const access: AccountAccess = {
+    homeAccount: () => inner.homeAccount(),
+    gatewayFor: (account) => {
+      const gateway = inner.gatewayFor(account);
+      let observed = wrapped.get(gateway);
+      if (!observed) {
+        observed = observer.wrap(gateway);
+        wrapped.set(gateway, observed);
+      }
+      return observed;
     },
-  });
-  return { gateway, blindDeployments };
+  };
+  return { access, blindDeployments: observer.blindDeployments };
+}
+
+/** One run's record of the statuses it read, over every gateway it wraps (service ARNs name their account). */
+class StatusObserver {
+  readonly blindDeployments: BlindDeployment[] = [];
+  private readonly lastSeen = new Map<string, { status: string; tick: number }>();
+  private tick = 0;
+
+  private see(arn: string, status: string, startedAt: number): void {
+    const known = this.lastSeen.get(arn);
+    // A read that started before the last known status was learnt is older news: it does not replace it.
+    if (!known || known.tick <= startedAt) this.lastSeen.set(arn, { status, tick: startedAt });
+  }
+
+  /** The gateway, with every call passing through and its statuses recorded. */
+  wrap(inner: AppRunnerGateway): AppRunnerGateway {
+    const lastSeen = this.lastSeen;
+    const blindDeployments = this.blindDeployments;
+    const see = (arn: string, status: string, startedAt: number): void => this.see(arn, status, startedAt);
+    const next = (): number => ++this.tick;
+    return new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return async (...args: unknown[]) => {
+          const startedAt = next();
+          const arn = typeof args[0] === 'string' ? args[0] : '';
+          if (property === 'startDeployment' && lastSeen.get(arn)?.status !== 'RUNNING') {
+            blindDeployments.push({ serviceArn: arn, lastSeen: lastSeen.get(arn)?.status });
+          }
+          if (property === 'listServices') {
+            // Pages reach the run before the walk ends: what they show is seen from then on.
+            const options = (args[1] ?? {}) as ListServicesOptions;
+            args = [args[0], { ...options, onPage: (page: readonly ServiceSummary[]) => {
+              for (const s of page) see(s.arn, s.status, startedAt);
+              options.onPage?.(page);
+            } }];
+          }
+          try {
+            const result: unknown = await value.apply(target, args);
+            if (property === 'listServices') for (const s of (result as ServiceScan).services) see(s.arn, s.status, startedAt);
+            if (property === 'describeService') see(arn, (result as ServiceDetail).status, startedAt);
+            if (OPERATION_STARTS.has(property)) see(arn, 'OPERATION_IN_PROGRESS', next());
+            return result;
+          } catch (error) {
+            if (STATUS_READS.has(property) && error instanceof ServiceNotFoundError) see(arn, 'DELETED', startedAt);
+            throw error;
+          }
+        };
+      },
+    });
+  }
 }
 
 /** One invocation of the handler and what surrounded it. */
@@ -124,6 +173,23 @@ export interface ReliabilityHarnessOptions {
   readonly handler?: Omit<HandlerDependencies, 'gateway' | 'logger'>;
   /** Wraps the SDK gateway, e.g. to break it on purpose and show that the invariants notice. @default none */
   readonly wrapGateway?: (gateway: AppRunnerGateway) => AppRunnerGateway;
+  /**
+   * Reach other accounts as production does (`StsAccountAccess` through the emulator's STS), rather
+   * than with one gateway for every account. @default one gateway, the default account's credentials
+   */
+  readonly members?: MemberAccessOptions;
+}
+
+/** How the harness's `StsAccountAccess` reaches member accounts. */
+export interface MemberAccessOptions {
+  /** The external id the function passes (SCHEDULER_MEMBER_EXTERNAL_ID). @default none */
+  readonly externalId?: string;
+  /** How long before expiry credentials are assumed again, in ms. @default the engine's REFRESH_BEFORE_EXPIRY_MS */
+  readonly refreshBeforeExpiryMs?: number;
+  /** Attempts per STS call. @default 4, standard retries, as the harness's App Runner clients */
+  readonly stsMaxAttempts?: number;
+  /** Wraps an account's gateway, e.g. to break it on purpose and show that the invariants notice. @default none */
+  readonly wrapGateway?: (account: string, gateway: AppRunnerGateway) => AppRunnerGateway;
 }
 
 /** The emulator, a handler factory against it, and the record of runs and hand actions. */
@@ -140,6 +206,9 @@ export class ReliabilityHarness {
     readonly emulator: AppRunnerEmulator,
     private readonly gateway: AppRunnerGateway,
     private readonly handlerOptions: ReliabilityHarnessOptions['handler'],
+    /** With `members`: the access every run shares, as a warm container's handler does. */
+    private access?: AccountAccess,
+    private readonly newAccess?: () => AccountAccess,
   ) {
     emulator.onOperationEvent((event) => this.waitingEvents.push(event));
   }
@@ -162,7 +231,18 @@ export class ReliabilityHarness {
   static async start(options: ReliabilityHarnessOptions = {}): Promise<ReliabilityHarness> {
     const emulator = await startEmulator(options.emulator);
     const gateway = emulatorGateway(emulator, options.gateway);
-    return new ReliabilityHarness(emulator, options.wrapGateway ? options.wrapGateway(gateway) : gateway, options.handler);
+    const members = options.members;
+    const newAccess = members && ((): AccountAccess => memberAccess(emulator, members, options.gateway));
+    return new ReliabilityHarness(emulator, options.wrapGateway ? options.wrapGateway(gateway) : gateway, options.handler, newAccess?.(), newAccess);
+  }
+
+  /**
+   * The next runs start in a new container: a new `StsAccountAccess`, with no credentials cached (as
+   * when Lambda's retry of an invocation lands elsewhere). Only with `members`.
+   */
+  coldStart(): void {
+    if (!this.newAccess) throw new Error('coldStart() is for a harness started with members');
+    this.access = this.newAccess();
   }
 
   /** The highest call sequence number so far (0 before any call); the suite never clears the log. */
@@ -187,10 +267,11 @@ export class ReliabilityHarness {
     const before = this.emulator.services();
     const afterSeq = this.lastSeq();
     const startedAt = Date.now();
-    const observers = events.map(() => observeStatuses(this.gateway));
+    const observers = events.map(() => this.observeRun());
     const settled = await Promise.all(
       events.map((event, i) => {
-        return harnessHandler(observers[i].gateway, this.handlerOptions)(event, context).then(
+        const { gateway, accounts } = observers[i];
+        return harnessHandler(gateway, accounts ? { ...this.handlerOptions, accounts } : this.handlerOptions)(event, context).then(
           (report) => ({ report, rejected: false }),
           (error: unknown) => {
             if (error instanceof RunFailedError) return { report: error.report, rejected: true };
@@ -215,6 +296,13 @@ export class ReliabilityHarness {
     }));
     this.runs.push(...records);
     return records;
+  }
+
+  /** What one run's handler is given, observed: the gateway, and with `members` the access to every account. */
+  private observeRun(): { gateway: AppRunnerGateway; accounts?: AccountAccess; blindDeployments: BlindDeployment[] } {
+    if (!this.access) return observeStatuses(this.gateway);
+    const { access, blindDeployments } = observeAccess(this.access);
+    return { gateway: this.gateway, accounts: access, blindDeployments };
   }
 
   /** A person pauses the service in the console. */
@@ -272,6 +360,37 @@ export class ReliabilityHarness {
   close(): Promise<void> {
     return this.emulator.close();
   }
+}
+
+/**
+ * The production access against the emulator: the default account with the harness's credentials, the
+ * others through AssumeRole of the member role in the emulator's STS.
+ */
+function memberAccess(emulator: AppRunnerEmulator, members: MemberAccessOptions, gateway: ReliabilityHarnessOptions['gateway']): AccountAccess {
+  const sts = new STSClient({
+    endpoint: emulator.endpoint,
+    region: REGION,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: members.stsMaxAttempts ?? 4,
+    retryMode: 'standard',
+  });
+  const access = new StsAccountAccess({
+    home: { account: emulator.defaultAccount, partition: 'aws' },
+    externalId: members.externalId,
+    refreshBeforeExpiryMs: members.refreshBeforeExpiryMs,
+    sts: new SdkStsGateway(sts),
+    gateway: { maxAttempts: 4, retryMode: 'standard', ...gateway, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS },
+  });
+  const wrap = members.wrapGateway;
+  if (!wrap) return access;
+  const wrapped = new Map<string, AppRunnerGateway>();
+  return {
+    homeAccount: () => access.homeAccount(),
+    gatewayFor: (account) => {
+      if (!wrapped.has(account)) wrapped.set(account, wrap(account, access.gatewayFor(account)));
+      return wrapped.get(account)!;
+    },
+  };
 }
 
 /** Starts a reliability harness: an emulator on 127.0.0.1 and the real handler against it. */

@@ -110,7 +110,8 @@ export function selfCheckLine(invariant: InvariantId, caught: boolean): SelfChec
 function selectionOf(runs: readonly RunRecord[]): string {
   const modes = new Set<string>();
   for (const run of runs) {
-    if (Object.keys(run.request.tags).length > 0) modes.add('tags');
+    const accounts = run.request.accounts.length;
+    if (Object.keys(run.request.tags).length > 0) modes.add(accounts > 1 ? `tags in ${accounts} accounts` : 'tags');
     if (run.request.services.length > 0) modes.add('ARNs');
   }
   return [...modes].join(' + ');

@@ -1,0 +1,195 @@
+/**
+ * What a run over several accounts survives: the member role of one account vanishing mid-run, STS
+ * throttling, credentials that expire while the run waits. The real handler reaches the member
+ * accounts as in production (`StsAccountAccess`, the member role assumed through the emulator's STS)
+ * and the invariants of `invariants.ts` hold over everything that happened.
+ */
+import { MEMBER_ROLE_NAME, memberRoleArn } from '../../contract/member-role';
+import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
+import { OFFICE_HOURS } from '../support/scheduler-harness';
+import { startReliabilityHarness, type ReliabilityHarness, type ReliabilityHarnessOptions } from './reliability-harness';
+import { verifyScenario } from './summary';
+
+const MEMBER_A = '210987654321';
+const MEMBER_B = '345678901234';
+
+let harness: ReliabilityHarness;
+
+async function start(options: ReliabilityHarnessOptions = {}): Promise<ReliabilityHarness> {
+  harness = await startReliabilityHarness({ members: {}, ...options });
+  return harness;
+}
+
+afterEach(() => harness?.close());
+
+/** `count` services selected by OFFICE_HOURS in `account`, named `<account's last 4 digits>-N`, and one outside the selection. */
+function accountFleet(account: string, count: number): { hit: string[]; outsider: string } {
+  const prefix = `acct-${account.slice(-4)}`;
+  const hit = Array.from({ length: count }, (_, i) => harness.emulator.addService({ name: `${prefix}-${i + 1}`, account, tags: OFFICE_HOURS }));
+  const outsider = harness.emulator.addService({ name: `${prefix}-outsider`, account, tags: { schedule: 'never' } });
+  return { hit, outsider };
+}
+
+function statuses(arns: readonly string[]): string[] {
+  return arns.map((arn) => harness.emulator.service(arn).status);
+}
+
+/** A pause by tags in the home account and both member accounts. */
+function pauseEverywhere(): { action: 'pause'; tags: typeof OFFICE_HOURS; accounts: string[] } {
+  return { action: 'pause', tags: OFFICE_HOURS, accounts: [harness.emulator.defaultAccount, MEMBER_A, MEMBER_B] };
+}
+
+/** Successful calls of one operation to one service, over the whole scenario. */
+function succeeded(operation: string, arn: string): number {
+  return harness.emulator.callsTo(operation).filter((c) => c.targetArn === arn && c.httpStatus === 200).length;
+}
+
+describe('a member role that vanishes mid-run', () => {
+  it('fails only that account\'s services, finishes the others, and a retry in a new container once the role is back pauses the rest once', async () => {
+    await start();
+    const home = accountFleet(harness.emulator.defaultAccount, 2);
+    const a = accountFleet(MEMBER_A, 2);
+    const b = accountFleet(MEMBER_B, 3);
+    harness.emulator.addRole(MEMBER_A);
+    harness.emulator.addRole(MEMBER_B);
+    harness.emulator.setTimings({ pause: 300 });
+
+    const running = harness.run(pauseEverywhere());
+    await harness.whenCall((c) => c.operation === 'PauseService' && c.account === MEMBER_B && c.httpStatus === 200, running);
+    harness.emulator.removeRole(MEMBER_B);
+    const first = await running;
+
+    expect(first.rejected).toBe(true);
+    expect(statuses([...home.hit, ...a.hit])).toEqual(['PAUSED', 'PAUSED', 'PAUSED', 'PAUSED']);
+    const failedInB = first.report.services.filter((s) => s.outcome === 'failed');
+    expect(failedInB.length).toBeGreaterThan(0);
+    for (const row of failedInB) {
+      expect(row.serviceArn).toContain(`:${MEMBER_B}:`);
+      expect(row.reason).toContain('AccessDeniedException');
+    }
+    expect(statuses([home.outsider, a.outsider, b.outsider])).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+
+    harness.emulator.addRole(MEMBER_B);
+    await harness.emulator.settled();
+    // A new container: a warm one still holds the removed role's session, which its SDK clients keep
+    // until 5 minutes before its Expiration, so its retry fails the account again (see the report).
+    harness.coldStart();
+    const retry = await harness.run(pauseEverywhere());
+
+    expect(retry.rejected).toBe(false);
+    expect(statuses(b.hit)).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
+    expect(b.hit.map((arn) => harness.emulator.service(arn).tags[MARKER_TAG_KEY])).toEqual([
+      expect.stringMatching(/^paused /),
+      expect.stringMatching(/^paused /),
+      expect.stringMatching(/^paused /),
+    ]);
+    expect([...home.hit, ...a.hit, ...b.hit].map((arn) => succeeded('PauseService', arn))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(verifyScenario(harness, { fault: `member role of one account removed mid-run (after its first PauseService), added again before the retry`, retries: [retry] })).toEqual([]);
+  });
+
+  it('reports the account\'s region unlisted when its role is gone before the run, and touches nothing there', async () => {
+    await start();
+    const home = accountFleet(harness.emulator.defaultAccount, 2);
+    const b = accountFleet(MEMBER_B, 2);
+    harness.emulator.addRole(MEMBER_A);
+    accountFleet(MEMBER_A, 1);
+
+    const run = await harness.run(pauseEverywhere());
+
+    expect(run.rejected).toBe(true);
+    expect(run.report.selectionFailures).toEqual([
+      expect.objectContaining({ account: MEMBER_B, target: 'eu-west-1', reason: expect.stringContaining(memberRoleArn('aws', MEMBER_B)) }),
+    ]);
+    expect(statuses(home.hit)).toEqual(['PAUSED', 'PAUSED']);
+    expect(statuses(b.hit)).toEqual(['RUNNING', 'RUNNING']);
+    expect(harness.emulator.mutatingCalls().filter((c) => c.account === MEMBER_B)).toEqual([]);
+    expect(verifyScenario(harness, { fault: `no member role (${MEMBER_ROLE_NAME}) in one of three accounts` })).toEqual([]);
+  });
+});
+
+describe('STS throttling', () => {
+  it('pauses every account once the SDK retries outlast a throttled AssumeRole', async () => {
+    await start({ members: { stsMaxAttempts: 4 } });
+    const fleets = [accountFleet(harness.emulator.defaultAccount, 2), accountFleet(MEMBER_A, 2), accountFleet(MEMBER_B, 2)];
+    harness.emulator.addRole(MEMBER_A);
+    harness.emulator.addRole(MEMBER_B);
+    // Three throttles, so that even if they all hit one account's AssumeRole its fourth attempt gets through.
+    harness.emulator.injectFault({ kind: 'throttle', api: 'STS', operation: 'AssumeRole', times: 3 });
+
+    const run = await harness.run(pauseEverywhere());
+
+    expect(run.rejected).toBe(false);
+    expect(statuses(fleets.flatMap((f) => f.hit))).toEqual(Array(6).fill('PAUSED'));
+    expect(harness.emulator.callsTo('AssumeRole').filter((c) => c.errorType === 'Throttling')).toHaveLength(3);
+    expect(harness.emulator.callsTo('AssumeRole').filter((c) => c.httpStatus === 200).map((c) => c.targetArn).sort()).toEqual([
+      memberRoleArn('aws', MEMBER_A),
+      memberRoleArn('aws', MEMBER_B),
+    ]);
+    expect(verifyScenario(harness, { fault: 'STS Throttling on the first 3 AssumeRole calls' })).toEqual([]);
+  });
+
+  it('fails the throttled account\'s region when throttling outlasts the retries, and a retry in a new container pauses it once', async () => {
+    await start({ members: { stsMaxAttempts: 2 } });
+    const home = accountFleet(harness.emulator.defaultAccount, 2);
+    const a = accountFleet(MEMBER_A, 2);
+    const b = accountFleet(MEMBER_B, 2);
+    harness.emulator.addRole(MEMBER_A);
+    harness.emulator.addRole(MEMBER_B);
+    harness.emulator.injectFault({ kind: 'throttle', api: 'STS', serviceArn: memberRoleArn('aws', MEMBER_B), times: 2 });
+
+    const first = await harness.run(pauseEverywhere());
+
+    expect(first.rejected).toBe(true);
+    expect(first.report.selectionFailures).toEqual([
+      expect.objectContaining({ account: MEMBER_B, target: 'eu-west-1', reason: expect.stringContaining('Throttling') }),
+    ]);
+    expect(statuses([...home.hit, ...a.hit, ...b.hit])).toEqual(['PAUSED', 'PAUSED', 'PAUSED', 'PAUSED', 'RUNNING', 'RUNNING']);
+
+    harness.coldStart();
+    const retry = await harness.run(pauseEverywhere());
+
+    expect(retry.rejected).toBe(false);
+    expect(statuses(b.hit)).toEqual(['PAUSED', 'PAUSED']);
+    expect([...home.hit, ...a.hit, ...b.hit].map((arn) => succeeded('PauseService', arn))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(verifyScenario(harness, { fault: 'STS Throttling on every AssumeRole attempt (2 of 2) for one account', retries: [retry] })).toEqual([]);
+  });
+});
+
+describe('credentials that expire during a wait', () => {
+  it('assumes the role again when its credentials near their end, so that a pause longer than their lifetime completes', async () => {
+    // Credentials live 1 s and are asked again 0.5 s before their end; each pause takes 1.5 s.
+    await start({ members: { refreshBeforeExpiryMs: 500 } });
+    const a = accountFleet(MEMBER_A, 3);
+    harness.emulator.addRole(MEMBER_A);
+    harness.emulator.setCredentialLifetime(1);
+    harness.emulator.setTimings({ pause: 1_500 });
+
+    const run = await harness.run({ action: 'pause', tags: OFFICE_HOURS, accounts: [MEMBER_A] });
+
+    expect(run.rejected).toBe(false);
+    expect(statuses(a.hit)).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
+    expect(harness.emulator.callsTo('AssumeRole').filter((c) => c.httpStatus === 200).length).toBeGreaterThan(1);
+    expect(harness.emulator.calls.filter((c) => c.errorType === 'ExpiredTokenException')).toEqual([]);
+    expect(verifyScenario(harness, { fault: 'member credentials that live 1 s, pauses that take 1.5 s' })).toEqual([]);
+  });
+
+  it('assumes the role again when STS expires a session before its Expiration, mid-run, and pauses every service once', async () => {
+    await start();
+    const home = accountFleet(harness.emulator.defaultAccount, 2);
+    const a = accountFleet(MEMBER_A, 3);
+    harness.emulator.addRole(MEMBER_A);
+    harness.emulator.setTimings({ pause: 400 });
+
+    const running = harness.run({ action: 'pause', tags: OFFICE_HOURS, accounts: [harness.emulator.defaultAccount, MEMBER_A] });
+    await harness.whenCall((c) => c.operation === 'PauseService' && c.account === MEMBER_A && c.httpStatus === 200, running);
+    harness.emulator.expireSessions(MEMBER_A);
+    const run = await running;
+
+    expect(run.rejected).toBe(false);
+    expect(statuses([...home.hit, ...a.hit])).toEqual(['PAUSED', 'PAUSED', 'PAUSED', 'PAUSED', 'PAUSED']);
+    expect(harness.emulator.calls.filter((c) => c.errorType === 'ExpiredTokenException').length).toBeGreaterThan(0);
+    expect(harness.emulator.callsTo('AssumeRole').filter((c) => c.httpStatus === 200)).toHaveLength(2);
+    expect([...home.hit, ...a.hit].map((arn) => succeeded('PauseService', arn))).toEqual([1, 1, 1, 1, 1]);
+    expect(verifyScenario(harness, { fault: 'member sessions expired by STS mid-run, their Expiration still an hour ahead' })).toEqual([]);
+  });
+});
