@@ -294,16 +294,16 @@ class ServiceRun {
    * an overlapping run, or from a person).
    *
    * `skip`: this run's own ResumeService started the resume and this run saw it end RUNNING (or a dry
-   * run plans a resume). The history is not read (issue #14: one ListOperations per service, 1.25x the
-   * work's calls). A deployment since that resume could only come from someone who saw it RUNNING
+   * run plans a resume). The history is not read (issue #14: one ListOperations per service made a
+   * 1,000-service resume 1.34x the work's calls). A deployment since that resume could only come from someone who saw it RUNNING
    * first, and App Runner runs one operation at a time: a deployment still running when ours arrives
    * makes App Runner refuse ours, and that refusal is decided again with the history read
-   * (`startDeployment`). Two cases remain, and neither can happen:
-   * - a deployment that started and ended between this run's RUNNING read and its StartDeployment:
-   *   that gap is one call (seconds at most under throttling), real deployments take minutes;
+   * (`startDeployment`). Two cases remain:
+   * - a deployment that started and ended between this run's RUNNING read and its StartDeployment
+   *   cannot happen: that gap is one call (seconds at most under throttling), real deployments take minutes;
    * - a deployment that started after the resume ended but before this run's next status read, so
    *   that the run, still reading OPERATION_IN_PROGRESS, takes the end of that deployment for the end
-   *   of its resume and deploys again. The scheduler's other runs cannot start one: a run that did not
+   *   of its resume and deploys again. The scheduler's other runs do not start one: a run that did not
    *   make the resume reads the history, and when it finds a resume that is not its own ended less
    *   than `deployGraceMs` ago (5 x the poll interval, against one poll interval, a status read and a
    *   call that this run needs), it waits that long and reads the history again before it deploys
