@@ -23,7 +23,7 @@
  * - An ARN of another account answers AccessDeniedException (400): App Runner's model declares no such
  *   error and says nothing of cross-account calls; without a resource policy (App Runner has none) IAM
  *   denies them, and AccessDeniedException is what AWS JSON services answer for a denied call.
- * - A session whose role was removed answers AccessDeniedException (400); an expired one
+ * - A session whose role was removed, or that `revokeSessions` revoked, answers AccessDeniedException (400); an expired one
  *   ExpiredTokenException (400, the status AWS JSON services answer; see `faults.ts`).
  * - The Scheduler and Lambda hold the default account's schedules and functions only: a call with another
  *   account's credentials answers AccessDeniedException (403) rather than showing them.
@@ -534,6 +534,14 @@ export class AppRunnerEmulator {
    */
   removeRole(account: string, roleName: string = MEMBER_ROLE_NAME): void {
     this.accounts.removeRole(account, roleName);
+  }
+
+  /**
+   * IAM's "Revoke active sessions" on the role: every call made with a session it issued until now
+   * answers AccessDeniedException (AccessDenied for STS) from now on; AssumeRole gives sessions that work.
+   */
+  revokeSessions(account: string, roleName: string = MEMBER_ROLE_NAME): void {
+    this.accounts.revokeSessions(account, roleName);
   }
 
   /**

@@ -252,6 +252,25 @@ describe('sessions', () => {
     expect(await listedNames(appRunner(await assumeMemberRole()))).toEqual(['member-app']);
   });
 
+  it('denies the sessions issued before revokeSessions, and a new AssumeRole works', async () => {
+    emulator.addService({ name: 'member-app', account: MEMBER });
+    emulator.addRole(MEMBER);
+    emulator.addRole(OTHER);
+    const before = await assumeMemberRole();
+    const other = await assumeMemberRole(OTHER);
+
+    emulator.revokeSessions(MEMBER);
+
+    await expect(appRunner(before).send(new ListServicesCommand({}))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('AWSRevokeOlderSessions'),
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(listedNames(appRunner(other))).resolves.toEqual([]);
+    expect(await listedNames(appRunner(await assumeMemberRole()))).toEqual(['member-app']);
+    expect(() => emulator.revokeSessions(OTHER, 'NoSuchRole')).toThrow(`account ${OTHER} has no role named 'NoSuchRole'`);
+  });
+
   it('answers ExpiredTokenException once a session expired, and a fresh AssumeRole works again', async () => {
     emulator.addService({ name: 'member-app', account: MEMBER });
     emulator.addRole(MEMBER);
