@@ -157,6 +157,11 @@ export class Accounts {
     return arn;
   }
 
+  /** Whether the account has the role. */
+  hasRole(account: string, roleName: string = MEMBER_ROLE_NAME): boolean {
+    return this.roles.has(roleKey(account, roleName));
+  }
+
   /** Deletes a role; its sessions' calls are refused from now on. Throws when there is no such role. */
   removeRole(account: string, roleName: string = MEMBER_ROLE_NAME): void {
     if (!this.roles.delete(roleKey(account, roleName))) throw new Error(`account ${account} has no role named '${roleName}'`);

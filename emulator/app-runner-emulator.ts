@@ -528,6 +528,11 @@ export class AppRunnerEmulator {
     return arn;
   }
 
+  /** Whether the account has the role (`addRole`, not removed since). */
+  hasRole(account: string, roleName: string = MEMBER_ROLE_NAME): boolean {
+    return this.accounts.hasRole(account, roleName);
+  }
+
   /**
    * Deletes the role: AssumeRole of it answers AccessDenied, and every call made with a session it issued
    * answers AccessDeniedException (AccessDenied for STS) from now on, even after the role is added again.

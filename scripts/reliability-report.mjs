@@ -92,7 +92,8 @@ function render(lines, jestStatus) {
   );
   out.push('');
   out.push('Regenerate with `npm run reliability` (it runs `jest test/reliability` with `RELIABILITY_SUMMARY` set and');
-  out.push('rewrites this file; `RELIABILITY_SEED` and `RELIABILITY_CASES` change the random cases). `npm test` runs the same suite.');
+  out.push('rewrites this file; `RELIABILITY_SEED` and `RELIABILITY_CASES` change the random cases, `RELIABILITY_ACCOUNT_CASES` the');
+  out.push('number of those over accounts). `npm test` runs the same suite.');
   out.push('');
   out.push('## Figures');
   out.push('');

@@ -237,6 +237,7 @@ describe('sessions', () => {
     expect(await listedNames(appRunner(member))).toEqual(['member-app']);
 
     emulator.removeRole(MEMBER);
+    expect(emulator.hasRole(MEMBER)).toBe(false);
     await expect(appRunner(member).send(new ListServicesCommand({}))).rejects.toMatchObject({
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 400 },
