@@ -774,14 +774,16 @@ export class AppRunnerEmulator {
     this.enter(operation);
     res.on('close', () => this.leave(operation));
 
-    const refusal = isRefusal(caller) ? refusalError('STS', caller) : undefined;
-    const fault = await this.applyFault(req, call, refusal ? undefined : { api: 'STS', operation, arns, account: caller.account });
-    if (refusal) return this.sendStsError(res, call, refusal);
+    if (isRefusal(caller)) {
+      await this.applyFault(req, call, undefined);
+      return this.sendStsError(res, call, refusalError('STS', caller));
+    }
+    const fault = await this.applyFault(req, call, { api: 'STS', operation, arns, account: caller.account });
     if (fault === 'dropped') return;
     if (fault) return this.sendStsError(res, call, fault);
     let xml: string;
     try {
-      xml = answerSts(parameters, caller as Caller, this.accounts, requestIdOf(call));
+      xml = answerSts(parameters, caller, this.accounts, requestIdOf(call));
     } catch (error) {
       const answer = error instanceof ApiError ? error : new ApiError('InternalFailure', 500, `Emulator bug: ${String(error)}`);
       return this.sendStsError(res, call, answer);
