@@ -10,7 +10,8 @@
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SdkAppRunnerGateway, type AppRunnerGateway, type GatewayCredentials, type SdkGatewayOptions } from './app-runner';
-import { AppRunnerCallError, MemberRoleError } from './errors';
+import { AppRunnerCallError, HomeAccountError, MemberRoleError } from './errors';
+import { parseFunctionArn } from './function-settings';
 import { SCHEDULER_MEMBER_EXTERNAL_ID_ENV } from '../contract/function-environment';
 import { MEMBER_ROLE_SESSION_NAME, memberRoleArn } from '../contract/member-role';
 
@@ -28,12 +29,10 @@ export interface HomeIdentity {
   readonly partition: string;
 }
 
-const LAMBDA_FUNCTION_ARN = /^arn:([^:]+):lambda:[^:]+:(\d{12}):function:.+$/;
-
 /** The identity a Lambda function ARN names (`context.invokedFunctionArn`); undefined for anything else. */
 export function identityOfFunctionArn(functionArn: string | undefined): HomeIdentity | undefined {
-  const m = functionArn === undefined ? null : LAMBDA_FUNCTION_ARN.exec(functionArn);
-  return m ? { partition: m[1], account: m[2] } : undefined;
+  const parts = parseFunctionArn(functionArn);
+  return parts && { partition: parts.partition, account: parts.account };
 }
 
 /**
@@ -154,14 +153,17 @@ export class StsAccountAccess implements AccountAccess {
     this.knownHome = options.home;
   }
 
-  /** The home identity: as given, else GetCallerIdentity once (asked again only after a failure). */
+  /**
+   * The home identity: as given, else GetCallerIdentity once (asked again only after a failure).
+   * @throws HomeAccountError with the STS error as `cause`.
+   */
   private homeIdentity(): Promise<HomeIdentity> {
     if (this.knownHome) return Promise.resolve(this.knownHome);
     this.home ??= this.sts.callerIdentity().then(
       (identity) => (this.knownHome = identity),
       (error: unknown) => {
         this.home = undefined;
-        throw error;
+        throw new HomeAccountError(error);
       },
     );
     return this.home;

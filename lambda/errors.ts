@@ -54,6 +54,17 @@ export class MemberRoleError extends Error {
   }
 }
 
+/**
+ * The function could not tell its own account: it was invoked with no function ARN (outside Lambda)
+ * and STS GetCallerIdentity failed. The run never started: nothing was called. Keeps the STS error as `cause`.
+ */
+export class HomeAccountError extends Error {
+  constructor(cause: unknown) {
+    super(`could not tell the function's own account: the invocation names no function ARN, and GetCallerIdentity failed: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+    this.name = 'HomeAccountError';
+  }
+}
+
 /** The run's deadline passed while a service was still changing. */
 export class DeadlineError extends Error {
   constructor(

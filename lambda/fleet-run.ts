@@ -95,7 +95,11 @@ export function planUnits(request: SchedulerRequest, home: string, gatewayFor: (
 export async function runFleet(request: SchedulerRequest, options: FleetRunOptions): Promise<RunReport> {
   const { access, fleetConcurrency = DEFAULT_FLEET_CONCURRENCY, onProgress, ...runOptions } = options;
   const units = planUnits(request, await access.homeAccount(), (account) => access.gatewayFor(account));
-  if (units.length === 1) return runScheduler(request, { ...runOptions, onProgress, gateway: units[0].gateway });
+  if (units.length === 1) {
+    // Today's run: the one unit's bound is the invocation's too.
+    const concurrency = Math.min(runOptions.concurrency ?? DEFAULT_CONCURRENCY, fleetConcurrency);
+    return runScheduler(request, { ...runOptions, concurrency, onProgress, gateway: units[0].gateway });
+  }
 
   const limiter = new CallLimiter(fleetConcurrency, ONE_LANE);
   const progress = fleetProgress(units.length, onProgress);

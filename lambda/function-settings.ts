@@ -45,11 +45,25 @@ export function readFunctionEnvironment(env: Readonly<Record<string, string | un
   };
 }
 
-const FUNCTION_ARN = /^(arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+)(?::[^:]+)?$/;
+const FUNCTION_ARN = /^(arn:([^:]+):lambda:[^:]+:(\d{12}):function:[^:]+)(?::[^:]+)?$/;
+
+/** What a Lambda function ARN (`context.invokedFunctionArn`, maybe with a version or alias) says. */
+export interface FunctionArnParts {
+  /** Without a version or alias, as a schedule's target names it. */
+  readonly unqualified: string;
+  readonly partition: string;
+  readonly account: string;
+}
+
+/** Splits a Lambda function ARN; undefined for anything else. */
+export function parseFunctionArn(invokedFunctionArn: string | undefined): FunctionArnParts | undefined {
+  const m = invokedFunctionArn === undefined ? null : FUNCTION_ARN.exec(invokedFunctionArn);
+  return m ? { unqualified: m[1], partition: m[2], account: m[3] } : undefined;
+}
 
 /** The function's ARN without a version or alias, as a schedule's target names it; undefined for anything else. */
 export function unqualifiedFunctionArn(invokedFunctionArn: string | undefined): string | undefined {
-  return invokedFunctionArn === undefined ? undefined : FUNCTION_ARN.exec(invokedFunctionArn)?.[1];
+  return parseFunctionArn(invokedFunctionArn)?.unqualified;
 }
 
 /** The run's ending settings, from the environment and the ARN this invocation was made on. */

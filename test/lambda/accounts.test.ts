@@ -4,7 +4,7 @@
  */
 import { defaultAccountAccess, identityOfFunctionArn, SharedGatewayAccess, StsAccountAccess, FAILED_ASSUME_ROLE_STANDS_MS, type HomeIdentity, type StsGateway, type TemporaryCredentials } from '../../lambda/accounts';
 import { SdkAppRunnerGateway } from '../../lambda/app-runner';
-import { MemberRoleError } from '../../lambda/errors';
+import { HomeAccountError, MemberRoleError } from '../../lambda/errors';
 
 const HOME: HomeIdentity = { account: '123456789012', partition: 'aws' };
 const MEMBER = '210987654321';
@@ -16,6 +16,7 @@ class FakeSts implements StsGateway {
   readonly assumed: { roleArn: string; externalId?: string }[] = [];
   identityCalls = 0;
   refuse?: Error;
+  refuseIdentity?: Error;
 
   constructor(
     private readonly clock: () => number,
@@ -31,6 +32,7 @@ class FakeSts implements StsGateway {
 
   async callerIdentity(): Promise<HomeIdentity> {
     this.identityCalls += 1;
+    if (this.refuseIdentity) throw this.refuseIdentity;
     return HOME;
   }
 }
@@ -130,6 +132,22 @@ describe('the home account', () => {
     expect(await Promise.all([access.homeAccount(), access.homeAccount()])).toEqual([HOME.account, HOME.account]);
     expect(await access.homeAccount()).toBe(HOME.account);
     expect(sts.identityCalls).toBe(1);
+  });
+
+  it('stops the run before any call when STS cannot tell it, saying why, and is asked again next time', async () => {
+    const sts = new FakeSts(clock);
+    sts.refuseIdentity = Object.assign(new Error('Unable to locate credentials'), { name: 'CredentialsProviderError' });
+    const access = new StsAccountAccess({ sts, clock });
+
+    const error = await access.homeAccount().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HomeAccountError);
+    expect((error as Error).message).toBe(
+      "could not tell the function's own account: the invocation names no function ARN, and GetCallerIdentity failed: CredentialsProviderError: Unable to locate credentials",
+    );
+    expect((error as Error).cause).toBe(sts.refuseIdentity);
+    sts.refuseIdentity = undefined;
+    expect(await access.homeAccount()).toBe(HOME.account);
   });
 
   it('is reached with the function\'s own credentials: no role is assumed for it', async () => {

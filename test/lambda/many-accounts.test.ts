@@ -174,6 +174,26 @@ describe('a scheduler for many accounts', () => {
     expect(assumeRoleCalls(STAGING)).toHaveLength(2);
   });
 
+  it('finishes the other accounts while App Runner throttles one account past the SDK\'s retries, and reports that account\'s services failed', async () => {
+    await start();
+    emulator.addRole(STAGING);
+    emulator.addRole(SANDBOX);
+    emulator.injectFault({ kind: 'throttle', api: 'AppRunner', account: SANDBOX, forMs: 60_000 });
+    const done = [
+      emulator.addService({ name: 'home-web', tags: OFFICE_HOURS }),
+      emulator.addService({ name: 'staging-web', account: STAGING, tags: OFFICE_HOURS }),
+    ];
+    const throttled = emulator.addService({ name: 'sandbox-web', account: SANDBOX, tags: OFFICE_HOURS });
+    const listed = emulator.addService({ name: 'sandbox-api', account: SANDBOX });
+
+    const report = await failedReport(handlerWith(stsAccess())({ action: 'pause', tags: OFFICE_HOURS, accounts: [HOME, STAGING, SANDBOX], services: [listed] }, CONTEXT));
+
+    expect(done.map(statusOf)).toEqual(['PAUSED', 'PAUSED']);
+    expect([throttled, listed].map(statusOf)).toEqual(['RUNNING', 'RUNNING']);
+    expect(outcomeOf(report, listed)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('ThrottlingException') });
+    expect(report.selectionFailures).toEqual([{ target: REGION, account: SANDBOX, reason: expect.stringContaining('ListServices on eu-west-1 failed: ThrottlingException') }]);
+  });
+
   it('finishes the other accounts while one account\'s STS answers Throttling', async () => {
     await start();
     emulator.addRole(STAGING);
