@@ -275,11 +275,12 @@ describe('sessions', () => {
   it('answers ExpiredTokenException once a session expired, and a fresh AssumeRole works again', async () => {
     emulator.addService({ name: 'member-app', account: MEMBER });
     emulator.addRole(MEMBER);
-    emulator.setCredentialLifetime(0.3);
+    // Long enough for the first call to arrive in time on a loaded machine.
+    emulator.setCredentialLifetime(1);
     const member = await assumeMemberRole();
     expect(await listedNames(appRunner(member))).toEqual(['member-app']);
 
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     await expect(appRunner(member).send(new ListServicesCommand({}))).rejects.toMatchObject({
       name: 'ExpiredTokenException',
       message: 'The security token included in the request is expired',

@@ -175,11 +175,12 @@ describe('STS throttling', () => {
 
 describe('credentials that expire during a wait', () => {
   it('assumes the role again when its credentials near their end, so that a pause longer than their lifetime completes', async () => {
-    // Credentials live 1 s and are asked again 0.5 s before their end; each pause takes 1.5 s.
-    await start({ members: { refreshBeforeExpiryMs: 500 } });
+    // Credentials live 1.5 s and are asked again 1 s before their end (a margin a loaded machine's
+    // pauses do not eat up); each pause takes 1.5 s, so every set of credentials ends during a wait.
+    await start({ members: { refreshBeforeExpiryMs: 1_000 } });
     const a = accountFleet(MEMBER_A, 3);
     harness.emulator.addRole(MEMBER_A);
-    harness.emulator.setCredentialLifetime(1);
+    harness.emulator.setCredentialLifetime(1.5);
     harness.emulator.setTimings({ pause: 1_500 });
 
     const run = await harness.run({ action: 'pause', tags: OFFICE_HOURS, accounts: [MEMBER_A] });
@@ -188,7 +189,7 @@ describe('credentials that expire during a wait', () => {
     expect(statuses(a.hit)).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
     expect(harness.emulator.callsTo('AssumeRole').filter((c) => c.httpStatus === 200).length).toBeGreaterThan(1);
     expect(harness.emulator.calls.filter((c) => c.errorType === 'ExpiredTokenException')).toEqual([]);
-    expect(verifyScenario(harness, { fault: 'member credentials that live 1 s, pauses that take 1.5 s' })).toEqual([]);
+    expect(verifyScenario(harness, { fault: 'member credentials that live 1.5 s (assumed again 1 s before their end), pauses that take 1.5 s' })).toEqual([]);
   });
 
   it('assumes the role again when STS expires a session before its Expiration, mid-run, and pauses every service once', async () => {
