@@ -14,6 +14,7 @@ import {
   type ServiceSnapshot,
   type ServiceSpec,
 } from '../emulator/app-runner-emulator';
+import { startLatencyProxy, type LatencyProxy } from './region-latency-proxy';
 import { startThrottlingProxy, type RateQuota, type ThrottlingProxy } from './throttling-proxy';
 
 /** What the benchmarks ask of an emulator; every call is asynchronous so that it can live elsewhere. */
@@ -22,6 +23,8 @@ export interface BenchEmulator {
   readonly endpoint: string;
   /** Creates the services and returns their ARNs, in order. */
   addServices(specs: readonly ServiceSpec[]): Promise<string[]>;
+  /** Creates the member role (MEMBER_ROLE_NAME) in each account. */
+  addRoles(accounts: readonly string[]): Promise<void>;
   /** Every request received since the start or the last `clearCalls()`. */
   calls(): Promise<CallRecord[]>;
   clearCalls(): Promise<void>;
@@ -35,9 +38,11 @@ export interface BenchEmulator {
   close(): Promise<void>;
 }
 
-/** The emulator's options, and optionally a request-rate quota in front of it. */
+/** The emulator's options, and optionally a request-rate quota and distance to regions in front of it. */
 export interface BenchEmulatorOptions extends EmulatorOptions {
   readonly quota?: RateQuota;
+  /** Extra round trip per region, in ms, on top of `latencyMs` (`region-latency-proxy.ts`). @default none */
+  readonly regionLatencyMs?: Readonly<Record<string, number>>;
 }
 
 /** Where the emulator runs. */
@@ -62,28 +67,34 @@ export function startBenchEmulator(placement: EmulatorPlacement, options: BenchE
   return placement === 'in-process' ? startInProcess(options) : startChildProcess(options);
 }
 
-/** An emulator and, with a quota, the proxy in front of it: what `serve` answers for. */
+/** An emulator and, with a quota or distances, the proxies in front of it: what `serve` answers for. */
 export interface HostedEmulator {
   readonly emulator: AppRunnerEmulator;
   readonly proxy?: ThrottlingProxy;
+  readonly distance?: LatencyProxy;
   /** Where clients go: the proxy when there is one. */
   readonly endpoint: string;
 }
 
-/** Starts the emulator and, with a quota, its proxy. */
+/** Starts the emulator and, with distances, the latency proxy in front of it, and with a quota, the quota's proxy in front of those. */
 export async function hostEmulator(options: BenchEmulatorOptions): Promise<HostedEmulator> {
-  const { quota, ...emulatorOptions } = options;
+  const { quota, regionLatencyMs, ...emulatorOptions } = options;
   const emulator = await startEmulator(emulatorOptions);
-  const proxy = quota ? await startThrottlingProxy(emulator.endpoint, quota, options.latencyMs ?? 0) : undefined;
-  return { emulator, proxy, endpoint: proxy?.endpoint ?? emulator.endpoint };
+  const distance = regionLatencyMs ? await startLatencyProxy(emulator.endpoint, regionLatencyMs) : undefined;
+  const near = distance?.endpoint ?? emulator.endpoint;
+  const proxy = quota ? await startThrottlingProxy(near, quota, options.latencyMs ?? 0) : undefined;
+  return { emulator, proxy, distance, endpoint: proxy?.endpoint ?? near };
 }
 
 /** Serves `HostRequest`s against a hosted emulator: the child process side, also used in-process. */
-export function serve({ emulator, proxy }: HostedEmulator): (method: HostRequest['method'], args: unknown[]) => Promise<unknown> {
+export function serve({ emulator, proxy, distance }: HostedEmulator): (method: HostRequest['method'], args: unknown[]) => Promise<unknown> {
   return async (method, args) => {
     switch (method) {
       case 'addServices':
         return (args[0] as ServiceSpec[]).map((spec) => emulator.addService(spec));
+      case 'addRoles':
+        for (const account of args[0] as string[]) emulator.addRole(account);
+        return undefined;
       case 'calls':
         return [...emulator.calls];
       case 'clearCalls':
@@ -99,6 +110,7 @@ export function serve({ emulator, proxy }: HostedEmulator): (method: HostRequest
         return undefined;
       case 'close':
         await proxy?.close();
+        await distance?.close();
         return emulator.close();
     }
   };
@@ -151,6 +163,7 @@ function adapt(
   return {
     endpoint,
     addServices: (specs) => call('addServices', [specs]) as Promise<string[]>,
+    addRoles: (accounts) => call('addRoles', [accounts]) as Promise<void>,
     calls: () => call('calls', []) as Promise<CallRecord[]>,
     clearCalls: () => call('clearCalls', []) as Promise<void>,
     services: () => call('services', []) as Promise<ServiceSnapshot[]>,

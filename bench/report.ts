@@ -2,7 +2,7 @@
 import { MUTATING_OPERATIONS } from '../emulator/app-runner-emulator';
 import type { ColdStartResult } from './cold-start';
 import { APP_RUNNER_SAVING_PER_SERVICE_USD, STACK_CONFIGURATIONS, shareOfSaving, stackCost, type MonthlyCost } from './cost';
-import type { FleetResult } from './fleet-bench';
+import type { AccountsResult, FleetResult } from './fleet-bench';
 import type { SynthResult } from './synth-bench';
 
 /** A Markdown table. */
@@ -217,5 +217,83 @@ export function stackCostTable(rows: readonly { services: number; scheduled: Mon
         ];
       }),
     ),
+  );
+}
+
+/** "resume + deploy by tag, 20 accounts x 3 regions x 50". */
+function accountsRunName(result: AccountsResult): string {
+  const { action, accounts, regions, servicesPerUnit } = result.scenario;
+  return `${action === 'pause' ? 'pause' : 'resume + deploy'} by tag, ${accounts} accounts x ${regions.length} regions x ${servicesPerUnit}`;
+}
+
+/** Runs over accounts: wall time and calls against their bounds. */
+export function accountsTable(results: readonly AccountsResult[]): string {
+  return table(
+    [
+      'run',
+      'services',
+      'wall (s)',
+      'bound (s)',
+      'ratio',
+      'bound at the calls measured here (s)',
+      'ratio',
+      'deploy lag p50 / p95 / max (s)',
+      'calls per service (mutating + reads)',
+      'bound',
+      'ratio',
+      'AssumeRole: measured (bound)',
+      'failed',
+      'retries',
+    ],
+    results.map((r) => {
+      const n = r.services;
+      const l = r.deployLag;
+      return [
+        accountsRunName(r),
+        String(n),
+        seconds(r.wallMs),
+        seconds(r.timeBound.ms),
+        ratio(r.timeRatio),
+        seconds(r.timeBoundHere.ms),
+        ratio(r.timeRatioHere),
+        l && l.count > 0 ? `${seconds(l.median)} / ${seconds(l.p95)} / ${seconds(l.max)}` : '-',
+        `${perService(r.calls.total, n)} (${perService(r.calls.mutating, n)} + ${perService(r.calls.reads, n)})`,
+        `${perService(r.callBound.total, n)} (${perService(r.callBound.mutating, n)} + ${perService(r.callBound.reads, n)})`,
+        ratio(r.callRatio),
+        `${r.calls.byOperation.AssumeRole ?? 0} (${r.callBound.byOperation.AssumeRole ?? 0})`,
+        String(r.outcomes.failed),
+        String(r.retries),
+      ];
+    }),
+  );
+}
+
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)}`;
+
+/** Runs over accounts with App Runner's real transitions, projected from the runs measured here. */
+export function accountsProjectionTable(results: readonly AccountsResult[], lambdaVcpu: number): string {
+  return table(
+    [
+      'run',
+      'last pause/resume started after (s)',
+      'after the last transition (s)',
+      'engine CPU per call (ms)',
+      'transition assumed (min)',
+      'status reads it adds',
+      'projected wall, this CPU (min)',
+      `projected wall at ${fixed(lambdaVcpu, 3)} vCPU (min)`,
+      'longest transition that fits one 15-minute invocation (min)',
+    ],
+    results.map((r) => [
+      accountsRunName(r),
+      seconds(r.lastStartMs),
+      seconds(r.tailMs),
+      fixed(r.cpuMs / Math.max(1, r.calls.total)),
+      minutes(r.projection.transitionMs),
+      String(r.projection.extraReads),
+      minutes(r.projection.wallMs),
+      minutes(r.projection.lambdaWallMs),
+      minutes(r.projection.longestTransitionMs),
+    ]),
   );
 }

@@ -3,7 +3,7 @@
  *
  *   npm run bench                        all sections, fleets of 10, 100 and 1,000 services (about 10 min)
  *   npm run bench -- --quick             fleets of 10 and 100, fewer repeats (about 3 min)
- *   npm run bench -- --only=fleet,cold   some sections: fleet, noop, sweep, throttle, cold, synth (cost needs fleet, noop, cold)
+ *   npm run bench -- --only=fleet,cold   some sections: fleet, noop, sweep, throttle, accounts, cold, synth (cost needs fleet, noop, cold)
  *   npm run bench -- --write             also replace the generated part of BENCHMARKS.md
  *   npm run bench -- --json=results.json also write the raw results
  */
@@ -17,8 +17,20 @@ import type { Timings } from '../emulator/app-runner-emulator';
 import { callBound, listServicesPages, pollsPerWait, type FleetAction, type SelectionMode } from './bounds';
 import { measureColdStart, type ColdStartResult } from './cold-start';
 import { engineSeconds, FUNCTION_MEMORY_MB, MB_PER_VCPU, pollingCost, scheduledCost, type RunUsage } from './cost';
-import { runFleet, type FleetResult, type FleetScenario, type FleetSettings } from './fleet-bench';
-import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, stackCostTable, sweepTable, synthTable, table, throttleTable } from './report';
+import { runAccountsFleet, runFleet, type AccountsResult, type AccountsSettings, type FleetResult, type FleetScenario, type FleetSettings } from './fleet-bench';
+import {
+  accountsProjectionTable,
+  accountsTable,
+  coldStartTable,
+  costTable,
+  fleetCallTable,
+  fleetTimeTable,
+  stackCostTable,
+  sweepTable,
+  synthTable,
+  table,
+  throttleTable,
+} from './report';
 import { measureSynth, type SynthResult } from './synth-bench';
 import type { RateQuota } from './throttling-proxy';
 
@@ -31,13 +43,27 @@ const ASSUMED_REAL_TRANSITION_S = 180;
 const SWEEP = [5, 10, 20, 40];
 /** A request-rate quota for the throttling runs. App Runner publishes none: an assumption, well below what the engine sends here. */
 const QUOTA: RateQuota = { ratePerSecond: 50, burst: 50 };
-const SECTIONS = ['fleet', 'noop', 'sweep', 'throttle', 'cold', 'synth'] as const;
+/**
+ * The multi-account fleet (issue #14): member accounts x regions x services per account and region,
+ * the function in the first region. `--quick` runs 5 accounts.
+ */
+const ACCOUNTS = 20;
+const ACCOUNT_REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-1'] as const;
+const SERVICES_PER_UNIT = 50;
+/**
+ * The extra round trip from a function in eu-west-1 to App Runner's endpoint in each other region, in
+ * ms, on top of LATENCY_MS: public inter-region round-trip times (Ireland to N. Virginia about 70 ms,
+ * to Singapore about 170 ms), an assumption of the benchmark, not an App Runner figure.
+ */
+const REGION_LATENCY_MS: Readonly<Record<string, number>> = { 'us-east-1': 70, 'ap-southeast-1': 170 };
+const SECTIONS = ['fleet', 'noop', 'sweep', 'throttle', 'accounts', 'cold', 'synth'] as const;
 type Section = (typeof SECTIONS)[number];
 const BEGIN = '<!-- bench:begin -->';
 const END = '<!-- bench:end -->';
 
 interface Options {
   readonly sizes: number[];
+  readonly accounts: number;
   readonly sections: ReadonlySet<Section>;
   readonly coldRepeats: number;
   readonly synthProcesses: number;
@@ -54,6 +80,7 @@ function parseArgs(argv: readonly string[]): Options {
   if (unknown.length > 0) throw new Error(`--only takes ${SECTIONS.join(', ')}; got ${unknown.join(', ')}`);
   return {
     sizes: flag('sizes')?.split(',').map(Number) ?? (quick ? [10, 100] : [10, 100, 1000]),
+    accounts: Number(flag('accounts') ?? (quick ? 5 : ACCOUNTS)),
     sections: new Set((only ?? SECTIONS) as Section[]),
     coldRepeats: quick ? 3 : 10,
     synthProcesses: quick ? 1 : 3,
@@ -202,6 +229,27 @@ async function main(): Promise<void> {
     emit(
       `### Throttling that does not ease: ${unrelenting.services} services resumed by ARN, 20% of all calls throttled whatever the rate\n\n` +
         throttleTable(others),
+    );
+  }
+
+  if (options.sections.has('accounts')) {
+    const settings: AccountsSettings = { ...SETTINGS, regionLatencyMs: REGION_LATENCY_MS };
+    const results: AccountsResult[] = [];
+    for (const action of ['pause', 'resume'] as const) {
+      const scenario = { action, accounts: options.accounts, regions: ACCOUNT_REGIONS, servicesPerUnit: SERVICES_PER_UNIT };
+      const result = await runAccountsFleet(scenario, settings, ASSUMED_REAL_TRANSITION_S * 1000);
+      log(`${action} over ${scenario.accounts} accounts x ${scenario.regions.length} regions x ${scenario.servicesPerUnit}: ${(result.wallMs / 1000).toFixed(1)} s, ${result.calls.total} calls, ${result.outcomes.failed} failed`);
+      results.push(result);
+    }
+    raw.accounts = results;
+    const latencies = ACCOUNT_REGIONS.map((region) => `${region} ${LATENCY_MS + (REGION_LATENCY_MS[region] ?? 0)} ms`).join(', ');
+    emit(
+      `### Many accounts: ${options.accounts} member accounts x ${ACCOUNT_REGIONS.length} regions x ${SERVICES_PER_UNIT} services, by tag, the function in ${ACCOUNT_REGIONS[0]} ` +
+        `(one call: ${latencies}; STS ${LATENCY_MS} ms; ${DEFAULT_CONCURRENCY} calls in flight per account and region, ${results[0]?.fleetConcurrency ?? ''} across them)\n\n${accountsTable(results)}`,
+    );
+    emit(
+      `### Many accounts with App Runner's real transitions, projected (not measured): pause and resume assumed to take ${ASSUMED_REAL_TRANSITION_S / 60} min each\n\n` +
+        accountsProjectionTable(results, FUNCTION_MEMORY_MB / MB_PER_VCPU),
     );
   }
 

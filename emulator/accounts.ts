@@ -23,9 +23,13 @@
  * - A call made with an expired session answers the API's expired-token error (see `CallerRefusal`);
  *   `expireSessions()` expires sessions at once while their `Expiration` still lies ahead, which is what
  *   a credential that a client cached past its end looks like to the service.
- * - A call made with a session whose role was removed (`removeRole`) answers AccessDeniedException: the
- *   session's permissions came from the role's policies, which are gone. A role added again under the
- *   same name is a new role (IAM gives it a new role id), so the old sessions stay denied.
+ * - A call made with a session whose role was removed (`removeRole`) answers AccessDeniedException: a
+ *   session's permissions are evaluated at each request from its role's policies (IAM user guide,
+ *   "Disabling permissions for temporary security credentials"), which are gone. A role added again
+ *   under the same name is a new role (IAM gives it a new role id), so the old sessions stay denied.
+ * - `revokeSessions` is IAM's "Revoke active sessions": a policy on the role that denies everything to
+ *   sessions issued before now (AWSRevokeOlderSessions); their calls answer AccessDeniedException, and
+ *   a new AssumeRole gives a session that works.
  * - The session token is not checked against the access key: signatures are not verified either.
  * - Role chaining (a session calling AssumeRole) is allowed, and the 1-hour cap AWS puts on chained
  *   sessions is not applied.
@@ -43,6 +47,8 @@ export interface RoleOptions {
 
 /** One role of one account. */
 interface RoleRecord {
+  /** Sessions issued before this time (epoch ms) are denied everything (`revokeSessions`), as `aws:TokenIssueTime` DateLessThan does. */
+  revokedBefore?: number;
   readonly account: string;
   readonly name: string;
   readonly arn: string;
@@ -58,6 +64,8 @@ interface SessionRecord {
   readonly sessionName: string;
   readonly accessKeyId: string;
   readonly sessionToken: string;
+  /** Epoch ms. */
+  readonly issuedAt: number;
   expiresAt: number;
 }
 
@@ -87,7 +95,7 @@ export interface Caller {
  * Why a request's credentials are refused before the call is handled: the session expired, or its role
  * was removed. Each API names these its own way (`AppRunnerEmulator` maps them).
  */
-export type CallerRefusal = { readonly refused: 'expired' | 'roleRemoved'; readonly account: string; readonly message: string };
+export type CallerRefusal = { readonly refused: 'expired' | 'roleRemoved' | 'revoked'; readonly account: string; readonly message: string };
 
 /** Why AssumeRole refuses: `AccessDenied` (403) or `ValidationError` (400), with STS's codes. */
 export class StsRefusal extends Error {
@@ -149,9 +157,21 @@ export class Accounts {
     return arn;
   }
 
+  /** Whether the account has the role. */
+  hasRole(account: string, roleName: string = MEMBER_ROLE_NAME): boolean {
+    return this.roles.has(roleKey(account, roleName));
+  }
+
   /** Deletes a role; its sessions' calls are refused from now on. Throws when there is no such role. */
   removeRole(account: string, roleName: string = MEMBER_ROLE_NAME): void {
     if (!this.roles.delete(roleKey(account, roleName))) throw new Error(`account ${account} has no role named '${roleName}'`);
+  }
+
+  /** Denies everything to the role's sessions issued until now; later ones work. Throws when there is no such role. */
+  revokeSessions(account: string, roleName: string = MEMBER_ROLE_NAME): void {
+    const role = this.roles.get(roleKey(account, roleName));
+    if (!role) throw new Error(`account ${account} has no role named '${roleName}'`);
+    role.revokedBefore = this.now();
   }
 
   /** Caps the lifetime of sessions issued from now on, in seconds (> 0; may be below STS's 900 s). */
@@ -190,6 +210,13 @@ export class Accounts {
         message: `User: ${assumedRoleArn(session)} is not authorized to perform this action: its role ${role.arn} no longer exists.`,
       };
     }
+    if (role.revokedBefore !== undefined && session.issuedAt < role.revokedBefore) {
+      return {
+        refused: 'revoked',
+        account: role.account,
+        message: `User: ${assumedRoleArn(session)} is not authorized to perform this action with an explicit deny in an identity-based policy (AWSRevokeOlderSessions).`,
+      };
+    }
     if (this.now() >= session.expiresAt) {
       return { refused: 'expired', account: role.account, message: 'The security token included in the request is expired' };
     }
@@ -220,6 +247,7 @@ export class Accounts {
       sessionName: input.roleSessionName,
       accessKeyId: `ASIA${this.random.hex(16).toUpperCase()}`,
       sessionToken: Buffer.from(this.random.hex(96), 'hex').toString('base64'),
+      issuedAt: this.now(),
       expiresAt: this.now() + Math.min(requested, this.lifetimeSeconds) * 1000,
     };
     this.sessions.set(session.accessKeyId, session);

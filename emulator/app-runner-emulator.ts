@@ -23,7 +23,7 @@
  * - An ARN of another account answers AccessDeniedException (400): App Runner's model declares no such
  *   error and says nothing of cross-account calls; without a resource policy (App Runner has none) IAM
  *   denies them, and AccessDeniedException is what AWS JSON services answer for a denied call.
- * - A session whose role was removed answers AccessDeniedException (400); an expired one
+ * - A session whose role was removed, or that `revokeSessions` revoked, answers AccessDeniedException (400); an expired one
  *   ExpiredTokenException (400, the status AWS JSON services answer; see `faults.ts`).
  * - The Scheduler and Lambda hold the default account's schedules and functions only: a call with another
  *   account's credentials answers AccessDeniedException (403) rather than showing them.
@@ -528,12 +528,25 @@ export class AppRunnerEmulator {
     return arn;
   }
 
+  /** Whether the account has the role (`addRole`, not removed since). */
+  hasRole(account: string, roleName: string = MEMBER_ROLE_NAME): boolean {
+    return this.accounts.hasRole(account, roleName);
+  }
+
   /**
    * Deletes the role: AssumeRole of it answers AccessDenied, and every call made with a session it issued
    * answers AccessDeniedException (AccessDenied for STS) from now on, even after the role is added again.
    */
   removeRole(account: string, roleName: string = MEMBER_ROLE_NAME): void {
     this.accounts.removeRole(account, roleName);
+  }
+
+  /**
+   * IAM's "Revoke active sessions" on the role: every call made with a session it issued until now
+   * answers AccessDeniedException (AccessDenied for STS) from now on; AssumeRole gives sessions that work.
+   */
+  revokeSessions(account: string, roleName: string = MEMBER_ROLE_NAME): void {
+    this.accounts.revokeSessions(account, roleName);
   }
 
   /**
@@ -761,14 +774,16 @@ export class AppRunnerEmulator {
     this.enter(operation);
     res.on('close', () => this.leave(operation));
 
-    const refusal = isRefusal(caller) ? refusalError('STS', caller) : undefined;
-    const fault = await this.applyFault(req, call, refusal ? undefined : { api: 'STS', operation, arns, account: caller.account });
-    if (refusal) return this.sendStsError(res, call, refusal);
+    if (isRefusal(caller)) {
+      await this.applyFault(req, call, undefined);
+      return this.sendStsError(res, call, refusalError('STS', caller));
+    }
+    const fault = await this.applyFault(req, call, { api: 'STS', operation, arns, account: caller.account });
     if (fault === 'dropped') return;
     if (fault) return this.sendStsError(res, call, fault);
     let xml: string;
     try {
-      xml = answerSts(parameters, caller as Caller, this.accounts, requestIdOf(call));
+      xml = answerSts(parameters, caller, this.accounts, requestIdOf(call));
     } catch (error) {
       const answer = error instanceof ApiError ? error : new ApiError('InternalFailure', 500, `Emulator bug: ${String(error)}`);
       return this.sendStsError(res, call, answer);

@@ -191,7 +191,8 @@ export function shouldDeploy(policy: DeployPolicy, autoDeploymentsEnabled: boole
 
 /**
  * True when a deployment was started after the service's latest resume: a run that finishes a
- * cut-short resume must not deploy twice. `operations` is newest first.
+ * cut-short resume, or whose deployment App Runner refused, must not deploy twice. `operations` is
+ * newest first.
  */
 export function deployedSinceLatestResume(operations: readonly OperationRecord[]): boolean {
   for (const operation of operations) {
@@ -199,4 +200,18 @@ export function deployedSinceLatestResume(operations: readonly OperationRecord[]
     if (operation.type === 'START_DEPLOYMENT') return true;
   }
   return false;
+}
+
+/**
+ * True when the service's latest resume is not one of `ownOperationIds` and ended less than `graceMs`
+ * before `now` (or has no end time): the run that made it may be alive and about to deploy. That run
+ * starts its deployment without reading the history (service-run.ts, `deploymentWanted`), so a run
+ * that only found the resume waits `graceMs` and reads the history again before it deploys.
+ * `operations` is newest first.
+ */
+export function othersResumeJustEnded(operations: readonly OperationRecord[], ownOperationIds: readonly string[], now: number, graceMs: number): boolean {
+  const resume = operations.find((operation) => operation.type === 'RESUME_SERVICE');
+  if (!resume || resume.status !== 'SUCCEEDED') return false;
+  if (resume.id !== undefined && ownOperationIds.includes(resume.id)) return false;
+  return resume.endedAt === undefined || now - resume.endedAt < graceMs;
 }

@@ -5,7 +5,7 @@
  * had) is handled in one place, `afterConflict`; any other error ends the service in `failure`.
  */
 import type { AppRunnerGateway, OperationRecord, ServiceDetail } from './app-runner';
-import { awaitedDeployment, decide, deployedMarkerValue, deployedSinceLatestResume, markerValue, shouldDeploy, type Plan } from './decide';
+import { awaitedDeployment, decide, deployedMarkerValue, deployedSinceLatestResume, markerValue, othersResumeJustEnded, shouldDeploy, type Plan } from './decide';
 import { AppRunnerCallError, DeadlineError, errorMessage, ServiceNotFoundError, ServiceStateConflictError } from './errors';
 import type { SchedulerRequest } from '../contract/event';
 import { serviceOutcome, type ActionTaken, type Outcome, type ServiceOutcome, type ServiceSavings } from './report';
@@ -44,6 +44,9 @@ type StepResult = typeof AGAIN | { readonly next: 'done'; readonly outcome: Serv
 /** The reason for a service that disappeared under the run, however the run learnt it. */
 const DELETED_DURING_RUN = 'deleted during the run';
 
+/** Whether a deployment decision reads the operation history first: see `deploymentWanted`. */
+type HistoryCheck = 'skip' | 'read';
+
 /** How many times a service is decided again before the run gives up on it. */
 const MAX_ROUNDS = 8;
 
@@ -58,8 +61,10 @@ class ServiceRun {
   private detail?: ServiceDetail;
   /** This run's resume call, once the service came back RUNNING: the marker it replaced, when it was made, its operation id. */
   private resumeCall?: { readonly marker?: string; readonly at: number; readonly operationId?: string };
-  /** The operation history as the deployment decision read it after the resume. */
+  /** The operation history as the deployment decision read it after the resume, if it read one. */
   private history?: readonly OperationRecord[];
+  /** App Runner refused this run's StartDeployment once: a second refusal is the service's answer, not a race. */
+  private deploymentRefused = false;
   private savings?: ServiceSavings;
   private readonly request: SchedulerRequest;
   private readonly gateway: AppRunnerGateway;
@@ -118,7 +123,7 @@ class ServiceRun {
       case 'resume':
         return this.resume(plan.reason);
       case 'finish-resume':
-        return this.deployAndClearMarker(plan.reason);
+        return this.deployAndClearMarker(plan.reason, 'read');
       case 'clear-marker':
         if (await this.markerChangedSinceSelection()) return AGAIN;
         await this.clearMarker();
@@ -144,10 +149,10 @@ class ServiceRun {
         return this.done('planned', plan.reason);
       case 'resume':
         this.actions.push('resume');
-        if (await this.deploymentWanted(false)) this.actions.push('deploy');
+        if (await this.deploymentWanted('skip')) this.actions.push('deploy');
         return this.done('planned', plan.reason);
       case 'finish-resume':
-        if (await this.deploymentWanted(true)) this.actions.push('deploy');
+        if (await this.deploymentWanted('read')) this.actions.push('deploy');
         return this.done('planned', plan.reason);
       case 'clear-marker':
         return this.done('planned', plan.reason);
@@ -173,7 +178,7 @@ class ServiceRun {
     this.status = await this.watcher.settled(this.service);
     // Savings belong to a resume seen through: one that did not bring the service back leaves its pause to a later run.
     if (this.status === 'RUNNING') this.resumeCall = { marker, at, operationId: resumed.operationId };
-    return this.status === 'RUNNING' ? this.deployAndClearMarker(reason) : this.missedTarget('RUNNING');
+    return this.status === 'RUNNING' ? this.deployAndClearMarker(reason, 'skip') : this.missedTarget('RUNNING');
   }
 
   /**
@@ -223,7 +228,8 @@ class ServiceRun {
     return this.done('failed', "not started: the run's deadline came first; the next run will pick it up");
   }
 
-  private async deployAndClearMarker(reason: string): Promise<StepResult> {
+  /** `history`: whether the deployment decision reads the operation history first (see `deploymentWanted`). */
+  private async deployAndClearMarker(reason: string, history: HistoryCheck): Promise<StepResult> {
     // Unknown AutoDeploymentsEnabled counts as a deployment that may be wanted.
     const mayDeploy = shouldDeploy(this.request.deployAfterResume, this.detail?.autoDeploymentsEnabled ?? true);
     if (mayDeploy && this.watcher.pastDeadline()) {
@@ -231,12 +237,12 @@ class ServiceRun {
       await this.measureSavings();
       return this.done('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
     }
-    if (!(await this.deploymentWanted(true))) {
+    if (!(await this.deploymentWanted(history))) {
       await this.clearMarker();
       await this.measureSavings();
       return this.done('changed', reason);
     }
-    const operationId = await this.gateway.startDeployment(this.service.arn);
+    const operationId = await this.startDeployment();
     this.record('deploy', operationId);
     this.status = 'OPERATION_IN_PROGRESS';
     if (!operationId) {
@@ -264,12 +270,50 @@ class ServiceRun {
   }
 
   /**
-   * Whether the policy calls for a deployment that nobody has started yet. With `checkHistory` (every
-   * real run; a dry run planning a resume has no resume to look after) it first reads the operation
-   * history, so that a deployment started since the latest resume is not started twice: one from an
-   * earlier run cut short, from an overlapping run, or from a person while this run waited.
+   * StartDeployment. A first refusal (App Runner runs one operation at a time, so a deployment that
+   * someone else started is running, or an operation ran since) goes to `afterConflict`, and deciding
+   * again reads the history (`finish-resume`): someone else's deployment since the resume ends the
+   * service's run as done. A second refusal, with no deployment since the resume, is App Runner's
+   * answer about this service: the service fails with it.
    */
-  private async deploymentWanted(checkHistory: boolean): Promise<boolean> {
+  private async startDeployment(): Promise<string> {
+    try {
+      return await this.gateway.startDeployment(this.service.arn);
+    } catch (error) {
+      if (!(error instanceof ServiceStateConflictError) || this.deploymentRefused) {
+        throw error instanceof ServiceStateConflictError ? new AppRunnerCallError(error.operation, error.target, error.cause) : error;
+      }
+      this.deploymentRefused = true;
+      throw error;
+    }
+  }
+
+  /**
+   * Whether the policy calls for a deployment that nobody has started yet, so that a deployment
+   * started since the latest resume is never started twice (one from an earlier run cut short, from
+   * an overlapping run, or from a person).
+   *
+   * `skip`: this run's own ResumeService started the resume and this run saw it end RUNNING (or a dry
+   * run plans a resume). The history is not read (issue #14: one ListOperations per service made a
+   * 1,000-service resume 1.34x the work's calls). A deployment since that resume could only come from someone who saw it RUNNING
+   * first, and App Runner runs one operation at a time: a deployment still running when ours arrives
+   * makes App Runner refuse ours, and that refusal is decided again with the history read
+   * (`startDeployment`). Two cases remain:
+   * - a deployment that started and ended between this run's RUNNING read and its StartDeployment
+   *   cannot happen: that gap is one call (seconds at most under throttling), real deployments take minutes;
+   * - a deployment that started after the resume ended but before this run's next status read, so
+   *   that the run, still reading OPERATION_IN_PROGRESS, takes the end of that deployment for the end
+   *   of its resume and deploys again. The scheduler's other runs do not start one: a run that did not
+   *   make the resume reads the history, and when it finds a resume that is not its own ended less
+   *   than `deployGraceMs` ago (5 x the poll interval, against one poll interval, a status read and a
+   *   call that this run needs), it waits that long and reads the history again before it deploys
+   *   (`othersResumeJustEnded`). Only a person deploying by hand within seconds of the resume's end,
+   *   before this run's next read, could: that second deployment deploys the same version again.
+   *
+   * `read`: the resume was found cut short (marked `resumed`, no ResumeService of this run), or App
+   * Runner refused this run's deployment: the history tells whether a deployment already ran.
+   */
+  private async deploymentWanted(history: HistoryCheck): Promise<boolean> {
     const policy = this.request.deployAfterResume;
     if (policy === 'never') return false;
     if (policy === 'auto') {
@@ -277,7 +321,11 @@ class ServiceRun {
       if (!shouldDeploy(policy, this.detail.autoDeploymentsEnabled)) return false;
     }
     if (this.actions.includes('deploy')) return false;
-    if (!checkHistory) return true;
+    if (history === 'skip') return true;
+    this.history = await this.gateway.listRecentOperations(this.service.arn);
+    if (deployedSinceLatestResume(this.history)) return false;
+    if (this.request.dryRun || !othersResumeJustEnded(this.history, this.operationIds, this.watcher.now(), this.watcher.deployGraceMs)) return true;
+    await this.watcher.deployGrace();
     this.history = await this.gateway.listRecentOperations(this.service.arn);
     return !deployedSinceLatestResume(this.history);
   }

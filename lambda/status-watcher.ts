@@ -23,6 +23,14 @@ export interface PollSettings {
    * much later. @default maxMs
    */
   readonly pauseMaxMs?: number;
+  /**
+   * How long a resume run that finds someone else's resume just ended waits before it deploys: the
+   * run that made that resume deploys as soon as it sees RUNNING, without reading the history, and
+   * this gives it the time to go first (a refused StartDeployment then tells the later run). Must
+   * exceed the resuming run's lag from the end of its resume to its StartDeployment: `maxMs`, one
+   * status read (a ListServices walk) and one call. @default 5 x maxMs
+   */
+  readonly deployGraceMs?: number;
 }
 
 /**
@@ -191,6 +199,22 @@ export class StatusWatcher {
     } finally {
       reads.waiting -= 1;
     }
+  }
+
+  /** The run's clock, epoch ms. */
+  now(): number {
+    return this.clock();
+  }
+
+  /** See `PollSettings.deployGraceMs`. */
+  get deployGraceMs(): number {
+    return this.options.poll.deployGraceMs ?? 5 * this.options.poll.maxMs;
+  }
+
+  /** Waits `deployGraceMs`, or until the deadline if that comes first. */
+  async deployGrace(): Promise<void> {
+    const { deadline, sleep = sleepFor } = this.options;
+    await sleep(Math.max(0, Math.min(this.deployGraceMs, deadline - this.clock())));
   }
 
   /** True once the run's deadline has passed: no new operation should start. */

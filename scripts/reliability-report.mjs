@@ -92,7 +92,8 @@ function render(lines, jestStatus) {
   );
   out.push('');
   out.push('Regenerate with `npm run reliability` (it runs `jest test/reliability` with `RELIABILITY_SUMMARY` set and');
-  out.push('rewrites this file; `RELIABILITY_SEED` and `RELIABILITY_CASES` change the random cases). `npm test` runs the same suite.');
+  out.push('rewrites this file; `RELIABILITY_SEED` and `RELIABILITY_CASES` change the random cases, `RELIABILITY_ACCOUNT_CASES` the');
+  out.push('number of those over accounts). `npm test` runs the same suite.');
   out.push('');
   out.push('## Figures');
   out.push('');
@@ -175,6 +176,12 @@ function render(lines, jestStatus) {
     '  other scenarios use 4 standard attempts to keep the suite fast. Adaptive mode rate-limits the client after',
     '  throttling, so a storm slows the whole run, not only the throttled calls: compare the durations of the two storm',
     '  scenarios (they depend on the machine and on the SDK\'s random backoff).',
+    '- **Member accounts: retries in a new container.** Runs over accounts reach the member accounts as in production',
+    '  (`StsAccountAccess` through the emulator\'s STS). After a member role is removed or its sessions revoked, the',
+    '  scenarios retry in a new container: a warm one keeps the denied session, as its SDK clients keep credentials until',
+    '  5 minutes before their Expiration, so its runs fail that account (reported, nothing lost) until then. A session',
+    '  STS expires early is assumed again in the same container. Role chaining limits, session policies and IAM',
+    '  permissions beyond the role\'s existence are not modelled.',
   );
   out.push('');
   return out.join('\n');

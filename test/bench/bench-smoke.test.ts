@@ -4,11 +4,11 @@
  * never a time.
  */
 import { DEFAULT_POLL } from '../../lambda/status-watcher';
-import { callBound, pollsPerWait, timeBound } from '../../bench/bounds';
+import { accountsCallBound, accountsTimeBound, callBound, pollsPerWait, timeBound } from '../../bench/bounds';
 import { measureColdStart } from '../../bench/cold-start';
 import { STACK_CONFIGURATIONS, engineSeconds, freeTierSplit, keyUsdPerMonth, metricHoursPerMonth, pollingCost, scheduledCost, shareOfSaving, stackCost, type MonthlyCost, type RunUsage } from '../../bench/cost';
-import { runFleet, type FleetSettings } from '../../bench/fleet-bench';
-import { coldStartTable, costTable, fleetCallTable, fleetTimeTable, stackCostTable, synthTable } from '../../bench/report';
+import { projectRealTransitions, runAccountsFleet, runFleet, type AccountsResult, type FleetSettings } from '../../bench/fleet-bench';
+import { accountsProjectionTable, accountsTable, coldStartTable, costTable, fleetCallTable, fleetTimeTable, stackCostTable, synthTable } from '../../bench/report';
 import { measureSynth } from '../../bench/synth-bench';
 import { FAST_POLL } from '../support/scheduler-harness';
 
@@ -38,9 +38,12 @@ describe('fleet benchmark', () => {
     const result = await runFleet({ action: 'resume', selection: 'arn', services: 3 }, TINY);
 
     expect(result.outcomes.changed).toBe(3);
-    expect(result.calls.byOperation).toMatchObject({ ResumeService: 3, StartDeployment: 3, ListTagsForResource: 3, ListOperations: 3 });
-    // Per service: 4 mutating calls, the history check and a tag read; a ListServices page to select and one to observe.
-    expect(result.callBound.total).toBe(3 * 6 + 2);
+    expect(result.calls.byOperation).toMatchObject({ TagResource: 6, ResumeService: 3, StartDeployment: 3, ListTagsForResource: 3 });
+    // The run resumed each service itself: no history read before its deployment.
+    expect(result.calls.byOperation.ListOperations).toBeUndefined();
+    // Per service: 4 mutating calls and a tag read; a ListServices page to select and one to observe.
+    expect(result.callBound).toMatchObject({ byOperation: { TagResource: 6, ResumeService: 3, StartDeployment: 3, ListServices: 2, ListTagsForResource: 3 }, mutating: 12 });
+    expect(result.callBound.total).toBe(3 * 5 + 2);
     expect(result.callRatio).toBeGreaterThanOrEqual(1);
     expect(result.deployLag?.count).toBe(3);
     expect(fleetCallTable([result])).toContain('resume + deploy by ARN');
@@ -55,12 +58,36 @@ describe('fleet benchmark', () => {
   });
 });
 
+describe('many-accounts benchmark', () => {
+  it('resumes every member account in every region through STS, one AssumeRole per account, and sets the run against its bounds', async () => {
+    const scenario = { action: 'resume', accounts: 2, regions: ['eu-west-1', 'us-east-1'], servicesPerUnit: 2 } as const;
+    const result = await runAccountsFleet(scenario, { ...TINY, regionLatencyMs: { 'us-east-1': 5 } }, 180_000);
+
+    expect(result.outcomes.changed).toBe(8);
+    expect(result.units).toBe(4);
+    expect(result.calls.byOperation).toMatchObject({ AssumeRole: 2, TagResource: 16, ResumeService: 8, StartDeployment: 8, GetResources: 4 });
+    // Per unit: 4 mutating calls per service, a ListServices page to select and one to observe, a GetResources page; and one AssumeRole per account.
+    expect(result.callBound).toEqual({
+      byOperation: { AssumeRole: 2, TagResource: 16, ResumeService: 8, StartDeployment: 8, ListServices: 8, GetResources: 4 },
+      mutating: 32,
+      reads: 14,
+      total: 46,
+    });
+    expect(result.regionLatencyMs).toEqual([1, 6]);
+    expect(result.callRatio).toBeGreaterThanOrEqual(1);
+    expect(result.timeBound.ms).toBeGreaterThan(TINY.timings.resume);
+    expect(result.projection.lambdaWallMs).toBeGreaterThan(180_000);
+    expect(accountsTable([result])).toContain('resume + deploy by tag, 2 accounts x 2 regions x 2');
+    expect(accountsProjectionTable([result], 0.145).split('\n')).toHaveLength(3);
+  });
+});
+
 describe('bounds', () => {
   it.each([
     ['pause', 'tag', 1_000, 2 * 1_000 + 50 + 50 + 10],
     ['pause', 'arn', 1_000, 3 * 1_000 + 50 + 50],
-    ['resume', 'tag', 1_000, 5 * 1_000 + 50 + 50 + 10],
-    ['resume', 'arn', 1_000, 6 * 1_000 + 50 + 50],
+    ['resume', 'tag', 1_000, 4 * 1_000 + 50 + 50 + 10],
+    ['resume', 'arn', 1_000, 5 * 1_000 + 50 + 50],
   ] as const)('%s by %s of %i services takes at least %i calls', (action, selection, services, total) => {
     const input = { action, selection, services, regionServices: services, concurrency: 10, latencyMs: 30, transitionMs: 4_000 };
 
@@ -72,6 +99,38 @@ describe('bounds', () => {
     const input = { action: 'pause', selection: 'arn', services: 3, regionServices: 200, concurrency: 10, latencyMs: 30, transitionMs: 4_000 } as const;
 
     expect(callBound(input).byOperation).toEqual({ TagResource: 3, PauseService: 3, DescribeService: 6, ListTagsForResource: 3 });
+  });
+
+  it('bounds a run over 20 accounts x 3 regions x 50 services by its calls at the fleet-wide concurrency', () => {
+    const input = { action: 'resume', accounts: 20, regionLatencyMs: [30, 100, 200], servicesPerUnit: 50, concurrency: 10, fleetConcurrency: 40, stsLatencyMs: 30, transitionMs: 4_000 } as const;
+
+    // Per unit: 4 x 50 mutating calls, 3 ListServices pages twice, 1 GetResources page: 207; 60 units and 20 AssumeRoles.
+    expect(accountsCallBound(input)).toMatchObject({ total: 60 * 207 + 20, mutating: 60 * 200 });
+    // Every call holds a slot for its region's latency: (20 x 30 + 20 x 207 x (30 + 100 + 200)) / 40 ms.
+    expect(accountsTimeBound(input)).toMatchObject({ ms: 34_170, throughputMs: 34_170 });
+    expect(accountsTimeBound({ ...input, fleetConcurrency: 600 }).ms).toBe(accountsTimeBound({ ...input, fleetConcurrency: 600 }).slowestUnitMs);
+  });
+
+  it('projects a run onto real transitions: the start and the tail as measured, the wait as long as the transition', () => {
+    const measured = {
+      scenario: { action: 'resume', accounts: 20, regions: ['eu-west-1', 'us-east-1', 'ap-southeast-1'], servicesPerUnit: 50 },
+      units: 60,
+      transitionMs: 4_000,
+      lastStartMs: 40_000,
+      tailMs: 5_000,
+      callsBeforeLastStart: 10_000,
+      callsAfterLastEnd: 2_000,
+      cpuMs: 12_000,
+      calls: { byOperation: {}, mutating: 0, reads: 0, total: 12_000 },
+    } satisfies Parameters<typeof projectRealTransitions>[0] & Partial<AccountsResult>;
+
+    const projection = projectRealTransitions(measured, 180_000, DEFAULT_POLL);
+
+    expect(projection.wallMs).toBe(40_000 + 180_000 + 5_000);
+    // 1 ms of CPU per call at 256/1,769 of a vCPU: 10,000 calls take 69.1 s to start, 2,000 calls 13.8 s after the transition.
+    expect(projection.lambdaWallMs).toBeCloseTo(10_000 / (256 / 1_769) + 180_000 + 2_000 / (256 / 1_769), 0);
+    expect(projection.extraReads).toBe(60 * (pollsPerWait(180_000, DEFAULT_POLL) - pollsPerWait(4_000, DEFAULT_POLL)) * 3);
+    expect(projection.longestTransitionMs).toBeCloseTo(870_000 - 10_000 / (256 / 1_769) - 2_000 / (256 / 1_769), 0);
   });
 
   it('counts the reads of a wait with the production poll schedule', () => {

@@ -237,6 +237,7 @@ describe('sessions', () => {
     expect(await listedNames(appRunner(member))).toEqual(['member-app']);
 
     emulator.removeRole(MEMBER);
+    expect(emulator.hasRole(MEMBER)).toBe(false);
     await expect(appRunner(member).send(new ListServicesCommand({}))).rejects.toMatchObject({
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 400 },
@@ -252,14 +253,34 @@ describe('sessions', () => {
     expect(await listedNames(appRunner(await assumeMemberRole()))).toEqual(['member-app']);
   });
 
+  it('denies the sessions issued before revokeSessions, and a new AssumeRole works', async () => {
+    emulator.addService({ name: 'member-app', account: MEMBER });
+    emulator.addRole(MEMBER);
+    emulator.addRole(OTHER);
+    const before = await assumeMemberRole();
+    const other = await assumeMemberRole(OTHER);
+
+    emulator.revokeSessions(MEMBER);
+
+    await expect(appRunner(before).send(new ListServicesCommand({}))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining('AWSRevokeOlderSessions'),
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(listedNames(appRunner(other))).resolves.toEqual([]);
+    expect(await listedNames(appRunner(await assumeMemberRole()))).toEqual(['member-app']);
+    expect(() => emulator.revokeSessions(OTHER, 'NoSuchRole')).toThrow(`account ${OTHER} has no role named 'NoSuchRole'`);
+  });
+
   it('answers ExpiredTokenException once a session expired, and a fresh AssumeRole works again', async () => {
     emulator.addService({ name: 'member-app', account: MEMBER });
     emulator.addRole(MEMBER);
-    emulator.setCredentialLifetime(0.3);
+    // Long enough for the first call to arrive in time on a loaded machine.
+    emulator.setCredentialLifetime(1);
     const member = await assumeMemberRole();
     expect(await listedNames(appRunner(member))).toEqual(['member-app']);
 
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     await expect(appRunner(member).send(new ListServicesCommand({}))).rejects.toMatchObject({
       name: 'ExpiredTokenException',
       message: 'The security token included in the request is expired',

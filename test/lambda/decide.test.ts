@@ -4,12 +4,14 @@ import {
   deployedMarkerValue,
   deployedSinceLatestResume,
   markerValue,
+  othersResumeJustEnded,
   readMarker,
   shouldDeploy,
   skipReason,
   type DecisionSettings,
   type PlanKind,
 } from '../../lambda/decide';
+import type { OperationRecord } from '../../lambda/app-runner';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY } from '../../contract/scheduler-tags';
 
 const NOW = new Date('2026-11-30T18:00:00Z');
@@ -172,6 +174,19 @@ describe('deployment after resume', () => {
     ['no operations at all', [], false],
   ])('sees %s', (_name, operations, expected) => {
     expect(deployedSinceLatestResume(operations)).toBe(expected);
+  });
+
+  const ENDED = 1_000_000;
+  test.each<[string, boolean, OperationRecord[]]>([
+    ["someone else's resume that ended 1 s ago", true, [{ id: 'theirs', type: 'RESUME_SERVICE', status: 'SUCCEEDED', endedAt: ENDED - 1_000 }]],
+    ["someone else's resume with no end time", true, [{ id: 'theirs', type: 'RESUME_SERVICE', status: 'SUCCEEDED' }]],
+    ["someone else's resume that ended a grace ago", false, [{ id: 'theirs', type: 'RESUME_SERVICE', status: 'SUCCEEDED', endedAt: ENDED - 20_000 }]],
+    ["this run's own resume, ended 1 s ago", false, [{ id: 'ours', type: 'RESUME_SERVICE', status: 'SUCCEEDED', endedAt: ENDED - 1_000 }]],
+    ['a resume that failed', false, [{ id: 'theirs', type: 'RESUME_SERVICE', status: 'FAILED', endedAt: ENDED - 1_000 }]],
+    ['an update since a resume that ended 1 s ago', true, [{ type: 'UPDATE_SERVICE', status: 'SUCCEEDED' }, { id: 'theirs', type: 'RESUME_SERVICE', status: 'SUCCEEDED', endedAt: ENDED - 1_000 }]],
+    ['no resume at all', false, [{ type: 'START_DEPLOYMENT', status: 'SUCCEEDED' }]],
+  ])('after %s, waits for the run that made it to deploy first: %s', (_name, expected, operations) => {
+    expect(othersResumeJustEnded(operations, ['ours'], ENDED, 20_000)).toBe(expected);
   });
 });
 

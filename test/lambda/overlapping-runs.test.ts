@@ -2,10 +2,12 @@
  * Two runs of the same event at once, as two Lambda execution environments would run them (a Lambda
  * retry overlapping a slow run, a person invoking the function by hand during a scheduled run, or no
  * reserved concurrency): each has its own SDK client and its own memory, and they share only App
- * Runner. The engine needs no lock for this: the marker tag, App Runner's refusal of a second pause
- * or resume, and the operation history read before each deployment keep the work to once per service.
+ * Runner. The engine needs no lock for this: the marker tag, App Runner's refusal of a second pause,
+ * resume or deployment, and the operation history that the run which did not make the resume reads
+ * before it deploys keep the work to once per service.
  */
 import type { RunReport } from '../../lambda/report';
+import { awaitedDeployment, readMarker } from '../../lambda/decide';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import type { AppRunnerEmulator } from '../../emulator/app-runner-emulator';
 import {
@@ -28,11 +30,13 @@ let invokeInOneEnvironment: Invoke;
 let invokeInAnother: Invoke;
 
 beforeEach(async () => {
-  // Both runs may read an operation history without a deployment; App Runner then refuses the later
-  // StartDeployment because the first deployment is still running (minutes on App Runner). With the
-  // emulator's default 50 ms deployments the first can finish before the later call arrives and a
-  // second deployment goes through, a race no client can close without a lock App Runner lacks.
-  // 400 ms keeps the emulator's deployments longer than the gap between the two runs' calls.
+  // The run that made the resume deploys without reading the history; the other reads it, finds that
+  // resume just ended, waits (deployGraceMs, 5 x FAST_POLL.maxMs) and reads it again. Either may still
+  // deploy first; App Runner then refuses the later StartDeployment because the first deployment is
+  // still running (minutes on App Runner). With the emulator's default 50 ms deployments the first can
+  // finish before the later call arrives and a second deployment goes through, a race no client can
+  // close without a lock App Runner lacks. 400 ms keeps the emulator's deployments longer than the gap
+  // between the two runs' calls.
   harness = await startHarness({ emulator: { timings: { deploy: 400 } } });
   emulator = harness.emulator;
   invokeInOneEnvironment = harness.invoke;
@@ -75,6 +79,25 @@ function accepted(operation: string, arns: readonly string[]): number[] {
   return arns.map((arn) => callsOn(operation, arn).accepted);
 }
 
+/**
+ * What the marker says once both resume runs ended: nothing to do (`readMarker` undefined), and at
+ * most the id of the one deployment, for its App Runner event. Which of the two runs' last tag calls
+ * lands last decides whether the deploying run's `deployed <id>` stays or the other run removes it.
+ */
+function finishedMarker(arn: string): { readonly state: string | undefined; readonly awaitsTheDeployment: boolean } {
+  const { tags, operations } = emulator.service(arn);
+  const awaited = awaitedDeployment(tags);
+  const deployment = operations.find((o) => o.type === 'START_DEPLOYMENT');
+  return { state: readMarker(tags), awaitsTheDeployment: awaited === undefined || awaited === deployment?.id };
+}
+
+/** The tags besides the marker. */
+function otherTags(arn: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(emulator.service(arn).tags).filter(([key]) => key !== MARKER_TAG_KEY));
+}
+
+const FINISHED = { state: undefined, awaitsTheDeployment: true };
+
 describe.each<Selection>(['tags', 'ARNs'])('two runs of the same event at once (selection by %s)', (selection) => {
   it('two pause runs pause each service exactly once, mark it, and both resolve', async () => {
     const { selected, bystander } = fleet(selection);
@@ -107,7 +130,8 @@ describe.each<Selection>(['tags', 'ARNs'])('two runs of the same event at once (
     expect(selected.map((arn) => emulator.service(arn).deployments)).toEqual(Array(FLEET_SIZE).fill(1));
     expect(accepted('PauseService', selected)).toEqual(Array(FLEET_SIZE).fill(0));
     expect(selected.map((arn) => emulator.service(arn).status)).toEqual(Array(FLEET_SIZE).fill('RUNNING'));
-    expect(selected.map((arn) => emulator.service(arn).tags)).toEqual(Array(FLEET_SIZE).fill(OFFICE_HOURS));
+    expect(selected.map(otherTags)).toEqual(Array(FLEET_SIZE).fill(OFFICE_HOURS));
+    expect(selected.map(finishedMarker)).toEqual(Array(FLEET_SIZE).fill(FINISHED));
     expect(reports.map((r) => r.counts.failed)).toEqual([0, 0]);
     expect(emulator.service(bystander).status).toBe('PAUSED');
     if (selection === 'tags') expect(emulator.mutatingCalls().filter((c) => c.targetArn === bystander)).toEqual([]);
@@ -126,6 +150,6 @@ describe.each<Selection>(['tags', 'ARNs'])('two runs of the same event at once (
     expect(accepted('StartDeployment', selected)).toEqual(Array(FLEET_SIZE).fill(1));
     expect(selected.map((arn) => emulator.service(arn).deployedVersion)).toEqual(pushed);
     expect(selected.map((arn) => emulator.service(arn).status)).toEqual(Array(FLEET_SIZE).fill('RUNNING'));
-    expect(selected.map((arn) => emulator.service(arn).tags[MARKER_TAG_KEY])).toEqual(Array(FLEET_SIZE).fill(undefined));
+    expect(selected.map(finishedMarker)).toEqual(Array(FLEET_SIZE).fill(FINISHED));
   });
 });

@@ -29,10 +29,11 @@ describe('what each resumed service saved', () => {
 
   afterEach(() => harness.close());
 
-  it('matches a hand computation for two sizes in two priced regions, confirmed by the operation history', async () => {
+  it('matches a hand computation for two sizes in two priced regions, counted from the marker', async () => {
     // GIVEN: two services paused 14 hours ago, marked a minute before App Runner finished pausing them
     const { emulator, invoke } = harness;
-    const pauseEnd = Date.now() - 14 * HOUR;
+    const pauseEnd = Math.floor(Date.now() / 1000) * 1000 - 14 * HOUR; // whole seconds, as the marker writes them
+    const markedAt = pauseEnd - MINUTE;
     const small = emulator.addService({ name: 'small-web', region: 'eu-west-1', cpu: '1024', memory: '2048', status: 'PAUSED', pausedAt: pauseEnd, tags: markerBefore(pauseEnd, 1) });
     const threeInstances = emulator.addAutoScalingConfiguration({ name: 'three-warm', region: 'us-east-1', minSize: 3, maxSize: 10 });
     const large = emulator.addService({
@@ -46,28 +47,29 @@ describe('what each resumed service saved', () => {
       tags: markerBefore(pauseEnd, 1),
     });
 
-    // WHEN: the resume run (deployAfterResume always: it reads the history before deploying)
+    // WHEN: the resume run (deployAfterResume always; its own resume, so it deploys without reading the history)
     const before = Date.now();
     const report = await invoke({ action: 'resume', tags: OFFICE_HOURS, regions: ['eu-west-1', 'us-east-1'], deployAfterResume: 'always' });
     const after = Date.now();
 
     // THEN
-    // By hand: the paused time runs from the pause's end to the resume call, 14 h and the seconds the
-    // test took to get there. Per hour paused:
+    // By hand: the paused time runs from the marker to the resume call, 14 h 1 min and the seconds the
+    // test took to get there (the minute the pause operation took counts too: no history was read to
+    // say when it ended). Per hour paused:
     //   small-web, eu-west-1: 1 instance x 2 GB x $0.007 per GB-hour = $0.014
     //   large-api, us-east-1: 3 instances x 4 GB x $0.007 per GB-hour = $0.084
     // so for 14 h: $0.196 and $1.176, $1.372 in all.
     const smallSavings = outcomeOf(report, small).savings as PricedSavings;
     const largeSavings = outcomeOf(report, large).savings as PricedSavings;
     for (const [savings, perHour] of [[smallSavings, 0.014], [largeSavings, 0.084]] as const) {
-      expect(savings).toMatchObject({ status: 'priced', currency: 'USD', basis: 'marker+history', pausedFrom: new Date(pauseEnd).toISOString() });
+      expect(savings).toMatchObject({ status: 'priced', currency: 'USD', basis: 'marker', pausedFrom: new Date(markedAt).toISOString() });
       expect(savings).not.toHaveProperty('note');
       const pausedTo = Date.parse(savings.pausedTo);
       expect(pausedTo).toBeGreaterThanOrEqual(before);
       expect(pausedTo).toBeLessThanOrEqual(after);
-      expect(savings.hours).toBeCloseTo((pausedTo - pauseEnd) / HOUR, 12);
-      expect(savings.hours).toBeGreaterThanOrEqual(14);
-      expect(savings.hours).toBeLessThan(14 + (after - pauseEnd - 14 * HOUR) / HOUR + 1e-9);
+      expect(savings.hours).toBeCloseTo((pausedTo - markedAt) / HOUR, 12);
+      expect(savings.hours).toBeGreaterThanOrEqual(14 + 1 / 60);
+      expect(savings.hours).toBeLessThan(14 + (after - markedAt - 14 * HOUR) / HOUR + 1e-9);
       expect(savings.amount).toBeCloseTo(perHour * savings.hours, 12);
     }
     expect(smallSavings.inputs).toEqual({ vcpu: 1, memoryGb: 2, provisionedInstances: 1, pricePerGbHour: 0.007 });
@@ -84,6 +86,7 @@ describe('what each resumed service saved', () => {
     });
     expect(report.savings!.amount).toBeGreaterThanOrEqual(1.372);
     expect(report.services.map((s) => s.outcome)).toEqual(['changed', 'changed']);
+    expect(emulator.calls.filter((c) => c.operation === 'ListOperations')).toEqual([]);
   });
 
   it('counts from the marker alone when the run reads no history (deployAfterResume never)', async () => {
@@ -105,7 +108,7 @@ describe('what each resumed service saved', () => {
   it('says "unpriced" for a region without a price, with its paused hours and no amount, and reads no auto scaling configuration', async () => {
     // GIVEN
     const { emulator, invoke } = harness;
-    const pauseEnd = Date.now() - 12 * HOUR;
+    const pauseEnd = Math.floor(Date.now() / 1000) * 1000 - 12 * HOUR;
     const frankfurt = emulator.addService({ name: 'in-frankfurt', region: 'eu-central-1', status: 'PAUSED', pausedAt: pauseEnd, tags: markerBefore(pauseEnd, 1) });
 
     // WHEN
@@ -113,7 +116,7 @@ describe('what each resumed service saved', () => {
 
     // THEN
     const savings = outcomeOf(report, frankfurt).savings!;
-    expect(savings).toMatchObject({ status: 'unpriced', reason: expect.stringContaining('eu-central-1'), pausedFrom: new Date(pauseEnd).toISOString() });
+    expect(savings).toMatchObject({ status: 'unpriced', reason: expect.stringContaining('eu-central-1'), pausedFrom: new Date(pauseEnd - MINUTE).toISOString() });
     expect(savings.hours).toBeGreaterThanOrEqual(12);
     expect(savings).not.toHaveProperty('amount');
     expect(report.savings).toEqual({ currency: 'USD', hours: savings.hours, priced: 0, unpriced: 1, unknown: 0 });
@@ -156,7 +159,7 @@ describe('what each resumed service saved', () => {
     expect(error).toBeInstanceOf(RunFailedError);
     const report: RunReport = (error as RunFailedError).report;
     const outcome = outcomeOf(report, arn);
-    expect(outcome).toMatchObject({ outcome: 'failed', actions: ['resume'], savings: { status: 'priced', basis: 'marker+history' } });
+    expect(outcome).toMatchObject({ outcome: 'failed', actions: ['resume'], savings: { status: 'priced', basis: 'marker' } });
     expect(report.savings).toMatchObject({ amount: (outcome.savings as PricedSavings).amount, priced: 1, unknown: 0 });
   });
 

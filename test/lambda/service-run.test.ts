@@ -2,7 +2,7 @@
  * One service's run, against a scripted gateway: how a state conflict is handled (the one place
  * where App Runner's refusals are read), step by step.
  */
-import type { AppRunnerGateway, ServiceDetail } from '../../lambda/app-runner';
+import type { AppRunnerGateway, OperationRecord, ServiceDetail } from '../../lambda/app-runner';
 import { ServiceStateConflictError } from '../../lambda/errors';
 import { parseEvent } from '../../contract/event';
 import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
@@ -23,16 +23,17 @@ function refused(operation: string): ServiceStateConflictError {
 
 /**
  * A gateway whose DescribeService answers the statuses in `statuses`, one per call (the last one
- * repeats), and whose methods in `refuse` throw a state conflict for their API operation; it
- * records every call.
+ * repeats), whose ListOperations answers the histories in `histories` the same way, and whose
+ * methods in `refuse` throw a state conflict for their API operation; it records every call.
  */
-function scriptedGateway(statuses: string[], refuse: Partial<Record<keyof AppRunnerGateway, string>>) {
+function scriptedGateway(statuses: string[], refuse: Partial<Record<keyof AppRunnerGateway, string>>, histories: OperationRecord[][] = [[]]) {
   const calls: string[] = [];
   let described = 0;
+  let listed = 0;
   const detail = (status: string): ServiceDetail => ({ arn: ARN, name: 'web-api', status, autoDeploymentsEnabled: true });
   const answers: Partial<Record<keyof AppRunnerGateway, () => Promise<unknown>>> = {
     describeService: async () => detail(statuses[Math.min(described++, statuses.length - 1)]),
-    listRecentOperations: async () => [],
+    listRecentOperations: async () => histories[Math.min(listed++, histories.length - 1)],
     pauseService: async () => 'pause-1',
     resumeService: async () => ({ operationId: 'resume-1', service: detail('OPERATION_IN_PROGRESS') }),
     startDeployment: async () => 'deploy-1',
@@ -50,14 +51,20 @@ function scriptedGateway(statuses: string[], refuse: Partial<Record<keyof AppRun
   return { gateway, calls };
 }
 
+/** The watcher's sleeps, in ms, of the latest `run`. */
+let sleeps: number[] = [];
+
 function run(action: 'pause' | 'resume', service: SelectedService, gateway: AppRunnerGateway) {
   const request = parseEvent({ action, services: [ARN], deployAfterResume: 'always' });
+  sleeps = [];
   const watcher = new StatusWatcher({
     gateway,
-    poll: { initialMs: 1, maxMs: 1, factor: 1 },
+    poll: { initialMs: 1, maxMs: 1, factor: 1, deployGraceMs: 20_000 },
     deadline: Number.MAX_SAFE_INTEGER,
     walkedRegions: new Map(),
-    sleep: async () => {},
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
   });
   return runService(service, { request, gateway, watcher, clock: Date.now });
 }
@@ -88,5 +95,73 @@ describe('a state conflict', () => {
 
     expect(outcome).toMatchObject({ outcome: 'changed', statusAfter: 'OPERATION_IN_PROGRESS', actions: ['deploy'], reason: expect.stringContaining('an earlier resume was cut short') });
     expect(calls).toEqual(['tagService', 'resumeService', 'describeService', 'listRecentOperations', 'startDeployment', 'tagService']);
+  });
+});
+
+describe('the deployment after a resume', () => {
+  const MARKED_PAUSED = { [MARKER_TAG_KEY]: 'paused 2026-11-29T19:00:00Z' };
+  const MARKED_RESUMED = { [MARKER_TAG_KEY]: 'resumed 2026-11-30T07:00:00Z' };
+  const justNow = () => Date.now() - 1_000;
+  const theirResume = (): OperationRecord => ({ id: 'resume-by-another-run', type: 'RESUME_SERVICE', status: 'SUCCEEDED', endedAt: justNow() });
+
+  it("after this run's own resume: deploys without reading the history", async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], {});
+
+    const outcome = await run('resume', selected('PAUSED', MARKED_PAUSED), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'changed', actions: ['resume', 'deploy'] });
+    expect(calls).toEqual(['tagService', 'resumeService', 'describeService', 'startDeployment', 'tagService']);
+  });
+
+  it("after a refused deployment: reads the history, and someone else's deployment since the resume ends it as done, with no second one", async () => {
+    const deployedByAnother = [{ id: 'deploy-by-another', type: 'START_DEPLOYMENT', status: 'IN_PROGRESS' }, { id: 'resume-1', type: 'RESUME_SERVICE', status: 'SUCCEEDED' }];
+    const { gateway, calls } = scriptedGateway(['RUNNING', 'OPERATION_IN_PROGRESS', 'RUNNING'], { startDeployment: 'StartDeployment' }, [deployedByAnother]);
+
+    const outcome = await run('resume', selected('PAUSED', MARKED_PAUSED), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'changed', actions: ['resume'] });
+    expect(calls).toEqual(['tagService', 'resumeService', 'describeService', 'startDeployment', 'describeService', 'describeService', 'listRecentOperations', 'untagService']);
+  });
+
+  it('fails the service with App Runner\'s answer when the deployment is refused again and no other deployment ran since the resume', async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], { startDeployment: 'StartDeployment' }, [[{ id: 'resume-1', type: 'RESUME_SERVICE', status: 'SUCCEEDED' }]]);
+
+    const outcome = await run('resume', selected('PAUSED', MARKED_PAUSED), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'failed', actions: ['resume'], reason: 'StartDeployment on ' + ARN + ' failed: InvalidStateException: busy' });
+    expect(calls.filter((c) => c === 'startDeployment')).toHaveLength(2);
+    expect(calls).not.toContain('untagService');
+  });
+
+  it("finishing a resume that another run made moments ago: waits for that run to deploy first, and then starts none", async () => {
+    const resume = theirResume();
+    const deployedByIt = [{ id: 'deploy-by-another', type: 'START_DEPLOYMENT', status: 'IN_PROGRESS' }, resume];
+    const { gateway, calls } = scriptedGateway(['RUNNING'], {}, [[resume], deployedByIt]);
+
+    const outcome = await run('resume', selected('RUNNING', MARKED_RESUMED), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'changed', actions: [] });
+    expect(sleeps).toEqual([20_000]);
+    expect(calls).toEqual(['listRecentOperations', 'listRecentOperations', 'untagService']);
+  });
+
+  it('finishing a resume that another run made moments ago: deploys after the wait when that run started no deployment (it was cut short)', async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], {}, [[theirResume()]]);
+
+    const outcome = await run('resume', selected('RUNNING', MARKED_RESUMED), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'changed', actions: ['deploy'] });
+    expect(sleeps).toEqual([20_000]);
+    expect(calls).toEqual(['listRecentOperations', 'listRecentOperations', 'startDeployment', 'tagService']);
+  });
+
+  it('finishing a resume that ended long ago (a retry of a run cut short): reads the history once and deploys without waiting', async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], {}, [[{ ...theirResume(), endedAt: Date.now() - 60_000 }]]);
+
+    const outcome = await run('resume', selected('RUNNING', MARKED_RESUMED), gateway);
+
+    expect(outcome).toMatchObject({ outcome: 'changed', actions: ['deploy'] });
+    expect(sleeps).toEqual([]);
+    expect(calls).toEqual(['listRecentOperations', 'startDeployment', 'tagService']);
   });
 });

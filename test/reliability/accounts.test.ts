@@ -44,8 +44,24 @@ function succeeded(operation: string, arn: string): number {
   return harness.emulator.callsTo(operation).filter((c) => c.targetArn === arn && c.httpStatus === 200).length;
 }
 
-describe('a member role that vanishes mid-run', () => {
-  it('fails only that account\'s services, finishes the others, and a retry in a new container once the role is back pauses the rest once', async () => {
+/** How a member account is cut off mid-run, and how a person mends it before the retry. */
+const CUT_OFF = [
+  {
+    incident: 'its member role removed',
+    fault: 'member role of one account removed mid-run (after its first PauseService), added again before the retry',
+    strike: () => harness.emulator.removeRole(MEMBER_B),
+    mend: () => void harness.emulator.addRole(MEMBER_B),
+  },
+  {
+    incident: 'its role\'s sessions revoked',
+    fault: 'active sessions of one account\'s member role revoked mid-run (IAM\'s "Revoke active sessions")',
+    strike: () => harness.emulator.revokeSessions(MEMBER_B),
+    mend: () => undefined,
+  },
+];
+
+describe('a member account cut off mid-run', () => {
+  it.each(CUT_OFF)('with $incident: fails only that account\'s services, finishes the others, and a retry in a new container pauses the rest once', async ({ fault, strike, mend }) => {
     await start();
     const home = accountFleet(harness.emulator.defaultAccount, 2);
     const a = accountFleet(MEMBER_A, 2);
@@ -56,7 +72,7 @@ describe('a member role that vanishes mid-run', () => {
 
     const running = harness.run(pauseEverywhere());
     await harness.whenCall((c) => c.operation === 'PauseService' && c.account === MEMBER_B && c.httpStatus === 200, running);
-    harness.emulator.removeRole(MEMBER_B);
+    strike();
     const first = await running;
 
     expect(first.rejected).toBe(true);
@@ -69,10 +85,10 @@ describe('a member role that vanishes mid-run', () => {
     }
     expect(statuses([home.outsider, a.outsider, b.outsider])).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
 
-    harness.emulator.addRole(MEMBER_B);
+    mend();
     await harness.emulator.settled();
-    // A new container: a warm one still holds the removed role's session, which its SDK clients keep
-    // until 5 minutes before its Expiration, so its retry fails the account again (see the report).
+    // A new container: a warm one still holds the denied session, which its SDK clients keep until
+    // 5 minutes before its Expiration, so that its retry would fail the account again.
     harness.coldStart();
     const retry = await harness.run(pauseEverywhere());
 
@@ -84,9 +100,11 @@ describe('a member role that vanishes mid-run', () => {
       expect.stringMatching(/^paused /),
     ]);
     expect([...home.hit, ...a.hit, ...b.hit].map((arn) => succeeded('PauseService', arn))).toEqual([1, 1, 1, 1, 1, 1, 1]);
-    expect(verifyScenario(harness, { fault: `member role of one account removed mid-run (after its first PauseService), added again before the retry`, retries: [retry] })).toEqual([]);
+    expect(verifyScenario(harness, { fault, retries: [retry] })).toEqual([]);
   });
+});
 
+describe('a member role missing before the run', () => {
   it('reports the account\'s region unlisted when its role is gone before the run, and touches nothing there', async () => {
     await start();
     const home = accountFleet(harness.emulator.defaultAccount, 2);
@@ -157,11 +175,12 @@ describe('STS throttling', () => {
 
 describe('credentials that expire during a wait', () => {
   it('assumes the role again when its credentials near their end, so that a pause longer than their lifetime completes', async () => {
-    // Credentials live 1 s and are asked again 0.5 s before their end; each pause takes 1.5 s.
-    await start({ members: { refreshBeforeExpiryMs: 500 } });
+    // Credentials live 1.5 s and are asked again 1 s before their end (a margin a loaded machine's
+    // pauses do not eat up); each pause takes 1.5 s, so every set of credentials ends during a wait.
+    await start({ members: { refreshBeforeExpiryMs: 1_000 } });
     const a = accountFleet(MEMBER_A, 3);
     harness.emulator.addRole(MEMBER_A);
-    harness.emulator.setCredentialLifetime(1);
+    harness.emulator.setCredentialLifetime(1.5);
     harness.emulator.setTimings({ pause: 1_500 });
 
     const run = await harness.run({ action: 'pause', tags: OFFICE_HOURS, accounts: [MEMBER_A] });
@@ -170,7 +189,7 @@ describe('credentials that expire during a wait', () => {
     expect(statuses(a.hit)).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
     expect(harness.emulator.callsTo('AssumeRole').filter((c) => c.httpStatus === 200).length).toBeGreaterThan(1);
     expect(harness.emulator.calls.filter((c) => c.errorType === 'ExpiredTokenException')).toEqual([]);
-    expect(verifyScenario(harness, { fault: 'member credentials that live 1 s, pauses that take 1.5 s' })).toEqual([]);
+    expect(verifyScenario(harness, { fault: 'member credentials that live 1.5 s (assumed again 1 s before their end), pauses that take 1.5 s' })).toEqual([]);
   });
 
   it('assumes the role again when STS expires a session before its Expiration, mid-run, and pauses every service once', async () => {

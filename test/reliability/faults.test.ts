@@ -189,7 +189,8 @@ describe('a pause or resume operation that fails', () => {
     expect(outcomeOf(first.report, failing)).toMatchObject({ outcome: 'failed', actions: ['resume'], reason: expect.stringContaining('(RESUME_SERVICE) ended FAILED; the service is PAUSED, not RUNNING') });
     expect(harness.emulator.service(failing).tags[MARKER_TAG_KEY]).toMatch(/^resumed /);
     expect(succeeded('StartDeployment', failing)).toBe(0);
-    expect(statuses(others)).toEqual(['OPERATION_IN_PROGRESS', 'OPERATION_IN_PROGRESS']);
+    // The others' deployments started in the same run (whether the emulator's 50 ms deployments ended before the run did is timing).
+    expect(others.map((arn) => succeeded('StartDeployment', arn))).toEqual([1, 1]);
 
     const retry = await harness.run(resume);
     await harness.emulator.settled();

@@ -70,6 +70,35 @@ describe('the invariant check', () => {
     recordSummary(selfCheckLine(3, blindDeployments.length === 1));
   });
 
+  it('reads statuses for invariant 3 in the order App Runner answered them, never from a read sent before the run started an operation', async () => {
+    // A stub whose DescribeService answers wait until the test releases them, with the status given then.
+    const pending: ((status: string) => void)[] = [];
+    const stub = new Proxy({} as AppRunnerGateway, {
+      get: (_target, property) => async () =>
+        property === 'describeService'
+          ? new Promise((resolve) => pending.push((status) => resolve({ arn: 'a', name: 'a', status, autoDeploymentsEnabled: true })))
+          : 'operation',
+    });
+    const { gateway, blindDeployments } = observeStatuses(stub);
+
+    // A read sent before the resume, answered RUNNING after it: old news, the run knows of its resume.
+    const before = gateway.describeService('a');
+    await gateway.resumeService('a');
+    pending.shift()!('RUNNING');
+    await before;
+    await gateway.startDeployment('a');
+    // Two reads after the deployment: the first sent is retried by the SDK and answered last, RUNNING.
+    const retried = gateway.describeService('a');
+    const later = gateway.describeService('a');
+    pending.pop()!('OPERATION_IN_PROGRESS');
+    await later;
+    pending.pop()!('RUNNING');
+    await retried;
+    await gateway.startDeployment('a');
+
+    expect(blindDeployments).toEqual([{ serviceArn: 'a', lastSeen: 'OPERATION_IN_PROGRESS' }]);
+  });
+
   it('catches a service reported unchanged that never reached its target (4)', async () => {
     const claimPaused = (gateway: AppRunnerGateway) =>
       sabotage({

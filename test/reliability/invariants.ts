@@ -6,7 +6,8 @@
  * 1. A service the scheduler paused is never left without its marker tag.
  * 2. A service paused by someone else is never resumed (unless the event sets `resumeManuallyPaused`).
  * 3. StartDeployment is only sent to a service the run last saw RUNNING.
- * 4. Every selected service ends where the rules send it, or is reported failed and the run rejects.
+ * 4. Every selected service (listed, or tagged in the request's regions of its accounts) ends where the
+ *    rules send it, or is reported failed (or its account's region unlisted) and the run rejects.
  * 5. A retry of the same event finishes the work, with no second pause, resume or deployment.
  * 6. A savings figure is never a zero standing in for a missing one: a service a run resumed has its
  *    savings in the report, priced at the emulator's own size and MinSize for its region's price, or

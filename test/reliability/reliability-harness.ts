@@ -89,13 +89,25 @@ export function observeAccess(inner: AccountAccess): { access: AccountAccess; bl
 /** One run's record of the statuses it read, over every gateway it wraps (service ARNs name their account). */
 class StatusObserver {
   readonly blindDeployments: BlindDeployment[] = [];
-  private readonly lastSeen = new Map<string, { status: string; tick: number }>();
+  private readonly lastSeen = new Map<string, { status: string }>();
+  /** Per service, the tick at which the run learnt that it had started an operation there. */
+  private readonly operationStarted = new Map<string, number>();
   private tick = 0;
 
+  /**
+   * A read that started before the run learnt of its latest operation on the service is older news:
+   * it does not replace what the run knows. Among the others, the answer that arrives last is the
+   * newest, whichever read was sent first: a read that the SDK retried (after a 500 or a dropped
+   * connection) reaches App Runner after one sent later, and shows the fresher status.
+   */
   private see(arn: string, status: string, startedAt: number): void {
-    const known = this.lastSeen.get(arn);
-    // A read that started before the last known status was learnt is older news: it does not replace it.
-    if (!known || known.tick <= startedAt) this.lastSeen.set(arn, { status, tick: startedAt });
+    if (startedAt < (this.operationStarted.get(arn) ?? 0)) return;
+    this.lastSeen.set(arn, { status });
+  }
+
+  private started(arn: string): void {
+    this.operationStarted.set(arn, ++this.tick);
+    this.lastSeen.set(arn, { status: 'OPERATION_IN_PROGRESS' });
   }
 
   /** The gateway, with every call passing through and its statuses recorded. */
@@ -103,6 +115,7 @@ class StatusObserver {
     const lastSeen = this.lastSeen;
     const blindDeployments = this.blindDeployments;
     const see = (arn: string, status: string, startedAt: number): void => this.see(arn, status, startedAt);
+    const started = (arn: string): void => this.started(arn);
     const next = (): number => ++this.tick;
     return new Proxy(inner, {
       get(target, property, receiver) {
@@ -126,7 +139,7 @@ class StatusObserver {
             const result: unknown = await value.apply(target, args);
             if (property === 'listServices') for (const s of (result as ServiceScan).services) see(s.arn, s.status, startedAt);
             if (property === 'describeService') see(arn, (result as ServiceDetail).status, startedAt);
-            if (OPERATION_STARTS.has(property)) see(arn, 'OPERATION_IN_PROGRESS', next());
+            if (OPERATION_STARTS.has(property)) started(arn);
             return result;
           } catch (error) {
             if (STATUS_READS.has(property) && error instanceof ServiceNotFoundError) see(arn, 'DELETED', startedAt);
