@@ -82,9 +82,6 @@ export function limitCalls(gateway: AppRunnerGateway, limit: number, lanes: Call
   return new CallLimiter(limit, lanes).wrap(gateway);
 }
 
-/** The lanes of a bound shared by several runs (`runFleet`'s units): one lane, first come first served. */
-export const ONE_LANE: CallLanes = { lanes: [{ name: 'every call', calls: [] }], startingSlots: 0 };
-
 /**
  * One bound of at most `limit` calls in flight, shared by every gateway it wraps: `limitCalls` wraps
  * one run's gateway; `runFleet` wraps each unit's gateway with one limiter for the whole invocation.

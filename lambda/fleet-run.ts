@@ -9,7 +9,7 @@
  */
 import type { AccountAccess } from './accounts';
 import type { AppRunnerGateway } from './app-runner';
-import { CallLimiter, ONE_LANE } from './call-limiter';
+import { CallLimiter, callLanes } from './call-limiter';
 import { parseServiceArn, type SchedulerRequest } from '../contract/event';
 import { mergeReports, type ReportPart, type RunReport, type ServiceOutcome } from './report';
 import { DEFAULT_CONCURRENCY, runScheduler, type RunOptions, type RunProgress } from './run';
@@ -101,7 +101,9 @@ export async function runFleet(request: SchedulerRequest, options: FleetRunOptio
     return runScheduler(request, { ...runOptions, concurrency, onProgress, gateway: units[0].gateway });
   }
 
-  const limiter = new CallLimiter(fleetConcurrency, ONE_LANE);
+  // The invocation's bound keeps the run's lanes too, so that a unit's status walk or a deployment does
+  // not queue behind other units' markers (first come first served, deployments lagged by 5-10 s).
+  const limiter = new CallLimiter(fleetConcurrency, callLanes(request.action, fleetConcurrency));
   const progress = fleetProgress(units.length, onProgress);
   // Settled, so that a unit that throws (no failure of a service or an account does; a fault of the
   // engine would) rejects the run only once every other unit has finished, as one run's fault does.
