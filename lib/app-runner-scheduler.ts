@@ -28,7 +28,7 @@ import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
 import { FunctionRole, type OneTimeScheduleAccess, type ScheduledSelection } from './function-role';
-import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, schedulesEnvironment } from './named-schedules';
+import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, schedulesEnvironment, unknownOptionProblems } from './named-schedules';
 import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import {
@@ -351,6 +351,7 @@ export class AppRunnerScheduler extends Construct {
     // The name is also the events' `schedule` and a tag value: a bad one would be named thrice below.
     scheduleNameProblems(name, this.schedules.map((s) => s.name), problems);
     if (problems.problems.length > 0) throw invalid(problems);
+    unknownOptionProblems(options ?? {}, problems);
     const planned = planSchedule(options ?? {}, { name, shared: this.props, parse: this.parseOptions() }, problems);
     listedServiceConflicts(planned, this.schedules, problems);
     const schedules = [...this.schedules, planned];

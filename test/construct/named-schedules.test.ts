@@ -5,7 +5,7 @@ import { SCHEDULER_HOURS_ENV } from '../../contract/office-hours';
 import { parseSchedules } from '../../contract/schedules';
 import { SCHEDULE_TAG_KEY } from '../../contract/scheduler-tags';
 import { AppRunnerScheduler, DeployAfterResume, type AppRunnerSchedulerProps, type ScheduleOptions } from '../../lib';
-import { REJECTED_SCHEDULE_NAMES } from '../contract/rejected-events';
+import { REJECTED_ACCOUNTS_VALUES, REJECTED_EVENT_VALUES, REJECTED_SCHEDULE_NAMES } from '../contract/rejected-events';
 import { WEB_API_ARN, WORKER_ARN } from './fixtures';
 
 const BILLING_ARN = 'arn:aws:apprunner:eu-west-1:123456789012:service/billing/00112233445566778899aabbccddeeff';
@@ -281,6 +281,40 @@ describe('named schedule options', () => {
 
     expect(() => scheduler.addSchedule('newyork', { services: ['arn:nope'], pauseAt: '7pm', resumeAt: '08:00', holidays: ['someday'] })).toThrow(
       /^Invalid schedule "newyork" of AppRunnerScheduler Stack\/Scheduler: services\[0\]: received "arn:nope"; .*\. holidays\[0\]: received "someday"; .*\. pauseAt: received "7pm"; expected a local time HH:MM from 00:00 to 23:59, such as "19:00"$/,
+    );
+  });
+
+  // A named schedule that selects nothing selects the services tagged with its name, and dryRun and
+  // resumeManuallyPaused are the scheduler's: those rows do not apply.
+  const rejected = [...REJECTED_EVENT_VALUES, ...REJECTED_ACCOUNTS_VALUES].filter(
+    (row) => (row.fields.services !== undefined || row.fields.tags !== undefined) && row.fields.dryRun === undefined && row.fields.resumeManuallyPaused === undefined,
+  );
+  test.each(rejected.map((row) => [row.name, row]))('fail, as from JavaScript, for %s, naming the field the event contract names', (_, row) => {
+    const { scheduler } = newScheduler();
+    const { timeZone, ...sameAsEvent } = row.fields;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's options
+    const options: any = { pauseAt: '18:00', resumeAt: '08:00', ...sameAsEvent, ...(timeZone !== undefined && { timeZone: TimeZone.of(timeZone as string) }) };
+
+    expect(() => scheduler.addSchedule('newyork', options)).toThrow(`Invalid schedule "newyork" of AppRunnerScheduler Stack/Scheduler: ${row.message}`);
+  });
+
+  test.each(REJECTED_ACCOUNTS_VALUES.map((row) => [row.name, row]))("fail in the scheduler's own props too, for %s", (_, row) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's props
+    const props: any = { pauseAt: '18:00', resumeAt: '08:00', ...row.fields };
+
+    expect(() => newScheduler(props)).toThrow(`Invalid AppRunnerScheduler props: ${row.message}`);
+  });
+
+  it("do not include the scheduler's own props, or anything else", () => {
+    const { scheduler } = newScheduler();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's options
+    const options: any = { ...NEW_YORK, dryRun: true, pauseat: '17:00' };
+
+    expect(() => scheduler.addSchedule('newyork', options)).toThrow(
+      new Error(
+        'Invalid schedule "newyork" of AppRunnerScheduler Stack/Scheduler: dryRun: received true; expected no such option of a named schedule; its options are services, tags, regions, accounts, timeZone, pauseAt, resumeAt, weekDays, pauseSchedule, resumeSchedule, deployAfterResume, holidays, enabled (the other props, such as dryRun, are the scheduler\'s, for every schedule). ' +
+          'pauseat: received "17:00"; expected no such option of a named schedule; its options are services, tags, regions, accounts, timeZone, pauseAt, resumeAt, weekDays, pauseSchedule, resumeSchedule, deployAfterResume, holidays, enabled (the other props, such as dryRun, are the scheduler\'s, for every schedule)',
+      ),
     );
   });
 
