@@ -1,5 +1,6 @@
 import { App, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { SCHEDULER_GROUP_NAME_ENV, SCHEDULER_SCHEDULES_ENV } from '../../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../../contract/office-hours';
 import { parseSchedules } from '../../contract/schedules';
@@ -340,6 +341,21 @@ describe("the function's role", () => {
     // Singapore resumes without deploying: its statement allows no StartDeployment.
     expect(conditionOf('PauseResumeTaggedServices2')).toEqual({ [`aws:ResourceTag/${SCHEDULE_TAG_KEY}`]: 'singapore' });
     expect(statements.find((s) => s.Sid === 'PauseListedServices3')).toMatchObject({ Action: 'apprunner:PauseService', Resource: BILLING_ARN });
+  });
+});
+
+describe('AwsSolutions checks', () => {
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ["the props' own schedule and named ones", LONDON],
+    ['named schedules only', {}],
+  ])('find nothing unacknowledged with %s, in other regions and accounts too', (_, props) => {
+    const { stack, scheduler } = newScheduler(props);
+
+    scheduler.addSchedule('newyork', { ...NEW_YORK, regions: ['us-east-1'], accounts: ['210987654321'] });
+    scheduler.addSchedule('singapore', { regions: ['ap-southeast-1'], pauseAt: '20:00', resumeAt: '08:30' });
+    scheduler.addSchedule('billing', { services: [BILLING_ARN], pauseAt: '21:00' });
+
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 });
 
