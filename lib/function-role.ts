@@ -182,12 +182,12 @@ export class FunctionRole extends iam.Role {
       description: 'Runs the App Runner scheduler function',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
+    this.oneTimeSchedules = props.oneTimeSchedules;
     const policyDocument = Lazy.any({ produce: () => this.policyDocument() });
     (this.node.defaultChild as iam.CfnRole).policies = [{ policyName: 'AppRunnerScheduler', policyDocument }];
     this.node.addValidation({ validate: () => this.policyDocument().validateForIdentityPolicy() });
     for (const selection of props.selections) this.addSelection(selection);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
-    this.oneTimeSchedules = props.oneTimeSchedules;
     if (props.oneTimeSchedules) this.acknowledgeScheduleGroupWildcard(props.oneTimeSchedules.groupName);
   }
 
