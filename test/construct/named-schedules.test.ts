@@ -221,6 +221,14 @@ describe('the function is told of the schedules', () => {
   });
 });
 
+describe("the scheduler's own props", () => {
+  it('are refused when their hours alone would take the environment beyond 4 KB, which Lambda would refuse at deployment', () => {
+    const holidays = Array.from({ length: 366 }, (_, day) => new Date(Date.UTC(2027, 0, 1 + day)).toISOString().slice(0, 10));
+
+    expect(() => newScheduler({ ...LONDON, holidays })).toThrow(/^Invalid AppRunnerScheduler props: \(the function's environment\): received "\d{4} bytes known at synth"; expected at most 4096 bytes/);
+  });
+});
+
 describe('a service follows one schedule', () => {
   it('refuses an ARN that the props’ schedule lists too, naming both schedules and the ARN, and adds nothing', () => {
     const { stack, scheduler } = newScheduler({ services: [WEB_API_ARN], pauseAt: '19:00', resumeAt: '07:00' });
