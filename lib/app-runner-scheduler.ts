@@ -13,13 +13,20 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventProblems, type Action, type SchedulerEvent } from '../contract/event';
-import { SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV, SCHEDULER_GROUP_NAME_ENV, SCHEDULER_NAME_ENV, SCHEDULER_TARGET_ROLE_ARN_ENV, SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
+import {
+  SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV,
+  SCHEDULER_GROUP_NAME_ENV,
+  SCHEDULER_MEMBER_EXTERNAL_ID_ENV,
+  SCHEDULER_NAME_ENV,
+  SCHEDULER_TARGET_ROLE_ARN_ENV,
+  SUMMARY_TOPIC_ARN_ENV,
+} from '../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../contract/office-hours';
 import { SCHEDULER_METRICS } from '../contract/metric-names';
 import { ProblemList, describeProblems } from '../contract/problems';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
-import { FunctionRole } from './function-role';
+import { FunctionRole, externalIdProblem } from './function-role';
 import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import { WeekDay, officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
@@ -60,6 +67,23 @@ export interface AppRunnerSchedulerProps {
    * @default - the stack's region
    */
   readonly regions?: string[];
+
+  /**
+   * 12-digit AWS account IDs where tag selection looks, beside `regions`; tokens accepted. Only together
+   * with `tags`. In each account other than its own, the function assumes the member role
+   * (`AppRunnerSchedulerMemberRole`, named `AppRunnerSchedulerMember`), and its role may assume that
+   * role in exactly these accounts (and those of listed ARNs of other accounts).
+   * @default - the function's own account
+   */
+  readonly accounts?: string[];
+
+  /**
+   * The `sts:ExternalId` the function passes when it assumes the member role in another account: the
+   * value the member roles' trust policy requires when they are created with `externalId`. Set on the
+   * function as SCHEDULER_MEMBER_EXTERNAL_ID; an external ID is an identifier, not a secret.
+   * @default - none: the member roles must trust the function by `organizationId` instead
+   */
+  readonly memberExternalId?: string;
 
   /**
    * Time zone of `pauseAt`, `resumeAt`, `holidays` and dated skip tags, and of a `ScheduleExpression`
@@ -279,6 +303,7 @@ export class AppRunnerScheduler extends Construct {
           services: props.services,
           tags: props.tags,
           regions: props.regions,
+          accounts: props.accounts,
           scheduledActions: runs.map((run) => run.action),
           dryRun: props.dryRun,
           deployAfterResume: props.deployAfterResume,
@@ -312,6 +337,7 @@ export class AppRunnerScheduler extends Construct {
       environment: {
         [SCHEDULER_NAME_ENV]: schedulerName,
         ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
+        ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
         ...(hours
           ? {
               // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
@@ -398,6 +424,7 @@ export class AppRunnerScheduler extends Construct {
     for (const event of Object.values(events)) problems.include(eventProblems(event, options));
     const runs = plannedRuns(props, problems);
     deploymentProblems(props, problems);
+    memberAccessProblems(props, problems);
     networkProblems(props, problems);
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
@@ -528,6 +555,21 @@ function deploymentProblems(props: AppRunnerSchedulerProps, problems: ProblemLis
   }
 }
 
+/**
+ * What the function needs to assume the member roles: each account named (the hub's policy names
+ * the role in each), and an external ID that STS accepts.
+ */
+function memberAccessProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
+  if (props.accounts !== undefined && Token.isUnresolved(props.accounts)) {
+    problems.add('accounts', props.accounts, 'a list of 12-digit account IDs written out (each may be a token), not one token for the whole list: the function\'s role names the member role in each account');
+  }
+  const externalId = props.memberExternalId;
+  if (externalId !== undefined && !Token.isUnresolved(externalId)) {
+    const problem = externalIdProblem(externalId);
+    if (problem) problems.add('memberExternalId', externalId, problem);
+  }
+}
+
 /** `vpcSubnets` and `securityGroups` place the function in `vpc`: without it they would be ignored. */
 function networkProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
   if (props.vpc) return;
@@ -553,6 +595,7 @@ function eventFor(action: Action, props: AppRunnerSchedulerProps): SchedulerEven
     services: props.services,
     tags: props.tags,
     regions: props.regions,
+    accounts: props.accounts,
     deployAfterResume: resume ? (props.deployAfterResume ?? DeployAfterResume.AUTO) : undefined,
     timeZone: timeZoneOf(props, action).timezoneName,
     holidays: resume ? props.holidays : undefined,
