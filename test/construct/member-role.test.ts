@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -154,7 +154,7 @@ describe('bad member role props', () => {
     const stack = new Stack(new App(), 'Member');
 
     expect(() => new AppRunnerSchedulerMemberRole(stack, 'MemberRole', { ...BY_TAGS, ...extra })).toThrow(`Invalid AppRunnerSchedulerMemberRole props: ${message}`);
-    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
+    expect(stack.node.findAll().filter((c) => CfnResource.isCfnResource(c))).toEqual([]);
   });
 
   test('a token organisation ID is left to deployment', () => {
