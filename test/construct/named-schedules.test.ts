@@ -1,4 +1,4 @@
-import { App, Stack, TimeZone } from 'aws-cdk-lib';
+import { App, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SCHEDULER_GROUP_NAME_ENV, SCHEDULER_SCHEDULES_ENV } from '../../contract/function-environment';
@@ -349,6 +349,24 @@ describe("the function's role", () => {
     // Singapore resumes without deploying: its statement allows no StartDeployment.
     expect(conditionOf('PauseResumeTaggedServices2')).toEqual({ [`aws:ResourceTag/${SCHEDULE_TAG_KEY}`]: 'singapore' });
     expect(statements.find((s) => s.Sid === 'PauseListedServices3')).toMatchObject({ Action: 'apprunner:PauseService', Resource: BILLING_ARN });
+  });
+});
+
+describe("the function's role, in other accounts", () => {
+  it("may assume the member role in a named schedule's accounts", () => {
+    const { stack, scheduler } = newScheduler();
+
+    scheduler.addSchedule('sandbox', { tags: { env: 'sandbox' }, accounts: ['210987654321'], pauseAt: '20:00' });
+
+    const assume = functionRoleStatements(Template.fromStack(stack)).find((s) => s.Sid === 'AssumeMemberRoles');
+    expect(JSON.stringify(assume)).toContain(':iam::210987654321:role/AppRunnerSchedulerMember');
+  });
+
+  it('refuses accounts given as one token, as the props do', () => {
+    const { scheduler } = newScheduler();
+    const accounts = Lazy.list({ produce: () => ['210987654321'] });
+
+    expect(() => scheduler.addSchedule('sandbox', { tags: { env: 'sandbox' }, accounts, pauseAt: '20:00' })).toThrow(/^Invalid schedule "sandbox" of AppRunnerScheduler Stack\/Scheduler: accounts: received .*; expected a list of 12-digit account IDs written out/);
   });
 });
 
