@@ -43,7 +43,8 @@ ${ENVIRONMENT}`,
 A table of the selected services (without a selection: every service in the region): status,
 the scheduler's marker, the skip tag (and until when, in local time), and what the next pause and
 resume runs would do to each, by the engine's own rules. With --function, the hours the function
-was deployed with say whether it is out of hours, and when the next pause and resume run.
+was deployed with say whether it is out of hours, and when the next pause and resume run; for a
+scheduler with named schedules, a SCHEDULE column says which one each service follows (or why none).
 
 ${SELECTION}Options:
 ${COMMON}

@@ -19,9 +19,11 @@ import { HELP } from './help';
 import { outcomesText, reportText, table, type OutputStream } from './output';
 import { ProgressLine, progressText } from './progress-line';
 import { resolveServices, ServiceLookupError } from './service-lookup';
-import { hoursStatus, hoursText, serviceStatus, statusCells, STATUS_HEADERS, type ServiceStatus } from './service-status';
+import { hoursStatus, hoursText, scheduleCell, serviceStatus, statusCells, STATUS_HEADERS, type ServiceStatus } from './service-status';
 import { endAfter, formatElapsed, formatLocal, isoDuration, parseUntil, tagTimestamp } from './when';
 import { officeHoursAt, parseOfficeHours, SCHEDULER_HOURS_ENV, type OfficeHours } from '../contract/office-hours';
+import { SCHEDULER_SCHEDULES_ENV } from '../contract/function-environment';
+import { parseSchedules, type Schedules } from '../contract/schedules';
 import { version } from '../package.json';
 
 /** What `main` runs with; the bin passes the process's own. */
@@ -77,11 +79,13 @@ function usageFailure(message: string, command: CommandName | undefined, stderr:
   return EXIT.usage;
 }
 
-/** What the function's configuration tells: the hours it was deployed with, when it knows them. */
+/** What the function's configuration tells: the hours it was deployed with, when it knows them, and its named schedules. */
 interface DeployedSettings {
   readonly hours?: OfficeHours;
   readonly timeZone?: string;
   readonly holidays: readonly string[];
+  /** Its named schedules (`SCHEDULER_SCHEDULES`), when it has any. */
+  readonly schedules?: Schedules;
 }
 
 class Cli {
@@ -155,22 +159,34 @@ class Cli {
   }
 
   private deployedFunction(name: string): DeployedFunction {
-    const arnRegion = name.startsWith('arn:') ? name.split(':')[3] : undefined;
-    return new SdkDeployedFunction(name, this.settings, arnRegion || this.settings.region);
+    return new SdkDeployedFunction(name, this.settings, this.functionRegion(name));
   }
 
-  /** The deployed hours, from the function's `SCHEDULER_HOURS` (a function deployed before it has none). */
+  /** The function's region: the one its ARN names, else the configured one. */
+  private functionRegion(name: string): string | undefined {
+    const arnRegion = name.startsWith('arn:') ? name.split(':')[3] : undefined;
+    return arnRegion || this.settings.region;
+  }
+
+  /** The deployed hours, from the function's `SCHEDULER_HOURS` (a function deployed before it has none), and its named schedules. */
   private async deployedSettings(fn: DeployedFunction): Promise<DeployedSettings> {
     const { environment } = await fn.configuration();
-    const raw = environment[SCHEDULER_HOURS_ENV];
-    if (raw === undefined) return { holidays: [] };
-    let hours: OfficeHours;
-    try {
-      hours = parseOfficeHours(raw);
-    } catch (error) {
-      throw new Error(`the function ${fn.name}: ${errorMessage(error)}`, { cause: error });
-    }
-    return { hours, timeZone: hours.pause.timeZone, holidays: hours.holidays ?? [] };
+    const read = <T>(name: string, parse: (json: string) => T): T | undefined => {
+      const raw = environment[name];
+      if (raw === undefined) return undefined;
+      try {
+        return parse(raw);
+      } catch (error) {
+        throw new Error(`the function ${fn.name}: ${errorMessage(error)}`, { cause: error });
+      }
+    };
+    const hours = read(SCHEDULER_HOURS_ENV, parseOfficeHours);
+    const schedules = read(SCHEDULER_SCHEDULES_ENV, parseSchedules);
+    return {
+      ...(hours ? { hours, timeZone: hours.pause.timeZone } : {}),
+      holidays: hours?.holidays ?? [],
+      ...(schedules ? { schedules } : {}),
+    };
   }
 
   /** The zone: --time-zone, else the deployed one, else TZ, else this machine's. */
@@ -214,13 +230,17 @@ class Cli {
       }
     }
     selected = selected.sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
-    const lines: ServiceStatus[] = selected.map((s) => serviceStatus(s, { now, timeZone, holidays: deployed?.holidays ?? [] }));
+    const schedules = deployed?.schedules;
+    const lines: ServiceStatus[] = selected.map((s) => serviceStatus(s, { now, timeZone, holidays: deployed?.holidays ?? [], ...(schedules ? { schedules, home: { region: this.functionRegion(command.functionName!) } } : {}) }));
     const hours = deployed?.hours ? hoursStatus(officeHoursAt(deployed.hours, now)) : undefined;
     if (command.json) {
       this.out(`${JSON.stringify({ at: now.toISOString(), timeZone, ...(hours ? { hours } : {}), services: lines, unreadable }, null, 2)}\n`);
     } else {
       this.out(`${formatLocal(now, timeZone)} ${timeZone}${hours ? `: ${hoursText(hours, timeZone)}` : ''}\n`);
-      this.out(lines.length > 0 ? table(STATUS_HEADERS, lines.map((l) => statusCells(l, timeZone))) : 'no service selected\n');
+      // The SCHEDULE column only for a function with named schedules: every service follows its one schedule otherwise.
+      const headers = schedules ? [...STATUS_HEADERS, 'SCHEDULE'] : STATUS_HEADERS;
+      const rows = lines.map((l) => (schedules ? [...statusCells(l, timeZone), scheduleCell(l)] : statusCells(l, timeZone)));
+      this.out(lines.length > 0 ? table(headers, rows) : 'no service selected\n');
       for (const u of unreadable) this.out(`could not read: ${u}\n`);
     }
     return unreadable.length > 0 ? EXIT.failed : EXIT.ok;

@@ -6,6 +6,7 @@ import { decide, readMarker, skipReason, type PlanKind } from '../lambda/decide'
 import { parseIsoInstant } from '../contract/local-time';
 import type { OfficeHoursReading } from '../contract/office-hours';
 import { MARKER_TAG_KEY, SKIP_TAG_KEY, WAKE_TAG_KEY } from '../contract/scheduler-tags';
+import { followedSchedule, ownershipProblem, scheduleOwnership, type FunctionHome, type Schedules } from '../contract/schedules';
 import { formatLocal } from './when';
 
 /** A service as selection read it. */
@@ -38,6 +39,11 @@ export interface ServiceStatus {
   readonly skip?: { readonly value: string; readonly inForce: boolean; readonly until?: string };
   /** The wake tag: the UTC instant a wake ends, and whether that is still ahead. */
   readonly wake?: { readonly value: string; readonly until?: string; readonly ahead: boolean };
+  /**
+   * The named schedule it follows (`follows`), or why it follows none (`problem`: a conflict, or a
+   * tag naming no schedule); `{}` when no schedule selects it. Only for a function with named schedules.
+   */
+  readonly schedule?: { readonly follows?: string; readonly problem?: string };
   /** What the next pause run would do. */
   readonly onPause: PlannedStep;
   /** What the next resume run would do. */
@@ -51,6 +57,10 @@ export interface StatusSettings {
   readonly timeZone: string;
   /** The deployed holidays, when known: a resume run on one changes nothing. */
   readonly holidays: readonly string[];
+  /** The function's named schedules, when it has any. @default none */
+  readonly schedules?: Schedules;
+  /** Where the function runs, for selections without accounts or regions. @default unknown */
+  readonly home?: FunctionHome;
 }
 
 /** A service's status line. */
@@ -81,9 +91,23 @@ export function serviceStatus(service: ObservedService, settings: StatusSettings
     ...(wakeValue !== undefined
       ? { wake: { value: wakeValue, ...(wakeUntil ? { until: wakeUntil.toISOString() } : {}), ahead: wakeUntil !== undefined && wakeUntil.getTime() > now.getTime() } }
       : {}),
+    ...(settings.schedules ? { schedule: followed(service, settings.schedules, settings.home) } : {}),
     onPause: step('pause'),
     onResume: step('resume'),
   };
+}
+
+function followed(service: ObservedService, schedules: Schedules, home: FunctionHome | undefined): NonNullable<ServiceStatus['schedule']> {
+  const ownership = scheduleOwnership(service, schedules, home);
+  const follows = followedSchedule(ownership);
+  const problem = ownershipProblem(ownership, schedules);
+  return { ...(follows ? { follows } : {}), ...(problem ? { problem } : {}) };
+}
+
+/** The SCHEDULE cell: the schedule followed, `none (...)` with why, or `-` when no schedule selects it. */
+export function scheduleCell(line: ServiceStatus): string {
+  if (line.schedule?.follows) return line.schedule.follows;
+  return line.schedule?.problem ? `none (${line.schedule.problem})` : '-';
 }
 
 const STEP_WORDS: Record<PlanKind, string> = {

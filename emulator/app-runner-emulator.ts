@@ -1,18 +1,32 @@
 /**
  * An App Runner emulator for tests, the demo and the benchmarks: an HTTP server on 127.0.0.1 that the real
- * `@aws-sdk/client-apprunner`, `@aws-sdk/client-resource-groups-tagging-api`, `@aws-sdk/client-scheduler`
- * and `@aws-sdk/client-lambda` talk to, with no AWS account.
+ * `@aws-sdk/client-apprunner`, `@aws-sdk/client-resource-groups-tagging-api`, `@aws-sdk/client-scheduler`,
+ * `@aws-sdk/client-lambda` and `@aws-sdk/client-sts` talk to, with no AWS account.
  *
  * Point a client at it with `endpoint: emulator.endpoint`, or without touching the client code by setting
  * `AWS_ENDPOINT_URL_APPRUNNER` (and `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`, `AWS_ENDPOINT_URL_SCHEDULER`,
- * `AWS_ENDPOINT_URL_LAMBDA`) to the endpoint: the SDK honours them all (tested). Requests must be
- * SigV4-signed, as the SDK always does; any credentials work.
+ * `AWS_ENDPOINT_URL_LAMBDA`, `AWS_ENDPOINT_URL_STS`) to the endpoint: the SDK honours them all (tested).
+ * Requests must be SigV4-signed, as the SDK always does; any credentials work.
  *
- * One server, routed by the SigV4 credential scope's service name: `scheduler` and `lambda` requests are
- * REST-JSON, served by `scheduler-api.ts` (schedules kept and fired by `schedules.ts`) and `lambda-api.ts`
- * (functions and their invocations in `functions.ts`); every other request is AWS JSON, below. The
- * Scheduler and Lambda side runs on its own clock (`SchedulerOptions.clock`, virtual in tests), never on
- * the App Runner operations' real time.
+ * One server, routed by the SigV4 credential scope's service name: `sts` requests speak the query
+ * protocol, served by `sts-api.ts` (roles and sessions in `accounts.ts`); `scheduler` and `lambda`
+ * requests are REST-JSON, served by `scheduler-api.ts` (schedules kept and fired by `schedules.ts`) and
+ * `lambda-api.ts` (functions and their invocations in `functions.ts`); every other request is AWS JSON,
+ * below. The Scheduler and Lambda side runs on its own clock (`SchedulerOptions.clock`, virtual in
+ * tests), never on the App Runner operations' real time; credentials expire on real time, like App Runner.
+ *
+ * Accounts: the SigV4 credential's access key id decides the caller's account. Keys that the emulator's
+ * AssumeRole issued belong to the role's account until they expire; every other key belongs to the
+ * default account (`EmulatorOptions.account`), so a test that never calls STS sees one account. Services
+ * belong to an account (`ServiceSpec.account`); App Runner and Tagging API calls see only the caller's
+ * account's services in the Region. Where AWS is silent the emulator chooses, and says so:
+ * - An ARN of another account answers AccessDeniedException (400): App Runner's model declares no such
+ *   error and says nothing of cross-account calls; without a resource policy (App Runner has none) IAM
+ *   denies them, and AccessDeniedException is what AWS JSON services answer for a denied call.
+ * - A session whose role was removed answers AccessDeniedException (400); an expired one
+ *   ExpiredTokenException (400, the status AWS JSON services answer; see `faults.ts`).
+ * - The Scheduler and Lambda hold the default account's schedules and functions only: a call with another
+ *   account's credentials answers AccessDeniedException (403) rather than showing them.
  *
  * Protocol, from the public API models (App Runner 2020-05-15, Tagging API 2017-01-26):
  * - `POST /`, AWS JSON 1.0 with `X-Amz-Target: AppRunner.<Operation>` for ListServices, DescribeService,
@@ -20,7 +34,7 @@
  *   UntagResource, DescribeAutoScalingConfiguration (see `auto-scaling.ts`); AWS JSON 1.1 with `X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`.
  * - The Region is the SigV4 credential scope's (`Credential=AKID/<date>/<region>/<service>/aws4_request`).
  *   Each Region is its own world, as with real endpoints: lists show only its services, and an ARN of another
- *   Region answers ResourceNotFoundException. Signatures are not verified. One account per emulator.
+ *   Region answers ResourceNotFoundException. Signatures are not verified.
  * - Errors: `{"__type", "Message"}` plus `x-amzn-ErrorType`. Timestamps: epoch seconds.
  * - ListServices lists services in every status, PAUSED included: the model calls them "running" services,
  *   but public tools that find a paused service by name and resume it rely on this.
@@ -44,11 +58,13 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApiError } from './api-error';
-import { ApiName, FaultInjector, FaultKind, FaultSpec, InjectedFault } from './faults';
+import { Accounts, Caller, CallerRefusal, RoleOptions, checkAccount, isRefusal } from './accounts';
+import { ApiName, FaultInjector, FaultKind, FaultSpec, InjectedFault, accessDeniedError, expiredTokenError } from './faults';
 import {
   DeploymentRefusalError,
   FailedOperationStatus,
   Fleet,
+  Fleets,
   InitialServiceStatus,
   OperationStatus,
   OperationType,
@@ -59,11 +75,13 @@ import {
 } from './fleet';
 import { FunctionRegistry, FunctionSpec, InvocationRecord, LambdaContext } from './functions';
 import { LAMBDA_ROUTES, LambdaApiContext, lambdaErrorBody } from './lambda-api';
+import { MEMBER_ROLE_NAME } from '../contract/member-role';
 import { RestRequest, RestResponse, RestRoute, matchRoute } from './rest-api';
 import { SCHEDULER_ROUTES, SchedulerContext } from './scheduler-api';
 import { DEFAULT_GROUP, Firing, ScheduleBook, ScheduleChange, ScheduleSnapshot, TargetInvoker } from './schedules';
 import { operationEvent, type OperationEvent, type OperationEventSink } from './operation-events';
 import { SeededRandom } from './seeded-random';
+import { answerSts, arnsOfSts, parseQuery, stsErrorBody } from './sts-api';
 import {
   APP_RUNNER_OPERATIONS,
   JsonObject,
@@ -76,6 +94,7 @@ import {
 
 export type {
   ApiName,
+  RoleOptions,
   Firing,
   FunctionSpec,
   InvocationRecord,
@@ -111,7 +130,10 @@ export interface EmulatorOptions {
    * GetResources, whose default is undocumented
    */
   readonly defaultPageSize?: number;
-  /** The account every service belongs to. @default '123456789012' */
+  /**
+   * The default account: every service and role that names no account belongs to it, and so do all
+   * credentials the emulator's STS did not issue. @default '123456789012'
+   */
   readonly account?: string;
   /** Seed for service ids, operation ids and probabilistic faults. @default 1 */
   readonly seed?: number;
@@ -183,6 +205,8 @@ export interface ServiceSpec {
   readonly name: string;
   /** @default 'eu-west-1' */
   readonly region?: string;
+  /** The 12-digit account it belongs to; only credentials of that account see it. @default the default account */
+  readonly account?: string;
   /** @default 'RUNNING' */
   readonly status?: InitialServiceStatus;
   /** A service created with tags counts as tagged for GetResources. @default no tags */
@@ -213,6 +237,8 @@ export interface AutoScalingConfigurationSpec {
   readonly name: string;
   /** @default 'eu-west-1' */
   readonly region?: string;
+  /** @default the default account */
+  readonly account?: string;
   /** Provisioned instances, 1-25. @default 1 */
   readonly minSize?: number;
   /** 1-25. @default 25 */
@@ -237,6 +263,8 @@ export interface ServiceSnapshot {
   readonly id: string;
   readonly name: string;
   readonly region: string;
+  /** The 12-digit account it belongs to. */
+  readonly account: string;
   readonly status: ServiceStatus;
   readonly tags: Record<string, string>;
   /** Newest first, like ListOperations. */
@@ -266,6 +294,11 @@ export interface CallRecord {
   readonly operation: string;
   /** From the SigV4 credential scope. */
   readonly region?: string;
+  /**
+   * The account the credentials belong to (for AssumeRole: the caller's, not the role's): the role's
+   * account for keys the emulator's STS issued, the default account for any other. Undefined when unsigned.
+   */
+  readonly account?: string;
   /** The ARN the call names (ServiceArn or ResourceArn), if any. */
   readonly targetArn?: string;
   /** The parsed JSON body, or its raw text when it was not a JSON object. */
@@ -292,8 +325,9 @@ const CONTENT_TYPE: Record<ApiName, string> = {
   ResourceGroupsTaggingAPI: 'application/x-amz-json-1.1',
   Scheduler: 'application/json',
   Lambda: 'application/json',
+  STS: 'text/xml',
 };
-const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
 /** Starts an emulator on 127.0.0.1 and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<AppRunnerEmulator> {
@@ -312,7 +346,8 @@ export class AppRunnerEmulator {
     return emulator;
   }
 
-  private readonly fleet: Fleet;
+  private readonly fleets: Fleets;
+  private readonly accounts: Accounts;
   private readonly faults: FaultInjector;
   private readonly eventSinks = new Set<OperationEventSink>();
   private readonly server: http.Server;
@@ -337,19 +372,21 @@ export class AppRunnerEmulator {
 
   private constructor(options: EmulatorOptions) {
     const account = options.account ?? '123456789012';
-    if (!/^\d{12}$/.test(account)) throw new Error(`account must be 12 digits, as in an ARN; got '${account}'`);
+    checkAccount(account);
     const seed = options.seed ?? 1;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.latencyMs = options.latencyMs ?? 0;
     this.defaultPageSize = options.defaultPageSize;
-    this.fleet = new Fleet(
+    this.fleets = new Fleets(
       account,
       this.timings,
       options.deploymentRefusalError ?? 'InvalidRequestException',
       new SeededRandom(seed),
       Date.now,
     );
-    // A separate stream, so that adding a service does not change which calls a probabilistic fault hits.
+    // Separate streams, so that adding a service does not change which calls a probabilistic fault hits,
+    // and assuming a role does not change the ids of services created after it.
+    this.accounts = new Accounts(account, new SeededRandom(seed ^ 0x5757), Date.now);
     this.faults = new FaultInjector(new SeededRandom(seed ^ 0x5eed));
     this.schedulerClock = options.scheduler?.clock ?? Date.now;
     this.firesByItself = options.scheduler?.clock !== undefined;
@@ -358,7 +395,7 @@ export class AppRunnerEmulator {
     this.schedulerPageSize = options.scheduler?.defaultPageSize;
     this.tickMs = options.scheduler?.tickMs ?? 5;
     const eventIds = new SeededRandom(seed ^ 0xe7e7);
-    this.fleet.onOperationEnded((service, operation) => {
+    this.fleets.onOperationEnded((service, operation) => {
       const event = this.eventSinks.size > 0 ? operationEvent(service, operation, eventIds) : undefined;
       if (event) for (const sink of this.eventSinks) sink(event);
     });
@@ -375,7 +412,8 @@ export class AppRunnerEmulator {
 
   /** Creates a service and returns its ARN: arn:aws:apprunner:<region>:<account>:service/<name>/<32 hex>. */
   addService(spec: ServiceSpec): string {
-    return this.fleet.add({
+    if (spec.account !== undefined) checkAccount(spec.account);
+    return this.fleets.of(spec.account ?? this.fleets.defaultAccount).add({
       name: spec.name,
       region: spec.region ?? 'eu-west-1',
       status: spec.status ?? 'RUNNING',
@@ -391,47 +429,49 @@ export class AppRunnerEmulator {
 
   /** Creates an auto scaling configuration (a new revision when the name exists in the Region) and returns its ARN. */
   addAutoScalingConfiguration(spec: AutoScalingConfigurationSpec): string {
-    return this.fleet.autoScaling.create({ ...spec, region: spec.region ?? 'eu-west-1' }).arn;
+    if (spec.account !== undefined) checkAccount(spec.account);
+    const fleet = this.fleets.of(spec.account ?? this.fleets.defaultAccount);
+    return fleet.autoScaling.create({ ...spec, region: spec.region ?? 'eu-west-1' }).arn;
   }
 
   /** The service as it is now; throws if the emulator has no such service. */
   service(arn: string): ServiceSnapshot {
-    return snapshot(this.fleet.get(arn));
+    return snapshot(this.fleets.get(arn));
   }
 
   /** Whether the emulator has this service (false after `deleteService`). */
   hasService(arn: string): boolean {
-    return this.fleet.find(arn) !== undefined;
+    return this.fleets.find(arn) !== undefined;
   }
 
-  /** Every service, per Region in creation order. */
+  /** Every service: account by account (the default one first), per Region in creation order. */
   services(): ServiceSnapshot[] {
-    return this.fleet.all().map(snapshot);
+    return this.fleets.all().map(snapshot);
   }
 
   /** Makes the service vanish: every call on it answers ResourceNotFoundException, lists omit it. */
   deleteService(arn: string): void {
-    this.fleet.remove(arn);
+    this.ownFleet(arn).remove(arn);
   }
 
   /** Replaces the service's tags, as a person in the console would (not logged as a call). */
   setTags(arn: string, tags: Record<string, string>): void {
-    this.fleet.replaceTags(this.fleet.get(arn), new Map(Object.entries(tags)));
+    this.ownFleet(arn).replaceTags(this.fleets.get(arn), new Map(Object.entries(tags)));
   }
 
   /** Pauses the service as a person would (same rules as PauseService, not logged); returns the operation id. */
   pauseByHand(arn: string): string {
-    return this.fleet.start(this.fleet.get(arn), 'PAUSE_SERVICE').id;
+    return this.ownFleet(arn).start(this.fleets.get(arn), 'PAUSE_SERVICE').id;
   }
 
   /** Resumes the service as a person would (same rules as ResumeService, not logged); returns the operation id. */
   resumeByHand(arn: string): string {
-    return this.fleet.start(this.fleet.get(arn), 'RESUME_SERVICE').id;
+    return this.ownFleet(arn).start(this.fleets.get(arn), 'RESUME_SERVICE').id;
   }
 
   /** Starts a deployment as a person would (same rules as StartDeployment, not logged); returns the operation id. */
   deployByHand(arn: string): string {
-    return this.fleet.start(this.fleet.get(arn), 'START_DEPLOYMENT').id;
+    return this.ownFleet(arn).start(this.fleets.get(arn), 'START_DEPLOYMENT').id;
   }
 
   /**
@@ -439,7 +479,7 @@ export class AppRunnerEmulator {
    * service RUNNING it deploys at once; otherwise it waits for a StartDeployment (e.g. after a resume).
    */
   publishVersion(arn: string): number {
-    return this.fleet.publishVersion(this.fleet.get(arn));
+    return this.ownFleet(arn).publishVersion(this.fleets.get(arn));
   }
 
   /**
@@ -447,7 +487,7 @@ export class AppRunnerEmulator {
    * OPERATION_IN_PROGRESS) but end as `status` after its usual time, the service back in its old status.
    */
   failNextOperation(arn: string, type: StartableOperation, status: FailedOperationStatus = 'FAILED'): void {
-    this.fleet.arm(this.fleet.get(arn), type, { kind: 'fail', status });
+    this.ownFleet(arn).arm(this.fleets.get(arn), type, { kind: 'fail', status });
   }
 
   /**
@@ -469,7 +509,43 @@ export class AppRunnerEmulator {
 
   /** Makes the next operation of `type` on the service start and never finish: OPERATION_IN_PROGRESS for good. */
   hangNextOperation(arn: string, type: StartableOperation): void {
-    this.fleet.arm(this.fleet.get(arn), type, { kind: 'hang' });
+    this.ownFleet(arn).arm(this.fleets.get(arn), type, { kind: 'hang' });
+  }
+
+  /**
+   * Creates an IAM role that STS's AssumeRole reaches as `arn:aws:iam::<account>:role/<roleName>`, and
+   * returns that ARN. With `externalId`, AssumeRole must pass it (`sts:ExternalId` in the trust policy).
+   * The account exists from then on, with no services until some name it.
+   */
+  addRole(account: string, roleName: string = MEMBER_ROLE_NAME, options?: RoleOptions): string {
+    const arn = this.accounts.addRole(account, roleName, options);
+    this.fleets.of(account);
+    return arn;
+  }
+
+  /**
+   * Deletes the role: AssumeRole of it answers AccessDenied, and every call made with a session it issued
+   * answers AccessDeniedException (AccessDenied for STS) from now on, even after the role is added again.
+   */
+  removeRole(account: string, roleName: string = MEMBER_ROLE_NAME): void {
+    this.accounts.removeRole(account, roleName);
+  }
+
+  /**
+   * Caps the lifetime of credentials AssumeRole issues from now on, in seconds: Expiration is now +
+   * min(DurationSeconds, this). May be below STS's 900 s minimum, so tests see expiry in seconds.
+   * @default no cap: DurationSeconds decides, 3600 s when AssumeRole names none
+   */
+  setCredentialLifetime(seconds: number): void {
+    this.accounts.setCredentialLifetime(seconds);
+  }
+
+  /**
+   * Expires every session AssumeRole issued (of one account, when given): their calls answer
+   * ExpiredTokenException (ExpiredToken for STS) from now on, though their Expiration still lies ahead.
+   */
+  expireSessions(account?: string): void {
+    this.accounts.expireSessions(account);
   }
 
   /** The EventBridge Scheduler side: schedules, their history and firings. */
@@ -563,15 +639,15 @@ export class AppRunnerEmulator {
   /** Changes the durations of operations started from now on. */
   setTimings(timings: Partial<Timings>): void {
     this.timings = { ...this.timings, ...timings };
-    this.fleet.setTimings(this.timings);
+    this.fleets.setTimings(this.timings);
   }
 
   /** Resolves once every running operation that can finish has finished (hung ones never do). */
   async settled(): Promise<void> {
     // A rollback is a second phase: settle, then wait again until nothing finite is left.
-    for (let last = this.fleet.lastFiniteEnd(); last !== undefined; last = this.fleet.lastFiniteEnd()) {
+    for (let last = this.fleets.lastFiniteEnd(); last !== undefined; last = this.fleets.lastFiniteEnd()) {
       await this.sleep(last - Date.now() + 1);
-      this.fleet.all();
+      this.fleets.all();
     }
   }
 
@@ -589,6 +665,13 @@ export class AppRunnerEmulator {
     });
   }
 
+  /** The fleet of the account the ARN names; an ARN of no known account is a bug in the test. */
+  private ownFleet(arn: string): Fleet {
+    const fleet = this.fleets.ofArn(arn);
+    if (!fleet) throw new Error(`the emulator has no service ${arn}`);
+    return fleet;
+  }
+
   private receive(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -598,14 +681,16 @@ export class AppRunnerEmulator {
   }
 
   private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
-    const rest = restApiOf(req);
-    if (rest) return this.answerRest(req, res, body, rest);
+    const scope = signedScope(req);
+    if (scope?.service === 'sts') return this.answerSts(req, res, body, scope);
+    const rest = restApiOf(req, scope);
+    if (rest) return this.answerRest(req, res, body, rest, scope);
     const at = Date.now();
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, operation = ''] = target.split('.', 2);
     const api = apiOfTarget(prefix);
-    const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''));
-    const region = scope?.[1];
+    const region = scope?.region;
+    const caller = scope && this.accounts.identify(scope.accessKeyId);
     const parsed = parseBody(body);
     const input: JsonObject = parsed instanceof ApiError ? {} : parsed;
     const arns = arnsNamedBy(input);
@@ -615,6 +700,7 @@ export class AppRunnerEmulator {
       api,
       operation,
       region,
+      account: caller?.account,
       targetArn: arns.length === 1 ? arns[0] : undefined,
       input: parsed instanceof ApiError ? body : parsed,
       attempt: attempt === undefined ? undefined : Number(attempt),
@@ -624,7 +710,7 @@ export class AppRunnerEmulator {
     this.enter(operation);
     res.on('close', () => this.leave(operation));
 
-    const route = routeOf(req.method, target, api, operation, region, parsed);
+    const route = routeOf(req.method, target, api, operation, region, parsed, caller);
     const fault = await this.applyFault(req, call, 'error' in route ? undefined : { api: route.api, operation, arns });
 
     const contentType = CONTENT_TYPE[api ?? 'AppRunner'];
@@ -633,7 +719,8 @@ export class AppRunnerEmulator {
     if (fault) return this.sendError(res, call, contentType, fault);
     let output: JsonObject;
     try {
-      output = route.handler(input, { region: route.region, fleet: this.fleet, defaultPageSize: this.defaultPageSize });
+      const fleet = this.fleets.of(route.caller.account);
+      output = route.handler(input, { region: route.region, fleet, defaultPageSize: this.defaultPageSize });
     } catch (error) {
       // Anything but an ApiError is a bug in the emulator: answer 500 so the test fails loudly, with the cause.
       const answer =
@@ -643,12 +730,75 @@ export class AppRunnerEmulator {
     this.send(res, call, contentType, 200, output);
   }
 
+  /**
+   * An STS request (query protocol, see `sts-api.ts`): logged, refused when its own credentials are,
+   * subject to faults like the others.
+   */
+  private async answerSts(req: http.IncomingMessage, res: http.ServerResponse, body: string, scope: SignedScope): Promise<void> {
+    const at = Date.now();
+    const parameters = parseQuery(body);
+    const operation = parameters.Action ?? '';
+    const caller = this.accounts.identify(scope.accessKeyId);
+    const arns = arnsOfSts(parameters);
+    const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
+    const call: MutableCall = {
+      seq: this.nextSeq++,
+      api: 'STS',
+      operation,
+      region: scope.region,
+      account: caller.account,
+      targetArn: arns[0],
+      input: parameters,
+      attempt: attempt === undefined ? undefined : Number(attempt),
+      at,
+    };
+    this.log.push(call);
+    this.enter(operation);
+    res.on('close', () => this.leave(operation));
+
+    const refusal = isRefusal(caller) ? refusalError('STS', caller) : undefined;
+    const fault = await this.applyFault(req, call, refusal ? undefined : { api: 'STS', operation, arns });
+    if (refusal) return this.sendStsError(res, call, refusal);
+    if (fault === 'dropped') return;
+    if (fault) return this.sendStsError(res, call, fault);
+    let xml: string;
+    try {
+      xml = answerSts(parameters, caller as Caller, this.accounts, requestIdOf(call));
+    } catch (error) {
+      const answer = error instanceof ApiError ? error : new ApiError('InternalFailure', 500, `Emulator bug: ${String(error)}`);
+      return this.sendStsError(res, call, answer);
+    }
+    this.sendText(res, call, 200, xml);
+  }
+
+  private sendStsError(res: http.ServerResponse, call: MutableCall, error: ApiError): void {
+    call.errorType = error.type;
+    this.sendText(res, call, error.httpStatus, stsErrorBody(error, requestIdOf(call)));
+  }
+
+  private sendText(res: http.ServerResponse, call: MutableCall, status: number, xml: string): void {
+    call.httpStatus = status;
+    call.durationMs = Date.now() - call.at;
+    res.writeHead(status, {
+      'content-type': CONTENT_TYPE.STS,
+      'content-length': Buffer.byteLength(xml),
+      'x-amzn-RequestId': requestIdOf(call),
+    });
+    res.end(xml);
+  }
+
   /** A Scheduler or Lambda request: routed by method and path, logged, subject to faults like the others. */
-  private async answerRest(req: http.IncomingMessage, res: http.ServerResponse, body: string, api: 'Scheduler' | 'Lambda'): Promise<void> {
+  private async answerRest(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: string,
+    api: 'Scheduler' | 'Lambda',
+    scope: SignedScope | undefined,
+  ): Promise<void> {
     const at = Date.now();
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''));
-    const region = scope?.[1];
+    const region = scope?.region;
+    const caller = scope && this.accounts.identify(scope.accessKeyId);
     const routes: readonly RestRoute<SchedulerContext & LambdaApiContext>[] = api === 'Scheduler' ? SCHEDULER_ROUTES : LAMBDA_ROUTES;
     const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
     const query = Object.fromEntries(url.searchParams.entries());
@@ -663,6 +813,7 @@ export class AppRunnerEmulator {
       api,
       operation,
       region,
+      account: caller?.account,
       targetArn: arns[0],
       input: restInput(request),
       attempt: attempt === undefined ? undefined : Number(attempt),
@@ -674,9 +825,13 @@ export class AppRunnerEmulator {
 
     const refusal = !matched
       ? new ApiError('UnknownOperationException', 404, `The emulator does not serve ${req.method} ${url.pathname}.`)
-      : region === undefined
+      : region === undefined || caller === undefined
         ? new ApiError('MissingAuthenticationTokenException', 403, 'Missing or unsigned Authorization header.')
-        : undefined;
+        : isRefusal(caller)
+          ? refusalError(api, caller)
+          : caller.account !== this.fleets.defaultAccount
+            ? accessDeniedError(api, `The emulator's ${api} holds the default account's resources only (${this.fleets.defaultAccount}), not ${caller.account}'s.`)
+            : undefined;
     const fault = await this.applyFault(req, call, refusal ? undefined : { api, operation, arns });
     if (refusal) return this.sendRestError(res, call, api, refusal);
     if (fault === 'dropped') return;
@@ -695,7 +850,7 @@ export class AppRunnerEmulator {
     res.writeHead(answer.status, {
       ...(payload === '' ? {} : { 'content-type': CONTENT_TYPE[api] }),
       'content-length': Buffer.byteLength(payload),
-      'x-amzn-RequestId': `emulator-${call.seq}`,
+      'x-amzn-RequestId': requestIdOf(call),
       ...answer.headers,
     });
     res.end(payload);
@@ -798,7 +953,7 @@ export class AppRunnerEmulator {
     res.writeHead(status, {
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
-      'x-amzn-RequestId': `emulator-${call.seq}`,
+      'x-amzn-RequestId': requestIdOf(call),
       ...headers,
     });
     res.end(body);
@@ -831,7 +986,12 @@ export class AppRunnerEmulator {
 
 type Route =
   | { readonly error: ApiError }
-  | { readonly api: ApiName; readonly region: string; readonly handler: (input: JsonObject, ctx: RequestContext) => JsonObject };
+  | {
+      readonly api: ApiName;
+      readonly region: string;
+      readonly caller: Caller;
+      readonly handler: (input: JsonObject, ctx: RequestContext) => JsonObject;
+    };
 
 /** Which handler serves the request, or the error that refuses it before any fault or state is involved. */
 function routeOf(
@@ -841,6 +1001,7 @@ function routeOf(
   operation: string,
   region: string | undefined,
   parsed: JsonObject | ApiError,
+  caller: Caller | CallerRefusal | undefined,
 ): Route {
   const table = api === 'AppRunner' ? APP_RUNNER_OPERATIONS : TAGGING_OPERATIONS;
   // hasOwn: an X-Amz-Target like 'AppRunner.constructor' must not reach Object.prototype.
@@ -848,11 +1009,39 @@ function routeOf(
   if (method !== 'POST' || !api || !handler) {
     return { error: new ApiError('UnknownOperationException', 400, `The emulator does not serve '${target}'.`) };
   }
-  if (!region) {
+  if (!region || !caller) {
     return { error: new ApiError('MissingAuthenticationTokenException', 403, 'Missing or unsigned Authorization header.') };
   }
+  if (isRefusal(caller)) return { error: refusalError(api, caller) };
   if (parsed instanceof ApiError) return { error: parsed };
-  return { api, region, handler };
+  return { api, region, caller, handler };
+}
+
+/**
+ * The API's answer to credentials refused before the call is handled: an expired session, or one whose
+ * role was removed (see `accounts.ts`).
+ */
+function refusalError(api: ApiName, refusal: CallerRefusal): ApiError {
+  return refusal.refused === 'expired' ? expiredTokenError(api, refusal.message) : accessDeniedError(api, refusal.message);
+}
+
+/** What the SigV4 `Authorization` header's credential names. */
+interface SignedScope {
+  readonly accessKeyId: string;
+  readonly region: string;
+  /** The signing name: `apprunner`, `tagging`, `scheduler`, `lambda`, `sts`. */
+  readonly service: string;
+}
+
+/** The request's SigV4 credential scope, or undefined when it is unsigned. */
+function signedScope(req: http.IncomingMessage): SignedScope | undefined {
+  const match = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''));
+  return match ? { accessKeyId: match[1], region: match[2], service: match[3] } : undefined;
+}
+
+/** The request id every answer carries, in its header (and STS's body). */
+function requestIdOf(call: CallRecord): string {
+  return `emulator-${call.seq}`;
 }
 
 /** The schedule as it last was (it may have been deleted since), from the change history. */
@@ -866,8 +1055,8 @@ function lastSnapshotOf(book: ScheduleBook, arn: string): ScheduleSnapshot {
  * Which REST-JSON API a request is for: the SigV4 credential scope's service name (`scheduler`, `lambda`)
  * decides; an unsigned request is recognized by its path, so that it gets the API's own 403.
  */
-function restApiOf(req: http.IncomingMessage): 'Scheduler' | 'Lambda' | undefined {
-  const service = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''))?.[2];
+function restApiOf(req: http.IncomingMessage, scope: SignedScope | undefined): 'Scheduler' | 'Lambda' | undefined {
+  const service = scope?.service;
   if (service === 'scheduler') return 'Scheduler';
   if (service === 'lambda') return 'Lambda';
   if (service !== undefined || req.headers['x-amz-target'] !== undefined) return undefined;
@@ -907,6 +1096,7 @@ function snapshot(record: ServiceRecord): ServiceSnapshot {
     id: record.id,
     name: record.name,
     region: record.region,
+    account: record.account,
     status: record.status,
     tags: Object.fromEntries(record.tags),
     operations: [...record.operations].reverse().map((operation) => ({ ...operation })),

@@ -9,27 +9,30 @@ import { SeededRandom } from './seeded-random';
  * What a fault does to a matching call:
  * - `throttle`: `ThrottlingException` (App Runner; unmodelled, so the SDK names a generic error),
  *   `ThrottledException` (Tagging API; modelled), with status 400 or 429; `ThrottlingException` 429
- *   (Scheduler, modelled) or `TooManyRequestsException` 429 (Lambda, modelled). The SDK retries them all.
+ *   (Scheduler, modelled), `TooManyRequestsException` 429 (Lambda, modelled) or `Throttling` 400 "Rate
+ *   exceeded" (STS: what it answers in practice; its model names no throttling error). The SDK retries them all.
  * - `internal`: 500 `InternalServiceErrorException` (App Runner), `InternalServiceException` (Tagging),
- *   `InternalServerException` (Scheduler) or `ServiceException` (Lambda).
- * - `unavailable`: 503 `ServiceUnavailableException` (unmodelled; the SDK retries on the status).
+ *   `InternalServerException` (Scheduler), `ServiceException` (Lambda) or `InternalFailure` (STS).
+ * - `unavailable`: 503 `ServiceUnavailableException` (unmodelled; the SDK retries on the status), or
+ *   `ServiceUnavailable` (STS, a common error of the query APIs).
  * - `notFound`: `ResourceNotFoundException`, 400 for App Runner, 404 for Scheduler and Lambda; the Tagging
- *   API has no such error.
+ *   API and STS have no such error.
  * - `reset`: the connection is dropped without a response (the SDK sees ECONNRESET and retries).
  * - `latency`: `latencyMs` more before the call is handled; the call then proceeds normally.
  * - `accessDenied`: 400 `AccessDeniedException`, what IAM answers for a call the caller's policy (or
  *   a service control policy) does not allow. Not in App Runner's model nor the facts sheet: it is
  *   the common error of AWS JSON APIs for a denied call, and the SDK does not retry it. The REST APIs
- *   (Scheduler, Lambda) answer it with 403, as REST-JSON services do. The emulator does no IAM of its
- *   own, so this is how tests deny a call.
+ *   (Scheduler, Lambda) answer it with 403, as REST-JSON services do, and STS with `AccessDenied` 403.
+ *   Besides roles and sessions (`accounts.ts`) the emulator does no IAM of its own, so this is how
+ *   tests deny a call.
  */
 export type FaultKind = 'throttle' | 'internal' | 'unavailable' | 'notFound' | 'reset' | 'latency' | 'accessDenied';
 
 /**
  * Which APIs the emulator serves: the AWS JSON ones as named in their X-Amz-Target prefixes, the REST-JSON
- * ones (EventBridge Scheduler, Lambda) by their SDK names.
+ * ones (EventBridge Scheduler, Lambda) and the query one (STS) by their SDK names.
  */
-export type ApiName = 'AppRunner' | 'ResourceGroupsTaggingAPI' | 'Scheduler' | 'Lambda';
+export type ApiName = 'AppRunner' | 'ResourceGroupsTaggingAPI' | 'Scheduler' | 'Lambda' | 'STS';
 
 /** A fault to inject; see `AppRunnerEmulator.injectFault`. */
 export interface FaultSpec {
@@ -39,7 +42,8 @@ export interface FaultSpec {
   readonly operation?: string;
   /**
    * Only calls that name this ARN (ServiceArn, ResourceArn, AutoScalingConfigurationArn or an entry of
-   * ResourceARNList; for Scheduler calls the schedule's ARN, for Lambda calls the function's). @default any call
+   * ResourceARNList; for Scheduler calls the schedule's ARN, for Lambda calls the function's, for STS's
+   * AssumeRole the RoleArn). @default any call
    */
   readonly serviceArn?: string;
   /** The fault disarms after this many hits. @default 1, or unlimited within `forMs` when that is set */
@@ -50,7 +54,7 @@ export interface FaultSpec {
   readonly probability?: number;
   /** Only calls to this API. @default every API */
   readonly api?: ApiName;
-  /** For `throttle`: the HTTP status. @default 400 for App Runner and the Tagging API, 429 for Scheduler and Lambda */
+  /** For `throttle`: the HTTP status. @default 400 for App Runner, the Tagging API and STS, 429 for Scheduler and Lambda */
   readonly throttleStatus?: 400 | 429;
   /** For `latency`: the extra delay in ms. Required for that kind. */
   readonly latencyMs?: number;
@@ -105,7 +109,7 @@ class ArmedFault implements InjectedFault {
     if (this.spec.api !== undefined && this.spec.api !== call.api) return false;
     if (this.spec.operation !== undefined && this.spec.operation !== call.operation) return false;
     if (this.spec.serviceArn !== undefined && !call.arns.includes(this.spec.serviceArn)) return false;
-    return this.spec.kind !== 'notFound' || call.api !== 'ResourceGroupsTaggingAPI';
+    return this.spec.kind !== 'notFound' || (call.api !== 'ResourceGroupsTaggingAPI' && call.api !== 'STS');
   }
 }
 
@@ -123,6 +127,9 @@ export class FaultInjector {
     }
     if (spec.kind === 'notFound' && spec.operation === 'GetResources') {
       throw new Error('notFound has no Tagging API equivalent: GetResources never answers ResourceNotFoundException');
+    }
+    if (spec.kind === 'notFound' && spec.api === 'STS') {
+      throw new Error('notFound has no STS equivalent: a missing role answers AccessDenied (see removeRole)');
     }
     if (spec.probability !== undefined && !(spec.probability > 0 && spec.probability <= 1)) {
       throw new Error(`probability must be in (0, 1], got ${spec.probability}`);
@@ -160,13 +167,58 @@ export class FaultInjector {
   }
 }
 
-/** Per API: the throttling error and its default status, the internal error, the status of not-found and access-denied. */
-const ERROR_NAMES: Record<ApiName, { throttle: string; throttleStatus: number; internal: string; notFoundStatus: number; deniedStatus: number }> = {
-  AppRunner: { throttle: 'ThrottlingException', throttleStatus: 400, internal: 'InternalServiceErrorException', notFoundStatus: 400, deniedStatus: 400 },
-  ResourceGroupsTaggingAPI: { throttle: 'ThrottledException', throttleStatus: 400, internal: 'InternalServiceException', notFoundStatus: 400, deniedStatus: 400 },
-  Scheduler: { throttle: 'ThrottlingException', throttleStatus: 429, internal: 'InternalServerException', notFoundStatus: 404, deniedStatus: 403 },
-  Lambda: { throttle: 'TooManyRequestsException', throttleStatus: 429, internal: 'ServiceException', notFoundStatus: 404, deniedStatus: 403 },
+/** Per API: its throttling, internal, unavailable, access-denied and expired-token errors, and their statuses. */
+interface ErrorNames {
+  readonly throttle: string;
+  readonly throttleStatus: number;
+  readonly internal: string;
+  readonly unavailable: string;
+  readonly notFoundStatus: number;
+  readonly denied: string;
+  readonly deniedStatus: number;
+  readonly expired: string;
+  readonly expiredStatus: number;
+}
+
+/**
+ * Expired credentials: `ExpiredTokenException` for the JSON and REST APIs, `ExpiredToken` for the query
+ * one (STS). The status is not in any model: AWS JSON services answer 400 (DynamoDB, for one), REST ones
+ * 403 (Lambda), query ones 403 (STS, IAM), as public bug reports show; the emulator follows that.
+ */
+const ERROR_NAMES: Record<ApiName, ErrorNames> = {
+  AppRunner: {
+    throttle: 'ThrottlingException', throttleStatus: 400, internal: 'InternalServiceErrorException', unavailable: 'ServiceUnavailableException',
+    notFoundStatus: 400, denied: 'AccessDeniedException', deniedStatus: 400, expired: 'ExpiredTokenException', expiredStatus: 400,
+  },
+  ResourceGroupsTaggingAPI: {
+    throttle: 'ThrottledException', throttleStatus: 400, internal: 'InternalServiceException', unavailable: 'ServiceUnavailableException',
+    notFoundStatus: 400, denied: 'AccessDeniedException', deniedStatus: 400, expired: 'ExpiredTokenException', expiredStatus: 400,
+  },
+  Scheduler: {
+    throttle: 'ThrottlingException', throttleStatus: 429, internal: 'InternalServerException', unavailable: 'ServiceUnavailableException',
+    notFoundStatus: 404, denied: 'AccessDeniedException', deniedStatus: 403, expired: 'ExpiredTokenException', expiredStatus: 403,
+  },
+  Lambda: {
+    throttle: 'TooManyRequestsException', throttleStatus: 429, internal: 'ServiceException', unavailable: 'ServiceUnavailableException',
+    notFoundStatus: 404, denied: 'AccessDeniedException', deniedStatus: 403, expired: 'ExpiredTokenException', expiredStatus: 403,
+  },
+  STS: {
+    throttle: 'Throttling', throttleStatus: 400, internal: 'InternalFailure', unavailable: 'ServiceUnavailable',
+    notFoundStatus: 400, denied: 'AccessDenied', deniedStatus: 403, expired: 'ExpiredToken', expiredStatus: 403,
+  },
 };
+
+/** The API's error for a call its caller may not make (an injected fault, or a session whose role is gone). */
+export function accessDeniedError(api: ApiName, message: string): ApiError {
+  const names = ERROR_NAMES[api];
+  return new ApiError(names.denied, names.deniedStatus, message);
+}
+
+/** The API's error for a call signed with expired credentials. */
+export function expiredTokenError(api: ApiName, message: string): ApiError {
+  const names = ERROR_NAMES[api];
+  return new ApiError(names.expired, names.expiredStatus, message);
+}
 
 function errorFor(kind: Exclude<FaultKind, 'latency'>, api: ApiName, throttleStatus: number | undefined): ApiError | undefined {
   const names = ERROR_NAMES[api];
@@ -176,11 +228,11 @@ function errorFor(kind: Exclude<FaultKind, 'latency'>, api: ApiName, throttleSta
     case 'internal':
       return new ApiError(names.internal, 500, 'An internal error occurred (injected by the emulator).');
     case 'unavailable':
-      return new ApiError('ServiceUnavailableException', 503, 'Service unavailable (injected by the emulator).');
+      return new ApiError(names.unavailable, 503, 'Service unavailable (injected by the emulator).');
     case 'notFound':
       return new ApiError('ResourceNotFoundException', names.notFoundStatus, 'Resource not found (injected by the emulator).');
     case 'accessDenied':
-      return new ApiError('AccessDeniedException', names.deniedStatus, 'User is not authorized to perform this action (injected by the emulator).');
+      return accessDeniedError(api, 'User is not authorized to perform this action (injected by the emulator).');
     case 'reset':
       return undefined;
   }

@@ -1,5 +1,5 @@
 /**
- * The emulator's state: the services of one account, per Region, and the state machine that pause,
+ * The emulator's state: the services of each account, per Region, and the state machine that pause,
  * resume and deployment operations drive. No HTTP here; `wire-operations.ts` maps requests onto it.
  *
  * Operations finish lazily: an operation stores when it ends, and every read of a service first
@@ -406,6 +406,77 @@ export class Fleet {
 
   private recordFinished(record: ServiceRecord, type: OperationType, status: OperationStatus, at: number): void {
     record.operations.push({ id: this.ids.uuid(), type, status, startedAt: at, endedAt: at, updatedAt: at });
+  }
+}
+
+/**
+ * The fleets of every account, created when first named. They share the id stream, the timings and the
+ * operation-end listener, so that a test with one account draws the same ids as before accounts existed.
+ */
+export class Fleets {
+  private readonly byAccount = new Map<string, Fleet>();
+  private listener?: OperationEndListener;
+
+  constructor(
+    /** The account of credentials the emulator's STS did not issue. */
+    readonly defaultAccount: string,
+    private timings: Timings,
+    private readonly deploymentRefusal: DeploymentRefusalError,
+    private readonly ids: SeededRandom,
+    private readonly now: () => number,
+  ) {
+    this.of(defaultAccount);
+  }
+
+  /** The account's fleet, created empty on first use. */
+  of(account: string): Fleet {
+    let fleet = this.byAccount.get(account);
+    if (!fleet) {
+      fleet = new Fleet(account, this.timings, this.deploymentRefusal, this.ids, this.now);
+      fleet.onOperationEnded(this.listener);
+      this.byAccount.set(account, fleet);
+    }
+    return fleet;
+  }
+
+  /** The fleet of the account an ARN names (its fifth field), if that account has one. */
+  ofArn(arn: string): Fleet | undefined {
+    return this.byAccount.get(arn.split(':')[4] ?? '');
+  }
+
+  /** The service with this ARN in its account, settled, or undefined. */
+  find(arn: string): ServiceRecord | undefined {
+    return this.ofArn(arn)?.find(arn);
+  }
+
+  /** Like `find`, for the emulator's own helpers: an unknown ARN is a bug in the test. */
+  get(arn: string): ServiceRecord {
+    const record = this.find(arn);
+    if (!record) throw new Error(`the emulator has no service ${arn}`);
+    return record;
+  }
+
+  /** Every service, settled: account by account (the default one first), per Region in creation order. */
+  all(): ServiceRecord[] {
+    return [...this.byAccount.values()].flatMap((fleet) => fleet.all());
+  }
+
+  /** Sets who is told of every operation that reaches its final status, in every account. */
+  onOperationEnded(listener: OperationEndListener | undefined): void {
+    this.listener = listener;
+    for (const fleet of this.byAccount.values()) fleet.onOperationEnded(listener);
+  }
+
+  /** Changes the durations of operations started from now on, in every account. */
+  setTimings(timings: Timings): void {
+    this.timings = timings;
+    for (const fleet of this.byAccount.values()) fleet.setTimings(timings);
+  }
+
+  /** When the last finite running operation of any account ends (epoch ms), or undefined when none runs. */
+  lastFiniteEnd(): number | undefined {
+    const ends = [...this.byAccount.values()].map((fleet) => fleet.lastFiniteEnd()).filter((end) => end !== undefined);
+    return ends.length === 0 ? undefined : Math.max(...ends);
   }
 }
 

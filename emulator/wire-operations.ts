@@ -8,7 +8,7 @@
  * really reaches the service.
  */
 import { ApiError, invalidParameter, invalidRequest, resourceNotFound } from './api-error';
-import { ApiName } from './faults';
+import { ApiName, accessDeniedError } from './faults';
 import { Fleet, OperationRecord, ServiceRecord } from './fleet';
 
 /** A JSON object as parsed from a request body. */
@@ -18,6 +18,7 @@ export type JsonObject = Record<string, unknown>;
 export interface RequestContext {
   /** The Region from the SigV4 credential scope. */
   readonly region: string;
+  /** The caller's account's services: the credentials decide the account. */
   readonly fleet: Fleet;
   /** Page size when a list request names none; undefined means the API's own default. */
   readonly defaultPageSize?: number;
@@ -104,6 +105,7 @@ function describeAutoScalingConfiguration(input: JsonObject, ctx: RequestContext
   if (typeof arn !== 'string' || arn.length > 1011 || !RESOURCE_ARN.test(arn)) {
     throw invalidRequest(`AutoScalingConfigurationArn must be an App Runner resource ARN, got ${JSON.stringify(arn ?? null)}`);
   }
+  checkSameAccount(arn, ctx);
   const record = ctx.fleet.autoScaling.lookup(ctx.region, arn);
   if (!record) throw resourceNotFound(`Auto scaling configuration ${arn} not found`);
   const hasAssociatedService = ctx.fleet.all().some((s) => s.autoScaling.arn === record.arn && s.status !== 'DELETED');
@@ -271,13 +273,29 @@ function lookupService(input: JsonObject, member: 'ServiceArn' | 'ResourceArn', 
   if (arn.length > 1011 || !RESOURCE_ARN.test(arn)) {
     throw invalidRequest(`${member} '${arn}' is not a valid App Runner resource ARN.`);
   }
-  // Each Region has its own endpoint and its own services, so an ARN of another Region (or account, or
-  // resource type) names nothing that this endpoint knows: not found, as for a deleted service.
+  checkSameAccount(arn, ctx);
+  // Each Region has its own endpoint and its own services, so an ARN of another Region (or resource
+  // type) names nothing that this endpoint knows: not found, as for a deleted service.
   const match = SERVICE_ARN.exec(arn);
-  if (!match || match[1] !== ctx.region || match[2] !== ctx.fleet.account) throw resourceNotFound(arn);
+  if (!match || match[1] !== ctx.region) throw resourceNotFound(arn);
   const record = ctx.fleet.find(arn);
   if (!record) throw resourceNotFound(arn);
   return record;
+}
+
+/**
+ * A resource of another account: AccessDeniedException (400), what IAM answers when no policy lets the
+ * caller act on it. App Runner's model is silent on cross-account calls (it declares no
+ * AccessDeniedException); without a resource policy, which App Runner services do not have, IAM denies them.
+ */
+function checkSameAccount(arn: string, ctx: RequestContext): void {
+  const account = arn.split(':')[4];
+  if (account !== ctx.fleet.account) {
+    throw accessDeniedError(
+      'AppRunner',
+      `User of account ${ctx.fleet.account} is not authorized to act on ${arn}: it belongs to account ${account}.`,
+    );
+  }
 }
 
 function checkTagKey(key: unknown): asserts key is string {

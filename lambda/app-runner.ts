@@ -157,6 +157,14 @@ function serviceDetail(arn: string, service: Service | undefined): ServiceDetail
 /** `arn:<partition>:apprunner:<region>:<account>:autoscalingconfiguration/...` (Service Authorization Reference); group 1 is the region. */
 const AUTO_SCALING_CONFIGURATION_ARN = /^arn:[^:]+:apprunner:([a-z0-9-]+):[0-9]{12}:autoscalingconfiguration\/.+$/;
 
+/** Credentials as the SDK clients take them; `expiration` for temporary ones. */
+export interface GatewayCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
 /** How the SDK clients are built: one per region, created on first use and kept for the container's life. */
 export interface SdkGatewayOptions {
   /** Attempts per call, the first included, for throttling and 5xx. @default 8 */
@@ -166,8 +174,11 @@ export interface SdkGatewayOptions {
    * is what a fleet-wide run needs when App Runner throttles. @default 'adaptive'
    */
   readonly retryMode?: 'standard' | 'adaptive';
-  /** Credentials for the clients; the SDK's default chain when absent. */
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Credentials for the clients, or a function that gives them (each client memoizes what it gives
+   * and asks again 5 minutes before `expiration`); the SDK's default chain when absent.
+   */
+  readonly credentials?: GatewayCredentials | (() => Promise<GatewayCredentials>);
   /** An endpoint for both APIs (the emulator); the SDK's `AWS_ENDPOINT_URL_*` variables work too. */
   readonly endpoint?: string;
   /** An endpoint for the Tagging API alone, over `endpoint` (the command line's `AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`). */

@@ -78,48 +78,78 @@ export function callLanes(action: Action, limit: number): CallLanes {
 }
 
 /** Wraps every gateway method so that at most `limit` calls are in flight; queued calls wait in their lane. */
-export function limitCalls(gateway: AppRunnerGateway, limit: number, { lanes, startingSlots }: CallLanes): AppRunnerGateway {
-  const queues = lanes.map((): (() => void)[] => []);
-  const laneOf = new Map(lanes.flatMap((lane, index) => lane.calls.map((call) => [call, index] as const)));
-  const holds = (lane: number): boolean => queues[lane].length > 0;
-  let active = 0;
-  let activeStarting = 0;
-  const take = (lane: number): void => {
-    active += 1;
-    if (lanes[lane].startsAService) activeStarting += 1;
-  };
-  const acquire = (lane: number): Promise<void> => {
-    if (active < limit) {
-      take(lane);
+export function limitCalls(gateway: AppRunnerGateway, limit: number, lanes: CallLanes): AppRunnerGateway {
+  return new CallLimiter(limit, lanes).wrap(gateway);
+}
+
+/** The lanes of a bound shared by several runs (`runFleet`'s units): one lane, first come first served. */
+export const ONE_LANE: CallLanes = { lanes: [{ name: 'every call', calls: [] }], startingSlots: 0 };
+
+/**
+ * One bound of at most `limit` calls in flight, shared by every gateway it wraps: `limitCalls` wraps
+ * one run's gateway; `runFleet` wraps each unit's gateway with one limiter for the whole invocation.
+ */
+export class CallLimiter {
+  private readonly queues: (() => void)[][];
+  private readonly laneOf: Map<GatewayCall, number>;
+  private active = 0;
+  private activeStarting = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly lanes: CallLanes,
+  ) {
+    this.queues = lanes.lanes.map((): (() => void)[] => []);
+    this.laneOf = new Map(lanes.lanes.flatMap((lane, index) => lane.calls.map((call) => [call, index] as const)));
+  }
+
+  private holds(lane: number): boolean {
+    return this.queues[lane].length > 0;
+  }
+
+  private take(lane: number): void {
+    this.active += 1;
+    if (this.lanes.lanes[lane].startsAService) this.activeStarting += 1;
+  }
+
+  private acquire(lane: number): Promise<void> {
+    if (this.active < this.limit) {
+      this.take(lane);
       return Promise.resolve();
     }
-    return new Promise((resolve) => queues[lane].push(resolve));
-  };
-  const release = (lane: number): void => {
-    active -= 1;
-    if (lanes[lane].startsAService) activeStarting -= 1;
-    const keepSlot = activeStarting < startingSlots && !lanes.some((l, i) => l.readsStatus && holds(i));
-    const starting = keepSlot ? lanes.findIndex((l, i) => l.startsAService && holds(i)) : -1;
-    const next = starting >= 0 ? starting : queues.findIndex((_, i) => holds(i));
+    return new Promise((resolve) => this.queues[lane].push(resolve));
+  }
+
+  private release(lane: number): void {
+    const { lanes, startingSlots } = this.lanes;
+    this.active -= 1;
+    if (lanes[lane].startsAService) this.activeStarting -= 1;
+    const keepSlot = this.activeStarting < startingSlots && !lanes.some((l, i) => l.readsStatus && this.holds(i));
+    const starting = keepSlot ? lanes.findIndex((l, i) => l.startsAService && this.holds(i)) : -1;
+    const next = starting >= 0 ? starting : this.queues.findIndex((_, i) => this.holds(i));
     if (next < 0) return;
-    take(next);
-    queues[next].shift()!();
-  };
-  return new Proxy(gateway, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      // A function that is no gateway method (none is called today) waits in the last lane.
-      const lane = laneOf.get(property as GatewayCall) ?? lanes.length - 1;
-      return async (...args: unknown[]) => {
-        await acquire(lane);
-        try {
-          return await value.apply(target, args);
-        } finally {
-          // Handed on once the caller has moved on, so that its service's next call is queued and competes.
-          setImmediate(() => release(lane));
-        }
-      };
-    },
-  });
+    this.take(next);
+    this.queues[next].shift()!();
+  }
+
+  /** The gateway with every method's calls under this bound. */
+  wrap(gateway: AppRunnerGateway): AppRunnerGateway {
+    return new Proxy(gateway, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        // A function that is no gateway method (none is called today) waits in the last lane.
+        const lane = this.laneOf.get(property as GatewayCall) ?? this.lanes.lanes.length - 1;
+        return async (...args: unknown[]) => {
+          await this.acquire(lane);
+          try {
+            return await value.apply(target, args);
+          } finally {
+            // Handed on once the caller has moved on, so that its service's next call is queued and competes.
+            setImmediate(() => this.release(lane));
+          }
+        };
+      },
+    });
+  }
 }

@@ -127,7 +127,7 @@ async function arrange(service: SelectedService, outcome: ServiceOutcome, plan: 
       functionArn: target.functionArn,
       roleArn: target.roleArn,
       deadLetterQueueArn: target.deadLetterQueueArn,
-      input: JSON.stringify(endingPauseEvent(service.arn, plan, context.request.timeZone)),
+      input: JSON.stringify(endingPauseEvent(service.arn, plan, context.request.timeZone, context.settings.schedule)),
       description: `Pauses ${service.name} when ${plan.kind === 'snooze' ? 'its snooze' : 'its wake'} ends`,
     });
     const how = created === 'created' ? 'the one-time schedule' : 'the one-time schedule (already there, from an earlier attempt)';

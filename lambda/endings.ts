@@ -22,8 +22,10 @@ export interface ScheduleTarget {
 
 /** What the function knows to arrange pauses with; `unavailable` says why it cannot, when it cannot. */
 export interface EndingSettings {
-  /** The function's office hours, as its schedules run. */
+  /** The office hours, as the schedules run: the function's, or those of the named schedule the service follows. */
   readonly hours?: OfficeHours;
+  /** The named schedule whose hours these are; the pause arranged names it, so that its run reads the same hours. @default none: the function's own hours */
+  readonly schedule?: string;
   readonly target?: ScheduleTarget;
   /** Why no pause can be arranged (hours or target unknown); undefined when one can. */
   readonly unavailable?: string;
@@ -106,9 +108,12 @@ export function endingGate(ends: PauseEnding, tags: Readonly<Record<string, stri
   return undefined;
 }
 
-/** The event the one-time schedule sends: a pause of one service, saying which end it is. */
-export function endingPauseEvent(serviceArn: string, plan: Pick<EndingPlan, 'kind' | 'at'>, timeZone: string): SchedulerEvent {
-  return { action: 'pause', services: [serviceArn], timeZone, ends: { kind: plan.kind, at: formatInstant(plan.at) } };
+/**
+ * The event the one-time schedule sends: a pause of one service, saying which end it is and, for a
+ * service that follows a named schedule, which schedule's hours it ends in.
+ */
+export function endingPauseEvent(serviceArn: string, plan: Pick<EndingPlan, 'kind' | 'at'>, timeZone: string, schedule?: string): SchedulerEvent {
+  return { action: 'pause', services: [serviceArn], timeZone, ends: { kind: plan.kind, at: formatInstant(plan.at) }, ...(schedule === undefined ? {} : { schedule }) };
 }
 
 /**

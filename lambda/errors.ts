@@ -35,6 +35,43 @@ export class ServiceNotFoundError extends AppRunnerCallError {
   }
 }
 
+/**
+ * The function could not act in another account: AssumeRole of the member role there failed after
+ * the SDK's retries (no such role, a trust policy that does not name the function's role, a wrong
+ * external id, throttling). Every call to that account fails with it as `cause`, so that the run
+ * reports each of the account's services (and regions) failed and goes on with the other accounts.
+ */
+export class MemberRoleError extends Error {
+  constructor(
+    /** The account the role is in. */
+    readonly account: string,
+    /** The role's ARN. */
+    readonly roleArn: string,
+    cause: unknown,
+  ) {
+    super(`could not assume ${roleArn} to act in account ${account}: ${errorName(cause)}: ${errorMessage(cause)}`, { cause });
+    this.name = 'MemberRoleError';
+  }
+}
+
+/**
+ * A run that a named schedule sent, but the function cannot tell what that schedule owns: it has no
+ * `SCHEDULER_SCHEDULES`, one that is not valid, or none of that name. Thrown before any App Runner
+ * call, so that no service is changed and the invocation fails (Lambda's retry, the dead-letter
+ * queue and the alarm see it), whether or not the event selects anything.
+ */
+export class UnknownScheduleError extends Error {
+  constructor(
+    /** The schedule the event names. */
+    readonly schedule: string,
+    /** Why it cannot be placed, for a person. */
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'UnknownScheduleError';
+  }
+}
+
 /** The run's deadline passed while a service was still changing. */
 export class DeadlineError extends Error {
   constructor(

@@ -11,18 +11,19 @@
  * (deployment-event.ts), and every other event to the scheduler's contract, which refuses those fields.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { defaultAccountAccess, type AccountAccess } from './accounts';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from './app-runner';
 import { InvalidEventError, parseEvent } from '../contract/event';
 import { InvalidOperationEventError, isEventBridgeEvent, parseOperationEvent } from '../contract/operation-event';
 import { handleDeploymentEvent, type DeploymentEventResult } from './deployment-event';
-import { RunFailedError } from './errors';
+import { RunFailedError, UnknownScheduleError } from './errors';
 import { SUMMARY_TOPIC_ARN_ENV } from '../contract/function-environment';
 import { runFailed, type RunReport } from './report';
-import { endingSettings, readFunctionEnvironment, type FunctionEnvironment } from './function-settings';
+import { endingSettings, readFunctionEnvironment, scheduleSettings, type FunctionEnvironment } from './function-settings';
 import { runFigures } from './report-figures';
 import { PowertoolsSchedulerMetrics, schedulerName, type SchedulerMetrics } from './metrics';
 import { NO_NOTIFIER, SnsNotifier, type Notifier } from './notify';
-import { runScheduler } from './run';
+import { runFleet } from './fleet-run';
 import { AutoScalingCache } from './savings';
 import { SdkSchedulerGateway, type SchedulerGateway } from './scheduler';
 import type { PollSettings } from './status-watcher';
@@ -41,14 +42,22 @@ export interface InvocationContext {
 
 /** What a handler is built from; every part has a production default. */
 export interface HandlerDependencies {
-  /** The App Runner gateway. @default SDK clients, one per region, built on first use */
+  /** The App Runner gateway, for every account when `accounts` is not given. @default SDK clients, one per region, built on first use */
   readonly gateway?: AppRunnerGateway;
+  /**
+   * The gateways of the accounts a run reaches. @default with `gateway`, that gateway for every
+   * account; else the function's own credentials at home and the member role's in other accounts
+   * (StsAccountAccess), built on first use
+   */
+  readonly accounts?: AccountAccess;
   /** The logger the report is written to. @default a Powertools Logger */
   readonly logger?: Logger;
   /** Status polling. @default DEFAULT_POLL */
   readonly poll?: PollSettings;
-  /** Most App Runner calls in flight at once. @default DEFAULT_CONCURRENCY */
+  /** Most App Runner calls in flight at once in each account and region. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
+  /** Most App Runner calls in flight at once across accounts and regions. @default DEFAULT_FLEET_CONCURRENCY */
+  readonly fleetConcurrency?: number;
   /** The function's region, where tag selection looks by default. @default AWS_REGION */
   readonly region?: string;
   /**
@@ -65,7 +74,7 @@ export interface HandlerDependencies {
   readonly autoScalingCache?: AutoScalingCache;
   /** EventBridge Scheduler, for the pauses at the end of snoozes and wakes. @default an SDK client, built on first use */
   readonly scheduler?: SchedulerGateway;
-  /** Where SCHEDULER_HOURS, SCHEDULER_GROUP_NAME and the rest are read. @default process.env */
+  /** Where SCHEDULER_HOURS, SCHEDULER_SCHEDULES, SCHEDULER_GROUP_NAME and the rest are read. @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -78,7 +87,7 @@ function defaultNotifier(): Notifier {
 /** Builds a handler. The exported `handler` is the production one; tests and the demo inject their own parts. */
 export function createHandler(dependencies: HandlerDependencies = {}) {
   const logger = dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' });
-  let gateway = dependencies.gateway;
+  let accounts = dependencies.accounts;
   const metrics = dependencies.metrics ?? new PowertoolsSchedulerMetrics();
   const notifier = dependencies.notifier ?? defaultNotifier();
 
@@ -97,11 +106,12 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
   let scheduler = dependencies.scheduler;
   let environment: FunctionEnvironment | undefined;
   const now = dependencies.now ?? Date.now;
+  const region = () => dependencies.region ?? process.env.AWS_REGION;
   return async function handler(event: unknown, context?: InvocationContext): Promise<RunReport> {
     const startedAt = Date.now();
     let request;
     try {
-      request = parseEvent(event, { defaultRegion: dependencies.region ?? process.env.AWS_REGION, now: now() });
+      request = parseEvent(event, { defaultRegion: region(), now: now() });
     } catch (error) {
       if (error instanceof InvalidEventError) logger.error('invalid event: nothing was called', { problems: error.problems });
       throw error;
@@ -109,23 +119,29 @@ export function createHandler(dependencies: HandlerDependencies = {}) {
     const budget = context
       ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS
       : DEFAULT_BUDGET_MS;
-    gateway ??= new SdkAppRunnerGateway();
+    const env = dependencies.environment ?? process.env;
+    accounts ??= defaultAccountAccess(dependencies.gateway, context?.invokedFunctionArn, env);
     scheduler ??= new SdkSchedulerGateway();
-    environment ??= readFunctionEnvironment(dependencies.environment ?? process.env);
+    environment ??= readFunctionEnvironment(env);
     let report: RunReport;
     try {
-      report = await runScheduler(request, {
-        gateway,
+      report = await runFleet(request, {
+        access: accounts,
         deadline: startedAt + Math.max(0, budget),
         poll: dependencies.poll,
         concurrency: dependencies.concurrency,
+        fleetConcurrency: dependencies.fleetConcurrency,
         autoScalingCache,
         now,
         endings: endingSettings(environment, context?.invokedFunctionArn),
         scheduler,
+        schedules: scheduleSettings(environment, context?.invokedFunctionArn, region()),
       });
       metrics.runFinished(report);
       await notify(report);
+    } catch (error) {
+      if (error instanceof UnknownScheduleError) logger.error('unknown schedule: nothing was called', { schedule: error.schedule, reason: error.message });
+      throw error;
     } finally {
       metrics.flush();
     }
@@ -185,12 +201,12 @@ export function createFunctionHandler(dependencies: HandlerDependencies = {}) {
   const parts: HandlerDependencies = {
     ...dependencies,
     logger: dependencies.logger ?? new Logger({ serviceName: 'apprunner-scheduler' }),
-    gateway: dependencies.gateway ?? new SdkAppRunnerGateway(),
     metrics: dependencies.metrics ?? new PowertoolsSchedulerMetrics(),
     notifier: dependencies.notifier ?? defaultNotifier(),
   };
+  // The runs reach every account through `accounts`; App Runner's events come from the home account.
   const run = createHandler(parts);
-  const onDeploymentEvent = createDeploymentEventHandler(parts);
+  const onDeploymentEvent = createDeploymentEventHandler({ ...parts, gateway: dependencies.gateway ?? new SdkAppRunnerGateway() });
   return function handler(event: unknown, context?: InvocationContext): Promise<RunReport | DeploymentEventResult> {
     return isEventBridgeEvent(event) ? onDeploymentEvent(event) : run(event, context);
   };

@@ -144,6 +144,8 @@ export interface SavingsTotal {
 export interface SelectionFailure {
   /** The region, or the ARN whose lookup failed. */
   readonly target: string;
+  /** The account whose region it is; present when the run spanned more than one account or region (`mergeReports`). */
+  readonly account?: string;
   readonly reason: string;
 }
 
@@ -205,6 +207,41 @@ export function runReport(
     })),
     ...(run.action === 'resume' && !run.dryRun ? { savings: savingsTotal(services) } : {}),
   };
+}
+
+/** One part of a run spread over accounts and regions: the account it ran in, and its report. */
+export interface ReportPart {
+  readonly account: string;
+  readonly report: RunReport;
+}
+
+/**
+ * One report of a run made of parts (`runFleet`'s units, one per account and region): every part's
+ * rows, in ARN order as in any report, and its selection failures with their account; counts and
+ * savings over all of them; from the first start to the last finish.
+ */
+export function mergeReports(parts: readonly ReportPart[]): RunReport {
+  const [first] = parts;
+  if (!first) throw new Error('mergeReports: no report to merge');
+  const services = parts.flatMap((p) => p.report.services).sort((a, b) => a.serviceArn.localeCompare(b.serviceArn));
+  const counts: Record<Outcome, number> = { changed: 0, unchanged: 0, skipped: 0, failed: 0, planned: 0 };
+  for (const service of services) counts[service.outcome] += 1;
+  const { action, dryRun } = first.report;
+  return {
+    action,
+    dryRun,
+    startedAt: parts.map((p) => p.report.startedAt).reduce((a, b) => (b < a ? b : a)),
+    finishedAt: parts.map((p) => p.report.finishedAt).reduce((a, b) => (b > a ? b : a)),
+    counts,
+    services,
+    selectionFailures: parts.flatMap((p) => p.report.selectionFailures.map((f) => ({ target: f.target, account: f.account ?? p.account, reason: f.reason }))),
+    ...(action === 'resume' && !dryRun ? { savings: savingsTotal(services) } : {}),
+  };
+}
+
+/** Where a selection failure was, for a person: the region, and its account when the report names one. */
+export function selectionFailureTarget(failure: SelectionFailure): string {
+  return failure.account === undefined ? failure.target : `${failure.target} in account ${failure.account}`;
 }
 
 /**
@@ -271,7 +308,7 @@ function outcomeRow(s: ServiceOutcome): OutcomeRow {
 
 /** The outcomes of a run, in at most `limit` characters of JSON: failed rows first, then the others in report order. */
 export function runOutcomes(report: RunReport, limit = OUTCOMES_LIMIT): RunOutcomes {
-  const selectionFailures = report.selectionFailures.map((f) => ({ target: f.target, reason: cut(f.reason, OUTCOME_REASON_LIMIT) }));
+  const selectionFailures = report.selectionFailures.map((f) => ({ ...f, reason: cut(f.reason, OUTCOME_REASON_LIMIT) }));
   const ordered = [...report.services.filter((s) => s.outcome === 'failed'), ...report.services.filter((s) => s.outcome !== 'failed')];
   const base = { action: report.action, dryRun: report.dryRun, counts: report.counts, services: [] as OutcomeRow[], selectionFailures, omitted: ordered.length };
   let size = JSON.stringify(base).length + 10; // room for `omitted` to shrink to any other number
@@ -292,7 +329,7 @@ export function runOutcomes(report: RunReport, limit = OUTCOMES_LIMIT): RunOutco
 export function failedRunMessage(report: RunReport): string {
   const failures = [
     ...report.services.filter((s) => s.outcome === 'failed').map((s) => `${s.serviceArn}: ${cut(s.reason, OUTCOME_REASON_LIMIT)}`),
-    ...report.selectionFailures.map((f) => `${f.target}: ${cut(f.reason, OUTCOME_REASON_LIMIT)}`),
+    ...report.selectionFailures.map((f) => `${selectionFailureTarget(f)}: ${cut(f.reason, OUTCOME_REASON_LIMIT)}`),
   ];
   const named = failures.slice(0, HEADLINE_FAILURES).join('; ');
   const more = failures.length > HEADLINE_FAILURES ? ` (and ${failures.length - HEADLINE_FAILURES} more)` : '';

@@ -8,10 +8,11 @@ import { callLanes, limitCalls } from './call-limiter';
 import { afterService, gatedOutcome, goneBeforeTheirEnd, wakePlan, wakeTags, type EndingRunContext } from './ending-run';
 import type { EndingSettings } from './endings';
 import type { SchedulerRequest } from '../contract/event';
-import { runReport, type RunReport, type ServiceOutcome } from './report';
+import { runReport, serviceOutcome, type RunReport, type ServiceOutcome } from './report';
 import { AutoScalingCache } from './savings';
 import { selectServices } from './select';
 import type { SchedulerGateway } from './scheduler';
+import { ScheduleRule, type ScheduleSettings } from './schedule-run';
 import { runService } from './service-run';
 import { DEFAULT_POLL, pollFor, StatusWatcher, type PollSettings } from './status-watcher';
 
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly endings?: EndingSettings;
   /** EventBridge Scheduler, for those pauses. @default none */
   readonly scheduler?: SchedulerGateway;
+  /** The function's named schedules: which services a run that one sent may act on, and their hours. @default none: a scheduler without named schedules */
+  readonly schedules?: ScheduleSettings;
   /** Told how far the run is: once the services are selected, and again as each one ends. Must not throw. @default nobody */
   readonly onProgress?: (progress: RunProgress) => void;
 }
@@ -52,12 +55,17 @@ const NO_ENDING_SETTINGS: EndingSettings = { unavailable: 'the function was not 
 /** Most App Runner calls in flight at once, by default: what a 256 MB function's CPU share keeps busy (BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 10;
 
-/** Runs one request to the end and returns its report. Never throws for a service's failure: see `runFailed`. */
+/**
+ * Runs one request to the end and returns its report. Never throws for a service's failure: see
+ * `runFailed`. Throws `UnknownScheduleError`, before any call, for a named schedule the function cannot place.
+ */
 export async function runScheduler(request: SchedulerRequest, options: RunOptions): Promise<RunReport> {
   const clock = options.clock ?? Date.now;
   const startedAt = new Date(clock()).toISOString();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const gateway = limitCalls(options.gateway, concurrency, callLanes(request.action, concurrency));
+  // Before any call: a run whose named schedule the function cannot place changes nothing (UnknownScheduleError).
+  const schedules = new ScheduleRule(request, options.schedules ?? {}, options.endings ?? NO_ENDING_SETTINGS);
   const selection = await selectServices(request, gateway);
   const watcher = new StatusWatcher({
     gateway,
@@ -72,15 +80,29 @@ export async function runScheduler(request: SchedulerRequest, options: RunOption
   const endsAt = request.ends ? Date.parse(request.ends.at) : -Infinity;
   const now = () => Math.max(wallClock(), endsAt);
   const endings: EndingRunContext = { request, settings: options.endings ?? NO_ENDING_SETTINGS, scheduler: options.scheduler, gateway, now };
-  const wake = wakePlan(endings);
-  const resumeTags = wakeTags(wake, request);
+  // The wake is planned once per set of hours (the function's, or a named schedule's), not per service.
+  const wakes = new Map<EndingRunContext['settings'], ReturnType<typeof wakePlan>>();
+  const wakeFor = (context: EndingRunContext) => {
+    if (!wakes.has(context.settings)) wakes.set(context.settings, wakePlan(context));
+    return wakes.get(context.settings);
+  };
   const ended: ServiceOutcome[] = [];
   const tell = () => options.onProgress?.({ selected: selection.services, ended });
   tell();
   const handled = await Promise.all(
     selection.services.map(async (service) => {
-      const gated = gatedOutcome(service, endings);
-      const outcome = gated ?? (await afterService(service, await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache }), wake, endings));
+      const decision = schedules.decide(service);
+      let outcome: ServiceOutcome;
+      if (decision.kind === 'skipped') {
+        outcome = serviceOutcome(service, { statusBefore: service.status, statusAfter: service.status, actions: [], operationIds: [], outcome: 'skipped', reason: decision.reason });
+      } else {
+        const context: EndingRunContext = { ...endings, settings: decision.endings };
+        const wake = wakeFor(context);
+        const resumeTags = wakeTags(wake, request);
+        outcome =
+          gatedOutcome(service, context) ??
+          (await afterService(service, await runService(service, { request, gateway, watcher, clock: now, resumeTags, autoScalingCache }), wake, context));
+      }
       ended.push(outcome);
       tell();
       return outcome;

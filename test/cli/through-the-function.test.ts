@@ -27,10 +27,10 @@ const LONDON_OFFICE_HOURS: OfficeHours = {
 
 let harness: ScheduledHarness;
 
-/** Starts the harness: the real handler as the function, with the hours the construct gives it. */
-async function start(speed = 1, at = TUESDAY_EVENING): Promise<void> {
+/** Starts the harness: the real handler as the function, with the hours the construct gives it (and any more of its environment). */
+async function start(speed = 1, at = TUESDAY_EVENING, environment: Record<string, string> = {}): Promise<void> {
   harness = await startHarness({
-    scheduling: { clock: new ScaledClock({ start: at, speed }), environment: { SCHEDULER_HOURS: JSON.stringify(LONDON_OFFICE_HOURS) } },
+    scheduling: { clock: new ScaledClock({ start: at, speed }), environment: { SCHEDULER_HOURS: JSON.stringify(LONDON_OFFICE_HOURS), ...environment } },
   });
 }
 
@@ -71,6 +71,47 @@ describe('status --function', () => {
       timeZone: 'Europe/London',
       hours: { known: true, outOfHours: false, nextRun: { action: 'pause', at: '2026-12-01T19:00:00.000Z' }, nextResume: '2026-12-02T07:00:00.000Z' },
     });
+  });
+});
+
+describe('status --function of a scheduler with named schedules', () => {
+  const SCHEDULES = {
+    default: { hours: LONDON_OFFICE_HOURS, tags: OFFICE_HOURS },
+    london: { tags: { site: 'london' } },
+    newyork: { tags: { business: 'us' } },
+  };
+  beforeEach(() => start(1, TUESDAY_EVENING, { SCHEDULER_SCHEDULES: JSON.stringify(SCHEDULES) }));
+
+  test('shows the schedule each service follows, or why it follows none', async () => {
+    harness.emulator.addService({ name: 'web-api', tags: OFFICE_HOURS });
+    harness.emulator.addService({ name: 'london-web', tags: { site: 'london' } });
+    harness.emulator.addService({ name: 'shared-api', tags: { site: 'london', business: 'us' } });
+    harness.emulator.addService({ name: 'settled-api', tags: { site: 'london', business: 'us', 'apprunner-scheduler:schedule': 'newyork' } });
+    harness.emulator.addService({ name: 'other-api', tags: {} });
+
+    const { code, stdout } = await cli(['status', '--function', harness.functionName, '--json']);
+
+    expect(code).toBe(0);
+    const schedules = Object.fromEntries((JSON.parse(stdout) as { services: { serviceName: string; schedule: unknown }[] }).services.map((s) => [s.serviceName, s.schedule]));
+    expect(schedules).toEqual({
+      'web-api': { follows: 'default' },
+      'london-web': { follows: 'london' },
+      'shared-api': { problem: 'selected by schedules london and newyork: tag it apprunner-scheduler:schedule=<name> to choose' },
+      'settled-api': { follows: 'newyork' },
+      'other-api': {},
+    });
+  });
+
+  test('adds a SCHEDULE column to the table', async () => {
+    harness.emulator.addService({ name: 'london-web', tags: { site: 'london' } });
+    harness.emulator.addService({ name: 'tokyo-api', tags: { 'apprunner-scheduler:schedule': 'tokyo' } });
+
+    const { stdout } = await cli(['status', '--function', harness.functionName]);
+
+    const [header, ...rows] = stdout.split('\n').slice(1).filter((line) => line.length > 0);
+    expect(header).toMatch(/ SCHEDULE$/);
+    expect(rows.find((row) => row.startsWith('london-web'))).toMatch(/ london$/);
+    expect(rows.find((row) => row.startsWith('tokyo-api'))).toMatch(/ none \(its tag apprunner-scheduler:schedule=tokyo names no schedule of this function \(it has default, london and newyork\)\)$/);
   });
 });
 

@@ -26,7 +26,7 @@ const arn = (name: string, region = HOME.region, account = HOME.account) => `arn
 /** Schedules as the function reads them from SCHEDULER_SCHEDULES. */
 const schedules = (value: unknown): Schedules => parseSchedules(JSON.stringify(value));
 
-/** A schedule built directly, for selections the event contract of this branch may not parse yet. */
+/** A schedule built directly, as parseSchedules gives it. */
 function schedule(name: string, selection: Partial<ScheduleSelection>): NamedSchedule {
   return { name, selection: { tags: {}, services: [], accounts: [], regions: [], ...selection } };
 }
@@ -46,7 +46,7 @@ describe('SCHEDULER_SCHEDULES', () => {
   it('reads each schedule the construct writes: its hours and the selection its events carry', () => {
     const read = schedules({
       default: { hours: LONDON_HOURS, tags: { env: 'dev' } },
-      newyork: { hours: NEW_YORK_HOURS, tags: { team: 'us' }, regions: ['us-east-1', 'us-east-2'] },
+      newyork: { hours: NEW_YORK_HOURS, tags: { team: 'us' }, regions: ['us-east-1', 'us-east-2'], accounts: ['222222222222'] },
       listed: { services: [arn('web-api'), arn('web-api')] },
     });
 
@@ -55,7 +55,7 @@ describe('SCHEDULER_SCHEDULES', () => {
     expect(read.get('newyork')).toEqual({
       name: 'newyork',
       hours: NEW_YORK_HOURS,
-      selection: { tags: { team: 'us' }, services: [], accounts: [], regions: ['us-east-1', 'us-east-2'] },
+      selection: { tags: { team: 'us' }, services: [], accounts: ['222222222222'], regions: ['us-east-1', 'us-east-2'] },
     });
     expect(read.get('listed')).toEqual({ name: 'listed', selection: { tags: {}, services: [arn('web-api')], accounts: [], regions: [] } });
   });
@@ -89,6 +89,7 @@ describe('SCHEDULER_SCHEDULES', () => {
     ['hours that are not an object', '{"london":{"hours":"9-5"}}', 'london.hours: received "9-5"; expected an object with pause, resume and optional holidays'],
     ['a tag in the aws: namespace', '{"london":{"tags":{"aws:team":"uk"}}}', 'london.tags["aws:team"]: received "aws:team"; expected a tag key that does not start with "aws:"'],
     ['a malformed ARN', '{"london":{"services":["arn:aws:apprunner:eu-west-1:1:service/x"]}}', 'london.services[0]: received "arn:aws:apprunner:eu-west-1:1:service/x"; expected App Runner service ARNs'],
+    ['an account alias', '{"london":{"tags":{"team":"uk"},"accounts":["staging"]}}', 'london.accounts[0]: received "staging"; expected 12-digit AWS account IDs'],
     [
       'regions with only listed ARNs',
       JSON.stringify({ london: { services: [arn('web-api')], regions: ['eu-west-2'] } }),

@@ -219,9 +219,15 @@ describe('DescribeService', () => {
     { when: 'a missing ServiceArn', arn: undefined, error: InvalidRequestException },
     { when: 'a malformed ARN', arn: 'not-an-arn', error: InvalidRequestException },
     { when: 'a well-formed ARN of no service', arn: ghost('123456789012'), error: ResourceNotFoundException },
-    { when: 'an ARN of another account', arn: ghost('999999999999'), error: ResourceNotFoundException },
   ])('answers $when with $error.name', async ({ arn, error }) => {
     await expect(appRunner.send(new DescribeServiceCommand({ ServiceArn: arn as string }))).rejects.toBeInstanceOf(error);
+  });
+
+  it('answers an ARN of another account with AccessDeniedException (unmodelled, see test/emulator/accounts.test.ts)', async () => {
+    await expect(appRunner.send(new DescribeServiceCommand({ ServiceArn: ghost('999999999999') }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { parseEvent } from '../../contract/event';
 import type { OfficeHours } from '../../contract/office-hours';
 import { SKIP_TAG_KEY, WAKE_TAG_KEY } from '../../contract/scheduler-tags';
 import { endingGate, endingPauseEvent, endingScheduleName, planEnding, snoozeEnd, toMinuteAbove, wakeEnd, type EndingSettings } from '../../lambda/endings';
-import { endingSettings, readFunctionEnvironment, unqualifiedFunctionArn } from '../../lambda/function-settings';
+import { endingSettings, readFunctionEnvironment, scheduleSettings, unqualifiedFunctionArn } from '../../lambda/function-settings';
 
 const LONDON = 'Europe/London';
 const HOURS: OfficeHours = {
@@ -145,6 +145,12 @@ describe('the arranged pause run', () => {
     expect(parseEvent(event, {}).ends).toEqual({ kind: 'wake', at: '2026-12-01T23:00:00Z' });
   });
 
+  it('names the schedule whose hours it ends in, for a service that follows a named schedule', () => {
+    const event = endingPauseEvent(ARN, { kind: 'snooze', at: utc('2026-12-01T22:00:00Z') }, LONDON, 'london');
+    expect(event).toEqual({ action: 'pause', services: [ARN], timeZone: LONDON, ends: { kind: 'snooze', at: '2026-12-01T22:00:00Z' }, schedule: 'london' });
+    expect(parseEvent(event, {}).schedule).toBe('london');
+  });
+
   it('comes from a schedule whose name says the kind, the service and the minute, the same on every retry', () => {
     const name = endingScheduleName(ARN, { kind: 'snooze', at: utc('2026-12-01T22:00:00Z') });
     expect(name).toBe('snooze-0123456789abcdef0123456789abcdef-20261201T2200Z');
@@ -185,6 +191,27 @@ describe('what the function is told', () => {
     expect(endingSettings(readFunctionEnvironment(ENV), undefined).unavailable).toBe(
       'the invocation names no Lambda function ARN (context.invokedFunctionArn is undefined), so no schedule can target the function',
     );
+  });
+
+  it('reads its named schedules, and where it runs from its region and the ARN it was invoked on', () => {
+    const environment = readFunctionEnvironment({ ...ENV, SCHEDULER_SCHEDULES: JSON.stringify({ london: { hours: HOURS, tags: { office: 'london' } } }) });
+    const settings = scheduleSettings(environment, `${TARGET.functionArn}:live`, 'eu-west-1');
+    expect([...settings.schedules!.keys()]).toEqual(['london']);
+    expect(settings.home).toEqual({ account: '123456789012', region: 'eu-west-1' });
+    expect(settings.problem).toBeUndefined();
+  });
+
+  it('has no named schedules when the construct wrote none, as for a scheduler without addSchedule', () => {
+    expect(scheduleSettings(readFunctionEnvironment(ENV), undefined, 'eu-west-1')).toEqual({ home: { region: 'eu-west-1' } });
+  });
+
+  it('says what is wrong with its named schedules, and keeps its own hours for the runs that name none', () => {
+    const environment = readFunctionEnvironment({ ...ENV, SCHEDULER_SCHEDULES: '{"london":{"tag":{}}}' });
+    expect(scheduleSettings(environment, TARGET.functionArn, 'eu-west-1')).toEqual({
+      problem: 'SCHEDULER_SCHEDULES is not valid (london.tag: received {}; expected no such field; a schedule has hours, tags, services, accounts, regions)',
+      home: { account: '123456789012', region: 'eu-west-1' },
+    });
+    expect(endingSettings(environment, TARGET.functionArn).hours).toEqual(HOURS);
   });
 
   test.each([
