@@ -364,7 +364,7 @@ export class AppRunnerScheduler extends Construct {
     if (problems.problems.length > 0) throw invalid(problems);
     unknownOptionProblems(options ?? {}, problems);
     const planned = planSchedule(options ?? {}, { name, shared: this.props, parse: this.parseOptions() }, problems);
-    listedServiceConflicts(planned, this.schedules, problems);
+    listedServiceConflicts(planned, this.schedules, problems, (arn) => (Token.isUnresolved(arn) ? Stack.of(this).resolve(arn) : arn));
     const schedules = [...this.schedules, planned];
     const arrangesSnoozes = this.snoozesArranged || planned.hours !== undefined;
     environmentSizeProblems(

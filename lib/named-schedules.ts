@@ -38,7 +38,13 @@ export function unknownOptionProblems(options: ScheduleOptions, problems: Proble
  * A listed ARN that another schedule lists too: the one conflict known at synth (the same ARN, or the
  * same token). Tag selections that overlap are only known at run time, where such services are skipped.
  */
-export function listedServiceConflicts(schedule: PlannedSchedule, others: readonly PlannedSchedule[], problems: ProblemList): void {
+export function listedServiceConflicts(
+  schedule: PlannedSchedule,
+  others: readonly PlannedSchedule[],
+  problems: ProblemList,
+  /** Shows a token as what CloudFormation resolves it from, such as `{"Fn::GetAtt":["Api","ServiceArn"]}`. */
+  render: (arn: unknown) => unknown = (arn) => arn,
+): void {
   // From JavaScript, `services` may be anything: the event contract names that.
   const listed = (planned: PlannedSchedule): unknown[] => (Array.isArray(planned.options.services) ? planned.options.services : []);
   listed(schedule).forEach((arn, i) => {
@@ -46,7 +52,7 @@ export function listedServiceConflicts(schedule: PlannedSchedule, others: readon
     if (other) {
       problems.add(
         `services[${i}]`,
-        arn,
+        render(arn),
         `an ARN no other schedule lists: schedule "${other.name}" lists it too, and a service follows one schedule (list it in "${schedule.name}" or in "${other.name}", not both)`,
       );
     }

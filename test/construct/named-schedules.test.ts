@@ -1,5 +1,6 @@
 import { App, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apprunner from 'aws-cdk-lib/aws-apprunner';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SCHEDULER_GROUP_NAME_ENV, SCHEDULER_SCHEDULES_ENV } from '../../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../../contract/office-hours';
@@ -246,6 +247,16 @@ describe('a service follows one schedule', () => {
     scheduler.addSchedule('workers', { services: [WORKER_ARN], pauseAt: '22:00' });
 
     expect(() => scheduler.addSchedule('nightly', { services: [WORKER_ARN], pauseAt: '23:00' })).toThrow(/services\[0\]: received "arn:aws:apprunner:us-east-1:123456789012:service\/worker\/[0-9a-f]+"; expected an ARN no other schedule lists: schedule "workers" lists it too/);
+  });
+
+  it('refuses the same token in two schedules: it is the same service, whatever it resolves to', () => {
+    const { stack, scheduler } = newScheduler({});
+    const service = new apprunner.CfnService(stack, 'Api', { sourceConfiguration: { imageRepository: { imageIdentifier: 'public.ecr.aws/aws-containers/hello-app-runner:latest', imageRepositoryType: 'ECR_PUBLIC' } } });
+    scheduler.addSchedule('london', { services: [service.attrServiceArn], pauseAt: '19:00' });
+
+    expect(() => scheduler.addSchedule('newyork', { services: [service.attrServiceArn], pauseAt: '23:00' })).toThrow(
+      'services[0]: received {"Fn::GetAtt":["Api","ServiceArn"]}; expected an ARN no other schedule lists: schedule "london" lists it too',
+    );
   });
 
   it('takes two tag selections that may overlap: the function skips a service both select, at run time', () => {
