@@ -16,6 +16,7 @@ import type { ParseOptions } from '../contract/event';
 import {
   SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV,
   SCHEDULER_GROUP_NAME_ENV,
+  SCHEDULER_MEMBER_EXTERNAL_ID_ENV,
   SCHEDULER_NAME_ENV,
   SCHEDULER_SCHEDULES_ENV,
   SCHEDULER_TARGET_ROLE_ARN_ENV,
@@ -27,8 +28,8 @@ import { ProblemList, describeProblems } from '../contract/problems';
 import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
-import { FunctionRole, type OneTimeScheduleAccess, type ScheduledSelection } from './function-role';
-import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, schedulesEnvironment } from './named-schedules';
+import { FunctionRole, externalIdProblem, type OneTimeScheduleAccess, type ScheduledSelection } from './function-role';
+import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, schedulesEnvironment, unknownOptionProblems } from './named-schedules';
 import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
 import {
@@ -56,6 +57,14 @@ const HANDLER_ASSET_PATH = path.join(__dirname, '..', 'assets', 'handler');
  * named schedules only (`addSchedule`).
  */
 export interface AppRunnerSchedulerProps extends ScheduleOptions {
+  /**
+   * The `sts:ExternalId` the function passes when it assumes the member role in another account: the
+   * value the member roles' trust policy requires when they are created with `externalId`. Set on the
+   * function as SCHEDULER_MEMBER_EXTERNAL_ID; an external ID is an identifier, not a secret.
+   * @default - none: the member roles must trust the function by `organizationId` instead
+   */
+  readonly memberExternalId?: string;
+
   /**
    * Plan and report every run, of every schedule, but pause, resume, tag and deploy nothing.
    * @default false
@@ -246,6 +255,7 @@ export class AppRunnerScheduler extends Construct {
     this.measuredEnvironment = {
       [SCHEDULER_NAME_ENV]: this.schedulerName,
       ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
+      ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
       ...(hours ? { [SCHEDULER_HOURS_ENV]: hours, ...this.snoozeEnvironment() } : {}),
     };
     this.snoozesArranged = hours !== undefined;
@@ -277,6 +287,7 @@ export class AppRunnerScheduler extends Construct {
       environment: {
         [SCHEDULER_NAME_ENV]: this.schedulerName,
         ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
+        ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
         // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
         ...(hours ? { [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours), ...this.snoozeEnvironment() } : {}),
       },
@@ -351,8 +362,9 @@ export class AppRunnerScheduler extends Construct {
     // The name is also the events' `schedule` and a tag value: a bad one would be named thrice below.
     scheduleNameProblems(name, this.schedules.map((s) => s.name), problems);
     if (problems.problems.length > 0) throw invalid(problems);
+    unknownOptionProblems(options ?? {}, problems);
     const planned = planSchedule(options ?? {}, { name, shared: this.props, parse: this.parseOptions() }, problems);
-    listedServiceConflicts(planned, this.schedules, problems);
+    listedServiceConflicts(planned, this.schedules, problems, (arn) => (Token.isUnresolved(arn) ? Stack.of(this).resolve(arn) : arn));
     const schedules = [...this.schedules, planned];
     const arrangesSnoozes = this.snoozesArranged || planned.hours !== undefined;
     environmentSizeProblems(
@@ -464,6 +476,7 @@ export class AppRunnerScheduler extends Construct {
         )
       : undefined;
     deploymentProblems(props, problems);
+    memberAccessProblems(props, problems);
     networkProblems(props, problems);
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
@@ -604,6 +617,18 @@ function deploymentProblems(props: AppRunnerSchedulerProps, problems: ProblemLis
   const removal = props.removalPolicy;
   if (removal !== undefined && removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
     problems.add('removalPolicy', removal, 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY (for the log group and the key together)');
+  }
+}
+
+/**
+ * What the function needs to assume the member roles: each account named (the hub's policy names
+ * the role in each), and an external ID that STS accepts.
+ */
+function memberAccessProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
+  const externalId = props.memberExternalId;
+  if (externalId !== undefined && !Token.isUnresolved(externalId)) {
+    const problem = externalIdProblem(externalId);
+    if (problem) problems.add('memberExternalId', externalId, problem);
   }
 }
 

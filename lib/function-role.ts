@@ -4,11 +4,12 @@
  * why the wildcard is there. A call the props never lead to is not allowed: a dry-run scheduler gets
  * a read-only role, and an action without a schedule gets none of its own calls.
  */
-import { Aws, Fn, Lazy, Token, Validations, type Acknowledgment } from 'aws-cdk-lib';
+import { Aws, CfnResource, Fn, Lazy, Reference, Stack, Token, Tokenization, Validations, type Acknowledgment } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { Action, DeployPolicy } from '../contract/event';
+import { parseServiceArn, type Action, type DeployPolicy } from '../contract/event';
+import { memberRoleArn } from '../contract/member-role';
 import { MARKER_TAG_KEY, SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 
@@ -100,8 +101,9 @@ export function appRunnerAccess(selections: readonly ScheduledSelection[], optio
   const autoScalingReaders = selections.filter((s) => s.dryRun !== true && s.scheduledActions.includes('resume'));
   const autoScalingRegions = unique(autoScalingReaders.flatMap(regionsOf));
   const withTags = selections.some((s) => s.tags !== undefined);
+  const listingRegions = unique(selections.flatMap(regionsOf));
   const statements = [
-    listingStatement(withTags, unique(selections.flatMap(regionsOf))),
+    ...(listingRegions.length > 0 ? [listingStatement(withTags, listingRegions)] : []),
     ...selections.flatMap((selection, i) => {
       const suffix = i === 0 ? '' : `${i + 1}`;
       return [
@@ -177,17 +179,21 @@ export class FunctionRole extends iam.Role {
   private readonly acknowledged = new Set<string>();
   private oneTimeSchedules?: OneTimeScheduleAccess;
 
+  /** The function's own account: a token unless the stack has an environment. */
+  private readonly homeAccount: string;
+
   constructor(scope: Construct, id: string, private readonly props: FunctionRoleProps) {
     super(scope, id, {
       description: 'Runs the App Runner scheduler function',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
+    this.oneTimeSchedules = props.oneTimeSchedules;
+    this.homeAccount = Stack.of(this).account;
     const policyDocument = Lazy.any({ produce: () => this.policyDocument() });
     (this.node.defaultChild as iam.CfnRole).policies = [{ policyName: 'AppRunnerScheduler', policyDocument }];
     this.node.addValidation({ validate: () => this.policyDocument().validateForIdentityPolicy() });
     for (const selection of props.selections) this.addSelection(selection);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
-    this.oneTimeSchedules = props.oneTimeSchedules;
     if (props.oneTimeSchedules) this.acknowledgeScheduleGroupWildcard(props.oneTimeSchedules.groupName);
   }
 
@@ -199,19 +205,57 @@ export class FunctionRole extends iam.Role {
     if (this.oneTimeSchedules) return;
     this.oneTimeSchedules = access;
     this.acknowledgeScheduleGroupWildcard(access.groupName);
-    for (const acknowledgement of appRunnerAccess(this.selections, this.accessOptions()).acknowledgements) this.acknowledgeOnce(acknowledgement);
+    for (const acknowledgement of this.homeAccess().acknowledgements) this.acknowledgeOnce(acknowledgement);
   }
 
   /** Allows the calls of another schedule's runs on its selection. */
   public addSelection(selection: ScheduledSelection): void {
     this.selections.push(selection);
-    const access = appRunnerAccess(this.selections, this.accessOptions());
-    this.acknowledgeOnce({ id: 'AwsSolutions-IAM5[Resource::*]', reason: this.anyResourceReason(access.withTags) });
+    const access = this.homeAccess();
+    if (access.statements.length > 0 || this.props.inVpc) {
+      this.acknowledgeOnce({ id: 'AwsSolutions-IAM5[Resource::*]', reason: this.anyResourceReason(access.withTags) });
+    }
     for (const acknowledgement of access.acknowledgements) this.acknowledgeOnce(acknowledgement);
   }
 
-  private accessOptions(): AppRunnerAccessOptions {
-    return { tagKeys: this.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY], defaultRegion: Aws.REGION };
+  /** The App Runner statements for the services of the function's own account. */
+  private homeAccess(): AppRunnerAccess {
+    const atHome = this.selections.map((selection) => this.atHome(selection)).filter((selection) => selection !== undefined);
+    return appRunnerAccess(atHome, { tagKeys: this.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY], defaultRegion: Aws.REGION });
+  }
+
+  /**
+   * The part of a selection in the function's own account: all of it, unless it can be told that
+   * its tag selection's accounts leave the own account out, or that a listed ARN is another account's
+   * (the member role there allows its calls). Undefined when nothing is left.
+   */
+  private atHome(selection: ScheduledSelection): ScheduledSelection | undefined {
+    const known = (account: string) => !Token.isUnresolved(account) && !Token.isUnresolved(this.homeAccount);
+    const elsewhere = (account: string) => known(account) && account !== this.homeAccount;
+    const services = selection.services?.filter((arn) => !elsewhere(this.accountOf(arn)));
+    const { accounts } = selection;
+    const tagsElsewhere = accounts !== undefined && !Token.isUnresolved(accounts) && accounts.every(elsewhere);
+    const tags = tagsElsewhere ? undefined : selection.tags;
+    if (!tags && (services ?? []).length === 0) return undefined;
+    return { ...selection, services: services && services.length > 0 ? services : undefined, tags, regions: tags ? selection.regions : undefined };
+  }
+
+  /**
+   * A listed ARN's account: its fifth field, at deployment for a token. A token that is an attribute
+   * of a resource (`CfnService.attrServiceArn`) is in that resource's stack's account: CDK references
+   * never cross accounts. A parameter's value may be any account's.
+   */
+  private accountOf(arn: string): string {
+    if (!Token.isUnresolved(arn)) return parseServiceArn(arn)?.account ?? Fn.select(4, Fn.split(':', arn));
+    const token = Tokenization.reverseString(arn).length === 1 ? Tokenization.reverseString(arn).firstToken : undefined;
+    if (token && Reference.isReference(token) && CfnResource.isCfnResource(token.target)) return Stack.of(token.target).account;
+    return Fn.select(4, Fn.split(':', arn));
+  }
+
+  /** The accounts other than its own that the function reaches, by tag selection or listed ARN: in each, it assumes the member role. */
+  private memberAccounts(): string[] {
+    const reached = this.selections.flatMap((selection) => [...(selection.tags ? (selection.accounts ?? []) : []), ...(selection.services ?? []).map((arn) => this.accountOf(arn))]);
+    return [...new Set(reached)].filter((account) => account !== this.homeAccount);
   }
 
   private policyDocument(): iam.PolicyDocument {
@@ -223,9 +267,10 @@ export class FunctionRole extends iam.Role {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [props.logGroup.logGroupArn],
         }),
-        ...appRunnerAccess(this.selections, this.accessOptions()).statements,
+        ...this.homeAccess().statements,
         ...(this.oneTimeSchedules ? oneTimeScheduleStatements(this.oneTimeSchedules) : []),
         ...(props.inVpc ? [networkInterfaceStatement()] : []),
+        ...memberRoleStatements(this.memberAccounts()),
       ],
     });
   }
@@ -394,6 +439,33 @@ function anyServiceIn(regions: string[]): string[] {
 /** `StringEquals` on `aws:ResourceTag/<key>` for each selector tag: all must hold. */
 function carriesSelectorTags(tags: { [key: string]: string }): { [key: string]: unknown } {
   return { StringEquals: Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value])) };
+}
+
+/**
+ * sts:AssumeRole on the member role (MEMBER_ROLE_NAME) in each of `accounts`, never on "*": the
+ * function reaches no other account's services, and no other role there. No `sts:ExternalId`
+ * condition on this side: the external ID guards the member role against a confused deputy, so the
+ * member role's trust policy is where it is required (AppRunnerSchedulerMemberRole); in the
+ * function's own policy it would only restate the value the function itself sends
+ * (SCHEDULER_MEMBER_EXTERNAL_ID), a second home for it that refuses nobody.
+ */
+function memberRoleStatements(accounts: string[]): iam.PolicyStatement[] {
+  if (accounts.length === 0) return [];
+  return [
+    new iam.PolicyStatement({
+      sid: 'AssumeMemberRoles',
+      actions: ['sts:AssumeRole'],
+      resources: accounts.map((account) => memberRoleArn(Aws.PARTITION, account)),
+    }),
+  ];
+}
+
+/** What STS accepts as an external ID (AssumeRole's ExternalId: 2-1224 of letters, digits and `+=,.@:/-_`). */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** Why a value is not an external ID STS accepts, or undefined when it is: one home for the hub's and the member role's check. */
+export function externalIdProblem(value: unknown): string | undefined {
+  return typeof value === 'string' && EXTERNAL_ID.test(value) ? undefined : 'an external ID of 2-1224 characters: letters, digits and +=,.@:/-_';
 }
 
 /** What AWSLambdaVPCAccessExecutionRole allows besides logs, inline: cdk-nag (IAM4) refuses the managed policy. */

@@ -7,7 +7,7 @@ import { SCHEDULE_NAME_ACCEPTED, isScheduleName } from '../contract/event';
 import type { ProblemList } from '../contract/problems';
 import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SCHEDULE_TAG_KEY } from '../contract/scheduler-tags';
-import { selectorTags, type PlannedSchedule } from './schedule-options';
+import { SCHEDULE_OPTION_FIELDS, selectorTags, type PlannedSchedule, type ScheduleOptions } from './schedule-options';
 
 /** Lambda's limit on all of a function's environment variables together (keys and values). */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -24,16 +24,35 @@ export function scheduleNameProblems(name: unknown, taken: readonly string[], pr
 }
 
 /**
+ * Options a named schedule does not have: from JavaScript a typo (`pauseat`) or a scheduler-wide prop
+ * (`dryRun`) would otherwise be dropped without a word.
+ */
+export function unknownOptionProblems(options: ScheduleOptions, problems: ProblemList): void {
+  for (const [key, value] of Object.entries(options)) {
+    if ((SCHEDULE_OPTION_FIELDS as readonly string[]).includes(key)) continue;
+    problems.add(key, value, `no such option of a named schedule; its options are ${SCHEDULE_OPTION_FIELDS.join(', ')} (the other props, such as dryRun, are the scheduler's, for every schedule)`);
+  }
+}
+
+/**
  * A listed ARN that another schedule lists too: the one conflict known at synth (the same ARN, or the
  * same token). Tag selections that overlap are only known at run time, where such services are skipped.
  */
-export function listedServiceConflicts(schedule: PlannedSchedule, others: readonly PlannedSchedule[], problems: ProblemList): void {
-  (schedule.options.services ?? []).forEach((arn, i) => {
-    const other = others.find((o) => (o.options.services ?? []).includes(arn));
+export function listedServiceConflicts(
+  schedule: PlannedSchedule,
+  others: readonly PlannedSchedule[],
+  problems: ProblemList,
+  /** Shows a token as what CloudFormation resolves it from, such as `{"Fn::GetAtt":["Api","ServiceArn"]}`. */
+  render: (arn: unknown) => unknown = (arn) => arn,
+): void {
+  // From JavaScript, `services` may be anything: the event contract names that.
+  const listed = (planned: PlannedSchedule): unknown[] => (Array.isArray(planned.options.services) ? planned.options.services : []);
+  listed(schedule).forEach((arn, i) => {
+    const other = others.find((o) => listed(o).includes(arn));
     if (other) {
       problems.add(
         `services[${i}]`,
-        arn,
+        render(arn),
         `an ARN no other schedule lists: schedule "${other.name}" lists it too, and a service follows one schedule (list it in "${schedule.name}" or in "${other.name}", not both)`,
       );
     }

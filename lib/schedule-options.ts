@@ -52,9 +52,10 @@ export interface ScheduleOptions {
   readonly regions?: string[];
 
   /**
-   * 12-digit IDs of the AWS accounts where tag selection looks, the function's own among them or not.
-   * Only together with tag selection. In an account other than its own, the function assumes the
-   * role `AppRunnerSchedulerMember` there (see `AppRunnerSchedulerMemberRole`).
+   * 12-digit AWS account IDs where tag selection looks, beside `regions`; tokens accepted. Only together
+   * with tag selection. In each account other than its own, the function assumes the member role
+   * (`AppRunnerSchedulerMemberRole`, named `AppRunnerSchedulerMember`), and its role may assume that
+   * role in exactly these accounts (and those of listed ARNs of other accounts).
    * @default - the function's own account
    */
   readonly accounts?: string[];
@@ -182,6 +183,9 @@ export function planSchedule(options: ScheduleOptions, context: PlanContext, pro
   const events = { pause: eventFor('pause', options, context), resume: eventFor('resume', options, context) };
   for (const event of Object.values(events)) problems.include(eventProblems(event, context.parse));
   const runs = plannedRuns(options, problems);
+  if (options.accounts !== undefined && Token.isUnresolved(options.accounts)) {
+    problems.add('accounts', options.accounts, "a list of 12-digit account IDs written out (each may be a token), not one token for the whole list: the function's role names the member role in each account");
+  }
   // From JavaScript, "false" would otherwise create the schedules ENABLED.
   if (options.enabled !== undefined && typeof options.enabled !== 'boolean' && !Token.isUnresolved(options.enabled)) {
     problems.add('enabled', options.enabled, 'true or false');

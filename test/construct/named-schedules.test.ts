@@ -1,11 +1,13 @@
-import { App, Stack, TimeZone } from 'aws-cdk-lib';
+import { App, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apprunner from 'aws-cdk-lib/aws-apprunner';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { SCHEDULER_GROUP_NAME_ENV, SCHEDULER_SCHEDULES_ENV } from '../../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../../contract/office-hours';
 import { parseSchedules } from '../../contract/schedules';
 import { SCHEDULE_TAG_KEY } from '../../contract/scheduler-tags';
 import { AppRunnerScheduler, DeployAfterResume, type AppRunnerSchedulerProps, type ScheduleOptions } from '../../lib';
-import { REJECTED_SCHEDULE_NAMES } from '../contract/rejected-events';
+import { REJECTED_ACCOUNTS_VALUES, REJECTED_EVENT_VALUES, REJECTED_SCHEDULE_NAMES } from '../contract/rejected-events';
 import { WEB_API_ARN, WORKER_ARN } from './fixtures';
 
 const BILLING_ARN = 'arn:aws:apprunner:eu-west-1:123456789012:service/billing/00112233445566778899aabbccddeeff';
@@ -220,6 +222,14 @@ describe('the function is told of the schedules', () => {
   });
 });
 
+describe("the scheduler's own props", () => {
+  it('are refused when their hours alone would take the environment beyond 4 KB, which Lambda would refuse at deployment', () => {
+    const holidays = Array.from({ length: 366 }, (_, day) => new Date(Date.UTC(2027, 0, 1 + day)).toISOString().slice(0, 10));
+
+    expect(() => newScheduler({ ...LONDON, holidays })).toThrow(/^Invalid AppRunnerScheduler props: \(the function's environment\): received "\d{4} bytes known at synth"; expected at most 4096 bytes/);
+  });
+});
+
 describe('a service follows one schedule', () => {
   it('refuses an ARN that the props’ schedule lists too, naming both schedules and the ARN, and adds nothing', () => {
     const { stack, scheduler } = newScheduler({ services: [WEB_API_ARN], pauseAt: '19:00', resumeAt: '07:00' });
@@ -237,6 +247,16 @@ describe('a service follows one schedule', () => {
     scheduler.addSchedule('workers', { services: [WORKER_ARN], pauseAt: '22:00' });
 
     expect(() => scheduler.addSchedule('nightly', { services: [WORKER_ARN], pauseAt: '23:00' })).toThrow(/services\[0\]: received "arn:aws:apprunner:us-east-1:123456789012:service\/worker\/[0-9a-f]+"; expected an ARN no other schedule lists: schedule "workers" lists it too/);
+  });
+
+  it('refuses the same token in two schedules: it is the same service, whatever it resolves to', () => {
+    const { stack, scheduler } = newScheduler({});
+    const service = new apprunner.CfnService(stack, 'Api', { sourceConfiguration: { imageRepository: { imageIdentifier: 'public.ecr.aws/aws-containers/hello-app-runner:latest', imageRepositoryType: 'ECR_PUBLIC' } } });
+    scheduler.addSchedule('london', { services: [service.attrServiceArn], pauseAt: '19:00' });
+
+    expect(() => scheduler.addSchedule('newyork', { services: [service.attrServiceArn], pauseAt: '23:00' })).toThrow(
+      'services[0]: received {"Fn::GetAtt":["Api","ServiceArn"]}; expected an ARN no other schedule lists: schedule "london" lists it too',
+    );
   });
 
   it('takes two tag selections that may overlap: the function skips a service both select, at run time', () => {
@@ -284,6 +304,40 @@ describe('named schedule options', () => {
     );
   });
 
+  // A named schedule that selects nothing selects the services tagged with its name, and dryRun and
+  // resumeManuallyPaused are the scheduler's: those rows do not apply.
+  const rejected = [...REJECTED_EVENT_VALUES, ...REJECTED_ACCOUNTS_VALUES].filter(
+    (row) => (row.fields.services !== undefined || row.fields.tags !== undefined) && row.fields.dryRun === undefined && row.fields.resumeManuallyPaused === undefined,
+  );
+  test.each(rejected.map((row) => [row.name, row]))('fail, as from JavaScript, for %s, naming the field the event contract names', (_, row) => {
+    const { scheduler } = newScheduler();
+    const { timeZone, ...sameAsEvent } = row.fields;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's options
+    const options: any = { pauseAt: '18:00', resumeAt: '08:00', ...sameAsEvent, ...(timeZone !== undefined && { timeZone: TimeZone.of(timeZone as string) }) };
+
+    expect(() => scheduler.addSchedule('newyork', options)).toThrow(`Invalid schedule "newyork" of AppRunnerScheduler Stack/Scheduler: ${row.message}`);
+  });
+
+  test.each(REJECTED_ACCOUNTS_VALUES.map((row) => [row.name, row]))("fail in the scheduler's own props too, for %s", (_, row) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's props
+    const props: any = { pauseAt: '18:00', resumeAt: '08:00', ...row.fields };
+
+    expect(() => newScheduler(props)).toThrow(`Invalid AppRunnerScheduler props: ${row.message}`);
+  });
+
+  it("do not include the scheduler's own props, or anything else", () => {
+    const { scheduler } = newScheduler();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JavaScript caller's options
+    const options: any = { ...NEW_YORK, dryRun: true, pauseat: '17:00' };
+
+    expect(() => scheduler.addSchedule('newyork', options)).toThrow(
+      new Error(
+        'Invalid schedule "newyork" of AppRunnerScheduler Stack/Scheduler: dryRun: received true; expected no such option of a named schedule; its options are services, tags, regions, accounts, timeZone, pauseAt, resumeAt, weekDays, pauseSchedule, resumeSchedule, deployAfterResume, holidays, enabled (the other props, such as dryRun, are the scheduler\'s, for every schedule). ' +
+          'pauseat: received "17:00"; expected no such option of a named schedule; its options are services, tags, regions, accounts, timeZone, pauseAt, resumeAt, weekDays, pauseSchedule, resumeSchedule, deployAfterResume, holidays, enabled (the other props, such as dryRun, are the scheduler\'s, for every schedule)',
+      ),
+    );
+  });
+
   it('need a pause or a resume', () => {
     const { scheduler } = newScheduler();
 
@@ -306,6 +360,39 @@ describe("the function's role", () => {
     // Singapore resumes without deploying: its statement allows no StartDeployment.
     expect(conditionOf('PauseResumeTaggedServices2')).toEqual({ [`aws:ResourceTag/${SCHEDULE_TAG_KEY}`]: 'singapore' });
     expect(statements.find((s) => s.Sid === 'PauseListedServices3')).toMatchObject({ Action: 'apprunner:PauseService', Resource: BILLING_ARN });
+  });
+});
+
+describe("the function's role, in other accounts", () => {
+  it("may assume the member role in a named schedule's accounts", () => {
+    const { stack, scheduler } = newScheduler();
+
+    scheduler.addSchedule('sandbox', { tags: { env: 'sandbox' }, accounts: ['210987654321'], pauseAt: '20:00' });
+
+    const assume = functionRoleStatements(Template.fromStack(stack)).find((s) => s.Sid === 'AssumeMemberRoles');
+    expect(JSON.stringify(assume)).toContain(':iam::210987654321:role/AppRunnerSchedulerMember');
+  });
+
+  it('refuses accounts given as one token, as the props do', () => {
+    const { scheduler } = newScheduler();
+    const accounts = Lazy.list({ produce: () => ['210987654321'] });
+
+    expect(() => scheduler.addSchedule('sandbox', { tags: { env: 'sandbox' }, accounts, pauseAt: '20:00' })).toThrow(/^Invalid schedule "sandbox" of AppRunnerScheduler Stack\/Scheduler: accounts: received .*; expected a list of 12-digit account IDs written out/);
+  });
+});
+
+describe('AwsSolutions checks', () => {
+  test.each<[string, AppRunnerSchedulerProps]>([
+    ["the props' own schedule and named ones", LONDON],
+    ['named schedules only', {}],
+  ])('find nothing unacknowledged with %s, in other regions and accounts too', (_, props) => {
+    const { stack, scheduler } = newScheduler(props);
+
+    scheduler.addSchedule('newyork', { ...NEW_YORK, regions: ['us-east-1'], accounts: ['210987654321'] });
+    scheduler.addSchedule('singapore', { regions: ['ap-southeast-1'], pauseAt: '20:00', resumeAt: '08:30' });
+    scheduler.addSchedule('billing', { services: [BILLING_ARN], pauseAt: '21:00' });
+
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 });
 

@@ -41,11 +41,27 @@ const CONFIGURATIONS: Record<string, (stack: Stack) => AppRunnerSchedulerProps> 
   }),
 };
 
+/**
+ * The one deliberate change to today's templates (issue #14, many accounts): an environment-agnostic
+ * stack cannot tell at synth that a listed ARN's account is its own, so the function's role may also
+ * assume the member role in that account. The statement is added to the role's inline policy; nothing
+ * is replaced. Leaving it out here keeps every other difference visible.
+ */
+function withoutMemberRoleStatement(template: { Resources: Record<string, { Type: string; Properties?: { Policies?: { PolicyDocument: { Statement: { Sid?: string }[] } }[] } }> }): void {
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Role') continue;
+    for (const policy of resource.Properties?.Policies ?? []) {
+      policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.filter((statement) => statement.Sid !== 'AssumeMemberRoles');
+    }
+  }
+}
+
 function synthesize(name: string): unknown {
   const stack = new Stack(new App(), 'Stack');
   new AppRunnerScheduler(stack, 'Scheduler', CONFIGURATIONS[name](stack));
-  const template = Template.fromStack(stack).toJSON();
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset hash>'));
+  const template = JSON.parse(JSON.stringify(Template.fromStack(stack).toJSON()).replace(/[0-9a-f]{64}/g, '<asset hash>'));
+  withoutMemberRoleStatement(template);
+  return template;
 }
 
 function fixture(name: string): { Resources: Record<string, { Type: string }> } {
@@ -57,6 +73,7 @@ describe.each(Object.keys(CONFIGURATIONS))("a scheduler of today's props (%s)", 
 
   beforeAll(() => {
     template = synthesize(name) as typeof template;
+    // Written only from the construct as it was before named schedules: see the header.
     if (UPDATE) fs.writeFileSync(path.join(FIXTURE_DIR, `${name}.template.json`), `${JSON.stringify(template, null, 1)}\n`);
   });
 
