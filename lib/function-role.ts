@@ -1,8 +1,10 @@
 /**
- * The function's role: its own log group, the App Runner calls that the scheduled runs make for this
- * selection and nothing else, with the cdk-nag acknowledgements those statements need, each saying
- * why the wildcard is there. A call the props never lead to is not allowed: a dry-run scheduler gets
- * a read-only role, and an action without a schedule gets none of its own calls.
+ * The function's role: its own log group, the App Runner calls that the scheduled runs make for their
+ * selections and nothing else, with the cdk-nag acknowledgements those statements need, each saying
+ * why the wildcard is there, and sts:AssumeRole on the member role of each other account it reaches.
+ * A call the props never lead to is not allowed: a dry-run scheduler gets a read-only role, and an
+ * action without a schedule gets none of its own calls. The App Runner statements come from one
+ * builder (`appRunnerAccess`), which the member accounts' role (lib/member-role.ts) uses too.
  */
 import { Aws, CfnResource, Fn, Lazy, Reference, Stack, Token, Tokenization, Validations, type Acknowledgment } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
