@@ -64,6 +64,12 @@ export interface SchedulerEvent {
    * @default - an ordinary pause run
    */
   readonly ends?: PauseEnding;
+  /**
+   * The named schedule that sent the event (`SCHEDULER_SCHEDULES`, contract/schedules.ts): the run
+   * acts only on the services that schedule owns, and reports every other one skipped, saying who
+   * owns it. @default - a run of every selected service, as a person invoking by hand
+   */
+  readonly schedule?: string;
 }
 
 /** What a snooze or wake may be: a dated skip tag, or a resume with `until`. */
@@ -97,6 +103,8 @@ export interface SchedulerRequest {
   readonly until?: string;
   /** A pause's `ends`, as sent. */
   readonly ends?: PauseEnding;
+  /** The named schedule that sent the event, as sent. */
+  readonly schedule?: string;
 }
 
 /** The keys an event may carry. */
@@ -113,6 +121,7 @@ export const EVENT_FIELDS: readonly (keyof SchedulerEvent)[] = [
   'resumeManuallyPaused',
   'until',
   'ends',
+  'schedule',
 ];
 
 /** Limits on list sizes, so that a mistaken event cannot fan out without bound. */
@@ -169,6 +178,16 @@ export function parseServiceArn(arn: string): ServiceArnParts | undefined {
   const m = SERVICE_ARN.exec(arn);
   if (!m) return undefined;
   return { partition: m[1], region: m[2], account: m[3], serviceName: m[4], serviceId: m[5] };
+}
+
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+/** What a schedule name may be, for messages. */
+export const SCHEDULE_NAME_ACCEPTED = 'a schedule name of 1-32 letters, digits, "-" and "_", starting with a letter or digit, such as "london"';
+
+/** True for a name a named schedule may have: `london`, `new-york`, `apac_1`. */
+export function isScheduleName(value: unknown): value is string {
+  return typeof value === 'string' && SCHEDULE_NAME.test(value);
 }
 
 /** True when the string is an AWS region name such as `eu-west-1`. */
@@ -332,6 +351,8 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
 
   const until = parseUntil(check, raw.until, action, timeZone, options.now ?? Date.now());
   const ends = parseEnds(check, raw, action);
+  const schedule = raw.schedule;
+  if (schedule !== undefined && !check.isUnresolved(schedule) && !isScheduleName(schedule)) problems.add('schedule', schedule, SCHEDULE_NAME_ACCEPTED);
 
   if (raw.services === undefined && raw.tags === undefined) {
     problems.add('services', undefined, 'service ARNs in "services", tags in "tags", or both: an event must select something');
@@ -365,6 +386,7 @@ function readEvent(raw: unknown, options: ParseOptions): { request?: SchedulerRe
       resumeManuallyPaused,
       ...(until === undefined ? {} : { until }),
       ...(ends === undefined ? {} : { ends }),
+      ...(schedule === undefined ? {} : { schedule: schedule as string }),
     },
   };
 }

@@ -18,5 +18,11 @@ export const SCHEDULER_TARGET_ROLE_ARN_ENV = 'SCHEDULER_TARGET_ROLE_ARN';
 /** The construct's dead-letter queue, for events a schedule could not deliver. */
 export const SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV = 'SCHEDULER_DEAD_LETTER_QUEUE_ARN';
 
+/**
+ * The named schedules on the function, as JSON (the format is in contract/schedules.ts): set only
+ * when the scheduler has named schedules, whose events then carry `schedule`.
+ */
+export const SCHEDULER_SCHEDULES_ENV = 'SCHEDULER_SCHEDULES';
+
 /** The external id the function passes when it assumes the member role in another account; none when unset. */
 export const SCHEDULER_MEMBER_EXTERNAL_ID_ENV = 'SCHEDULER_MEMBER_EXTERNAL_ID';

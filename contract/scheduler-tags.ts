@@ -15,5 +15,12 @@ export const SKIP_TAG_KEY = 'apprunner-scheduler:skip';
  */
 export const WAKE_TAG_KEY = 'apprunner-scheduler:wake';
 
+/**
+ * The schedule tag: the name of the named schedule (`SCHEDULER_SCHEDULES`) a service follows. It
+ * settles a service that two schedules' selections match; a name the function has no schedule of
+ * makes every run leave the service alone, saying so. Written by people, never by the scheduler.
+ */
+export const SCHEDULE_TAG_KEY = 'apprunner-scheduler:schedule';
+
 /** The tag keys the scheduler itself writes or removes; IAM limits TagResource/UntagResource to these. */
 export const SCHEDULER_WRITTEN_TAG_KEYS: readonly string[] = [MARKER_TAG_KEY, WAKE_TAG_KEY];

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Aws, Duration, RemovalPolicy, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,24 +12,38 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { eventProblems, type Action, type SchedulerEvent } from '../contract/event';
+import type { ParseOptions } from '../contract/event';
 import {
   SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV,
   SCHEDULER_GROUP_NAME_ENV,
   SCHEDULER_MEMBER_EXTERNAL_ID_ENV,
   SCHEDULER_NAME_ENV,
+  SCHEDULER_SCHEDULES_ENV,
   SCHEDULER_TARGET_ROLE_ARN_ENV,
   SUMMARY_TOPIC_ARN_ENV,
 } from '../contract/function-environment';
 import { SCHEDULER_HOURS_ENV } from '../contract/office-hours';
 import { SCHEDULER_METRICS } from '../contract/metric-names';
 import { ProblemList, describeProblems } from '../contract/problems';
+import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SchedulerDashboard } from './dashboard';
 import { DeploymentOutcomes } from './deployment-outcomes';
-import { FunctionRole, externalIdProblem } from './function-role';
+import { FunctionRole, externalIdProblem, type OneTimeScheduleAccess, type ScheduledSelection } from './function-role';
+import { environmentSizeProblems, listedServiceConflicts, scheduleNameProblems, schedulesEnvironment, unknownOptionProblems } from './named-schedules';
 import { failureCountAlarm } from './scheduler-metrics';
 import { SchedulerKey, cloudWatchAlarmsKeyStatement, logsKeyStatement } from './scheduler-key';
-import { WeekDay, officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun } from './schedule-times';
+import {
+  DeployAfterResume,
+  SCHEDULE_OPTION_FIELDS,
+  planSchedule,
+  scheduleWarnings,
+  selectorTags,
+  type PlannedSchedule,
+  type ScheduleOptions,
+  type SharedScheduleSettings,
+} from './schedule-options';
+
+export { DeployAfterResume, type ScheduleOptions } from './schedule-options';
 
 /** Prefixes the id of each warning, by which a user acknowledges it. */
 const WARNING_PREFIX = 'cdk-apprunner-scheduler';
@@ -37,123 +51,24 @@ const WARNING_PREFIX = 'cdk-apprunner-scheduler';
 /** The bundled handler, built by `npm run build` (scripts/bundle-handler.mjs) and shipped in the package. */
 const HANDLER_ASSET_PATH = path.join(__dirname, '..', 'assets', 'handler');
 
-/** Whether a resumed service gets a deployment, so that versions pushed while it was paused go live. */
-export enum DeployAfterResume {
-  /** Never start a deployment after a resume. */
-  NEVER = 'never',
-  /** Deploy only services whose source has automatic deployments enabled. */
-  AUTO = 'auto',
-  /** Deploy every resumed service. */
-  ALWAYS = 'always',
-}
-
-/** Properties of an `AppRunnerScheduler`. Select services by `services`, by `tags`, or both. */
-export interface AppRunnerSchedulerProps {
+/**
+ * Properties of an `AppRunnerScheduler`. Its own schedule (the `ScheduleOptions` fields) selects
+ * services by `services`, by `tags`, or both. Leave every one of those fields out for a scheduler of
+ * named schedules only (`addSchedule`).
+ */
+export interface AppRunnerSchedulerProps extends ScheduleOptions {
   /**
-   * App Runner service ARNs to pause and resume; each is called in its own region. Tokens such as
-   * `CfnService.attrServiceArn` are accepted. The function may touch these ARNs and nothing else.
-   * @default - no listed services: `tags` must be set
-   */
-  readonly services?: string[];
-
-  /**
-   * Every service that carries all of these tags is paused and resumed.
-   * @default - no tag selection: `services` must be set
-   */
-  readonly tags?: { [key: string]: string };
-
-  /**
-   * Regions where tag selection looks. Only together with `tags`.
-   * @default - the stack's region
-   */
-  readonly regions?: string[];
-
-  /**
-   * 12-digit AWS account IDs where tag selection looks, beside `regions`; tokens accepted. Only together
-   * with `tags`. In each account other than its own, the function assumes the member role
-   * (`AppRunnerSchedulerMemberRole`, named `AppRunnerSchedulerMember`), and its role may assume that
-   * role in exactly these accounts (and those of listed ARNs of other accounts).
-   * @default - the function's own account
-   */
-  readonly accounts?: string[];
-
-  /**
-   * The `sts:ExternalId` the function passes when it assumes the member role in another account: the
-   * value the member roles' trust policy requires when they are created with `externalId`. Set on the
-   * function as SCHEDULER_MEMBER_EXTERNAL_ID; an external ID is an identifier, not a secret.
-   * @default - none: the member roles must trust the function by `organizationId` instead
-   */
-  readonly memberExternalId?: string;
-
-  /**
-   * Time zone of `pauseAt`, `resumeAt`, `holidays` and dated skip tags, and of a `ScheduleExpression`
-   * built without one (CDK gives those Etc/UTC). An expression built with a time zone runs in its
-   * own; without this prop, its time zone is also the one the run reads holidays and skip dates in.
-   * @default - the time zone of `pauseSchedule`/`resumeSchedule` when they have one, else TimeZone.ETC_UTC
-   */
-  readonly timeZone?: TimeZone;
-
-  /**
-   * Local time, `HH:MM`, at which services are paused on `weekDays`.
-   * @default - no pause at a fixed time: see `pauseSchedule`
-   */
-  readonly pauseAt?: string;
-
-  /**
-   * Local time, `HH:MM`, at which services are resumed on `weekDays`.
-   * @default - no resume at a fixed time: see `resumeSchedule`
-   */
-  readonly resumeAt?: string;
-
-  /**
-   * Days on which `pauseAt` and `resumeAt` run. With the default, services are paused from Friday
-   * evening to Monday morning.
-   * @default - Monday to Friday
-   */
-  readonly weekDays?: WeekDay[];
-
-  /**
-   * When services are paused, for anything `pauseAt` cannot say. Not together with `pauseAt`. It runs
-   * in its own time zone, or in `timeZone` when built without one; no daylight-saving warning is given for it.
-   * @default - no pause schedule unless `pauseAt` is set
-   */
-  readonly pauseSchedule?: scheduler.ScheduleExpression;
-
-  /**
-   * When services are resumed, for anything `resumeAt` cannot say. Not together with `resumeAt`.
-   * @default - no resume schedule unless `resumeAt` is set
-   */
-  readonly resumeSchedule?: scheduler.ScheduleExpression;
-
-  /**
-   * Whether a resumed service gets a deployment, so that versions pushed while it was paused go live.
-   * @default DeployAfterResume.AUTO
-   */
-  readonly deployAfterResume?: DeployAfterResume;
-
-  /**
-   * Local dates, `YYYY-MM-DD` in `timeZone`, on which a resume run changes nothing.
-   * @default - no holidays
-   */
-  readonly holidays?: string[];
-
-  /**
-   * Plan and report every run, but pause, resume, tag and deploy nothing.
+   * Plan and report every run, of every schedule, but pause, resume, tag and deploy nothing.
    * @default false
    */
   readonly dryRun?: boolean;
 
   /**
-   * Resume services that someone paused by hand as well, not only those the scheduler paused.
+   * Resume services that someone paused by hand as well, not only those the scheduler paused; for
+   * every schedule.
    * @default false
    */
   readonly resumeManuallyPaused?: boolean;
-
-  /**
-   * Whether the schedules run. `false` creates them DISABLED.
-   * @default true
-   */
-  readonly enabled?: boolean;
 
   /**
    * Topic the failed-run alarm notifies. It must let `cloudwatch.amazonaws.com` publish (and use its
@@ -187,6 +102,15 @@ export interface AppRunnerSchedulerProps {
    * @default - none: the function uses the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * The `sts:ExternalId` the function passes when it assumes the member role in another account
+   * (`accounts`, or a listed ARN of another account): the value the member roles' trust policy
+   * requires when they are created with `externalId`. Set on the function as
+   * SCHEDULER_MEMBER_EXTERNAL_ID; an external ID is an identifier, not a secret.
+   * @default - none: the member roles must trust the function by `organizationId` instead
+   */
+  readonly memberExternalId?: string;
 
   /**
    * Topic the function tells of every run (dry runs and runs invoked by hand too): a subject line, a
@@ -229,18 +153,29 @@ export interface AppRunnerSchedulerProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
+/** The schedules `addSchedule` created for one named schedule. */
+export interface NamedScheduleResources {
+  /** The schedule's name. */
+  readonly name: string;
+  /** Its pause schedule, when it pauses. */
+  readonly pauseSchedule?: scheduler.Schedule;
+  /** Its resume schedule, when it resumes. */
+  readonly resumeSchedule?: scheduler.Schedule;
+}
+
 /**
  * Pauses AWS App Runner services out of hours and resumes them (optionally with a deployment) in the
  * morning: an EventBridge Scheduler schedule group with a pause and a resume schedule, both invoking
  * one Lambda function with a `SchedulerEvent`. Failed runs land in an SQS dead-letter queue, whose
- * depth raises a CloudWatch alarm.
+ * depth raises a CloudWatch alarm. More schedules (other office hours, other services) join the same
+ * function, queue, alarm and dashboard with `addSchedule`.
  */
 export class AppRunnerScheduler extends Construct {
   /** The function that pauses and resumes the services. */
   public readonly function: lambda.Function;
-  /** The pause schedule, when one is configured. */
+  /** The pause schedule of the props' own schedule, when one is configured. */
   public readonly pauseSchedule?: scheduler.Schedule;
-  /** The resume schedule, when one is configured. */
+  /** The resume schedule of the props' own schedule, when one is configured. */
   public readonly resumeSchedule?: scheduler.Schedule;
   /** The group that holds the schedules. */
   public readonly scheduleGroup: scheduler.ScheduleGroup;
@@ -252,19 +187,35 @@ export class AppRunnerScheduler extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** In ALARM when a notification to the summary topic could not be sent; only with `summaryTopic`. */
   public readonly notificationAlarm?: cloudwatch.Alarm;
-  /**
-   * The EventBridge rule and the alarm that report the deployments resume runs start, when they start
-   * any (a resume is scheduled, `deployAfterResume` is not NEVER, and it is no dry run).
-   */
-  public readonly deploymentOutcomes?: DeploymentOutcomes;
   /** The runs' dashboard, unless `dashboard` is false. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
+  private readonly props: AppRunnerSchedulerProps;
+  /** Every schedule, the props' own (`default`) first when there is one. */
+  private readonly schedules: PlannedSchedule[] = [];
+  /** The function's environment as it is measured against Lambda's limit (objects as their JSON). */
+  private readonly measuredEnvironment: { [key: string]: unknown };
+  private readonly scheduleRole: iam.Role;
+  private readonly functionRole: FunctionRole;
+  private readonly schedulerName: string;
+  /** Every alarm, read at synth by the alarm topic's policy and the dashboard. */
+  private readonly alarms: cloudwatch.Alarm[];
+  private outcomes?: DeploymentOutcomes;
+  private snoozesArranged = false;
+
   constructor(scope: Construct, id: string, props: AppRunnerSchedulerProps) {
     super(scope, id);
+    this.props = props;
 
-    const { events, runs } = this.plan(props);
-    this.warn(props);
+    const ownSchedule = this.plan(props);
+    if (ownSchedule) this.schedules.push(ownSchedule);
+    this.warn(props, ownSchedule);
+    this.node.addValidation({
+      validate: () =>
+        this.schedules.length > 0
+          ? []
+          : ['AppRunnerScheduler has no schedule: give its props pauseAt/pauseSchedule or resumeAt/resumeSchedule with services or tags, or call addSchedule(name, options)'],
+    });
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const key = props.encryptionKey ?? new SchedulerKey(this, 'Key', { removalPolicy });
@@ -289,29 +240,29 @@ export class AppRunnerScheduler extends Construct {
     // Deleted with the stack: its name is fixed (CDK derives it from the path), so a group kept by
     // `cdk destroy` would make the next `cdk deploy` fail. Its schedules are the stack's anyway.
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
-    const scheduleRole = this.createScheduleRole();
+    this.scheduleRole = this.createScheduleRole();
     // Snoozes and wakes end in a pause the function arranges (a one-time schedule in this group, with
-    // the schedules' role) when it knows its hours: both a pause and a resume are scheduled. A dry run arranges nothing.
-    const hours = props.dryRun === true ? undefined : officeHoursOf(runs, props);
+    // the schedules' role) when it knows a schedule's hours (planSchedule).
+    const hours = ownSchedule?.hours;
     // The construct's path: stable across deployments, and unique within the app.
-    const schedulerName = this.node.path;
-    const functionRole = new FunctionRole(this, 'FunctionRole', {
+    this.schedulerName = this.node.path;
+    this.functionRole = new FunctionRole(this, 'FunctionRole', {
       summaryTopic: props.summaryTopic,
       logGroup,
-      selections: [
-        {
-          services: props.services,
-          tags: props.tags,
-          regions: props.regions,
-          accounts: props.accounts,
-          scheduledActions: runs.map((run) => run.action),
-          dryRun: props.dryRun,
-          deployAfterResume: props.deployAfterResume,
-        },
-      ],
+      selections: ownSchedule ? [scheduledSelection(props, ownSchedule)] : [],
       inVpc: props.vpc !== undefined,
-      oneTimeSchedules: hours ? { groupName: this.scheduleGroup.scheduleGroupName, targetRole: scheduleRole } : undefined,
+      oneTimeSchedules: hours ? this.oneTimeScheduleAccess() : undefined,
     });
+    this.measuredEnvironment = {
+      [SCHEDULER_NAME_ENV]: this.schedulerName,
+      ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
+      ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
+      ...(hours ? { [SCHEDULER_HOURS_ENV]: hours, ...this.snoozeEnvironment() } : {}),
+    };
+    this.snoozesArranged = hours !== undefined;
+    const environmentProblems = new ProblemList();
+    environmentSizeProblems(this.measuredEnvironment, environmentProblems);
+    if (environmentProblems.problems.length > 0) throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(environmentProblems.problems)}`);
     this.function = new lambda.Function(this, 'Function', {
       description: 'Pauses and resumes App Runner services on a schedule',
       code: lambda.Code.fromAsset(HANDLER_ASSET_PATH),
@@ -326,7 +277,7 @@ export class AppRunnerScheduler extends Construct {
       // None by default: reserving any fails to deploy in accounts with a concurrency quota of 100 or
       // less, and overlapping runs are safe (test/lambda/overlapping-runs.test.ts).
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      role: functionRole,
+      role: this.functionRole,
       logGroup,
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
@@ -335,18 +286,11 @@ export class AppRunnerScheduler extends Construct {
       // default of six hours.
       maxEventAge: Duration.hours(1),
       environment: {
-        [SCHEDULER_NAME_ENV]: schedulerName,
+        [SCHEDULER_NAME_ENV]: this.schedulerName,
         ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
         ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
-        ...(hours
-          ? {
-              // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
-              [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours),
-              [SCHEDULER_GROUP_NAME_ENV]: this.scheduleGroup.scheduleGroupName,
-              [SCHEDULER_TARGET_ROLE_ARN_ENV]: scheduleRole.roleArn,
-              [SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV]: this.deadLetterQueue.queueArn,
-            }
-          : {}),
+        // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
+        ...(hours ? { [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours), ...this.snoozeEnvironment() } : {}),
       },
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
@@ -361,42 +305,128 @@ export class AppRunnerScheduler extends Construct {
     props.summaryTopic?.grantPublish(this.function);
 
     this.alarm = this.createFailedRunAlarm();
-    if (props.summaryTopic) this.notificationAlarm = this.createNotificationAlarm(schedulerName);
-    if (startsDeployments(props, runs)) {
-      this.deploymentOutcomes = new DeploymentOutcomes(this, 'DeploymentOutcomes', {
+    if (props.summaryTopic) this.notificationAlarm = this.createNotificationAlarm(this.schedulerName);
+    if (ownSchedule && startsDeployments(props, ownSchedule)) {
+      this.outcomes = new DeploymentOutcomes(this, 'DeploymentOutcomes', {
         function: this.function,
         services: props.services ?? [],
-        schedulerName,
+        schedulerName: this.schedulerName,
         deadLetterQueue: this.deadLetterQueue,
       });
     }
-    const alarms = [this.alarm, ...(this.notificationAlarm ? [this.notificationAlarm] : []), ...(this.deploymentOutcomes ? [this.deploymentOutcomes.alarm] : [])];
+    this.alarms = [this.alarm, ...(this.notificationAlarm ? [this.notificationAlarm] : []), ...(this.outcomes ? [this.outcomes.alarm] : [])];
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
     } else {
       const alarmTopic = this.createAlarmTopic(key);
-      this.allowAlarmsToPublish(alarmTopic, alarms);
+      this.allowAlarmsToPublish(alarmTopic);
       this.alarmTopic = alarmTopic;
     }
-    for (const alarm of alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    for (const alarm of this.alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     if (props.dashboard ?? true) {
       this.dashboard = new SchedulerDashboard(this, 'Dashboard', {
-        schedulerName,
+        schedulerName: this.schedulerName,
         logGroup,
         deadLetterQueue: this.deadLetterQueue,
-        alarms,
+        alarms: this.alarms,
       }).dashboard;
     }
 
-    for (const run of runs) {
-      const schedule = new scheduler.Schedule(this, run.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
-        description: `${run.action === 'pause' ? 'Pauses' : 'Resumes'} App Runner services`,
+    if (ownSchedule) {
+      const { pause, resume } = this.createSchedules(this, ownSchedule);
+      this.pauseSchedule = pause;
+      this.resumeSchedule = resume;
+    }
+    this.acknowledgeInvokeWildcard(this.scheduleRole);
+  }
+
+  /**
+   * The EventBridge rule and the alarm that report the deployments resume runs start, when they start
+   * any (a resume is scheduled, `deployAfterResume` is not NEVER, and it is no dry run).
+   */
+  public get deploymentOutcomes(): DeploymentOutcomes | undefined {
+    return this.outcomes;
+  }
+
+  /**
+   * Adds a named schedule: its own pause and resume, office hours and services, run by this
+   * scheduler's function, with its dead-letter queue, alarms and dashboard. Its events carry
+   * `schedule: <name>`; with neither `services` nor `tags` it selects the services tagged
+   * `apprunner-scheduler:schedule=<name>`. `dryRun` and `resumeManuallyPaused` are the scheduler's.
+   * @param name 1-32 letters, digits, `-` or `_`, starting with a letter or digit; unique, and not `default`
+   * @param options when it pauses and resumes, and which services
+   * @throws naming every bad option, a listed ARN another schedule lists, and an environment too large for Lambda; nothing is added then
+   */
+  public addSchedule(name: string, options: ScheduleOptions): NamedScheduleResources {
+    const invalid = (problems: ProblemList) => new Error(`Invalid schedule ${JSON.stringify(name)} of AppRunnerScheduler ${this.node.path}: ${describeProblems(problems.problems)}`);
+    const problems = new ProblemList();
+    // The name is also the events' `schedule` and a tag value: a bad one would be named thrice below.
+    scheduleNameProblems(name, this.schedules.map((s) => s.name), problems);
+    if (problems.problems.length > 0) throw invalid(problems);
+    unknownOptionProblems(options ?? {}, problems);
+    const planned = planSchedule(options ?? {}, { name, shared: this.props, parse: this.parseOptions() }, problems);
+    listedServiceConflicts(planned, this.schedules, problems);
+    const schedules = [...this.schedules, planned];
+    const arrangesSnoozes = this.snoozesArranged || planned.hours !== undefined;
+    environmentSizeProblems(
+      { ...this.measuredEnvironment, [SCHEDULER_SCHEDULES_ENV]: schedulesEnvironment(schedules), ...(arrangesSnoozes ? this.snoozeEnvironment() : {}) },
+      problems,
+    );
+    if (problems.problems.length > 0) throw invalid(problems);
+
+    this.schedules.push(planned);
+    for (const { id, message } of scheduleWarnings(planned)) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${name}.${id}`, `Schedule "${name}": ${message}`);
+    }
+    this.measuredEnvironment[SCHEDULER_SCHEDULES_ENV] = schedulesEnvironment(this.schedules);
+    this.function.addEnvironment(SCHEDULER_SCHEDULES_ENV, Stack.of(this).toJsonString(schedulesEnvironment(this.schedules)));
+    this.functionRole.addSelection(scheduledSelection(this.props, planned));
+    if (arrangesSnoozes && !this.snoozesArranged) {
+      for (const [key, value] of Object.entries(this.snoozeEnvironment())) {
+        this.measuredEnvironment[key] = value;
+        this.function.addEnvironment(key, value);
+      }
+      this.functionRole.allowOneTimeSchedules(this.oneTimeScheduleAccess());
+      this.snoozesArranged = true;
+    }
+    if (startsDeployments(this.props, planned)) this.reportDeploymentsOf(planned);
+    const scope = this.node.tryFindChild('Schedules') ?? new Construct(this, 'Schedules');
+    const { pause, resume } = this.createSchedules(new Construct(scope, name), planned);
+    return { name, pauseSchedule: pause, resumeSchedule: resume };
+  }
+
+  /** How the events are checked: the function's own region, which tag selection defaults to (a token unless the stack has an environment). */
+  private parseOptions(): ParseOptions {
+    return { defaultRegion: Stack.of(this).region, isUnresolved: (value: unknown) => Token.isUnresolved(value) };
+  }
+
+  /** The group and role of the one-time schedules that end snoozes and wakes. */
+  private oneTimeScheduleAccess(): OneTimeScheduleAccess {
+    return { groupName: this.scheduleGroup.scheduleGroupName, targetRole: this.scheduleRole };
+  }
+
+  /** Where the function arranges the pauses that end snoozes and wakes. */
+  private snoozeEnvironment(): { [key: string]: string } {
+    return {
+      [SCHEDULER_GROUP_NAME_ENV]: this.scheduleGroup.scheduleGroupName,
+      [SCHEDULER_TARGET_ROLE_ARN_ENV]: this.scheduleRole.roleArn,
+      [SCHEDULER_DEAD_LETTER_QUEUE_ARN_ENV]: this.deadLetterQueue.queueArn,
+    };
+  }
+
+  /** A schedule's pause and resume schedules, in `scope`: the scheduler itself for the props' own. */
+  private createSchedules(scope: Construct, planned: PlannedSchedule): { pause?: scheduler.Schedule; resume?: scheduler.Schedule } {
+    const created: { pause?: scheduler.Schedule; resume?: scheduler.Schedule } = {};
+    const of = planned.name === DEFAULT_SCHEDULE_NAME ? '' : ` (schedule ${planned.name})`;
+    for (const run of planned.runs) {
+      created[run.action] = new scheduler.Schedule(scope, run.action === 'pause' ? 'PauseSchedule' : 'ResumeSchedule', {
+        description: `${run.action === 'pause' ? 'Pauses' : 'Resumes'} App Runner services${of}`,
         schedule: run.expression,
         scheduleGroup: this.scheduleGroup,
-        enabled: props.enabled,
+        enabled: planned.options.enabled,
         target: new targets.LambdaInvoke(this.function, {
-          role: scheduleRole,
-          input: scheduler.ScheduleTargetInput.fromObject(events[run.action]),
+          role: this.scheduleRole,
+          input: scheduler.ScheduleTargetInput.fromObject(planned.events[run.action]),
           deadLetterQueue: this.deadLetterQueue,
           // Retries cover a failed hand-over to Lambda, not a failed run (Lambda retries those). A
           // pause or resume that could not start within the hour is stale: dead-letter and alarm.
@@ -404,42 +434,66 @@ export class AppRunnerScheduler extends Construct {
           maxEventAge: Duration.hours(1),
         }),
       });
-      if (run.action === 'pause') this.pauseSchedule = schedule;
-      else this.resumeSchedule = schedule;
     }
-    this.acknowledgeInvokeWildcard(scheduleRole);
+    return created;
+  }
+
+  /** A named schedule's resumes start deployments: the deployment rule sees its services, and its alarm exists. */
+  private reportDeploymentsOf(planned: PlannedSchedule): void {
+    const tagSelection = selectorTags(planned.options, planned.name) !== undefined;
+    const services = tagSelection ? [] : (planned.options.services ?? []);
+    if (this.outcomes) {
+      this.outcomes.addServices(services);
+      return;
+    }
+    this.outcomes = new DeploymentOutcomes(this, 'DeploymentOutcomes', {
+      function: this.function,
+      services,
+      schedulerName: this.schedulerName,
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    this.alarms.push(this.outcomes.alarm);
+    this.outcomes.alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
   }
 
   /**
-   * The event each action sends and the runs that are scheduled. Each event is checked with the event
-   * contract as the handler will parse it, values CloudFormation resolves at deployment (tokens)
-   * left to it; both are checked even when only one is scheduled, so that every prop is.
+   * The props' own schedule, planned, or undefined when the props set none of its fields (a
+   * scheduler of named schedules only). Every prop is checked, and both events even when only one is scheduled.
    * @throws naming every bad prop, the events' and the schedules'
    */
-  private plan(props: AppRunnerSchedulerProps): { events: Record<Action, SchedulerEvent>; runs: PlannedRun[] } {
+  private plan(props: AppRunnerSchedulerProps): PlannedSchedule | undefined {
     const problems = new ProblemList();
-    const events = { pause: eventFor('pause', props), resume: eventFor('resume', props) };
-    // The function's own region, which tag selection defaults to: a token unless the stack has an environment.
-    const options = { defaultRegion: Stack.of(this).region, isUnresolved: (value: unknown) => Token.isUnresolved(value) };
-    for (const event of Object.values(events)) problems.include(eventProblems(event, options));
-    const runs = plannedRuns(props, problems);
+    const hasOwnSchedule = SCHEDULE_OPTION_FIELDS.some((field) => props[field] !== undefined);
+    const planned = hasOwnSchedule
+      ? planSchedule(
+          props,
+          {
+            shared: props,
+            parse: this.parseOptions(),
+            // Once named schedules exist, the function tells the props' schedule's events by this name.
+            scheduleField: () => (this.schedules.length > 1 ? DEFAULT_SCHEDULE_NAME : undefined),
+          },
+          problems,
+        )
+      : undefined;
     deploymentProblems(props, problems);
-    memberAccessProblems(props, problems);
     networkProblems(props, problems);
+    const externalId = props.memberExternalId;
+    if (externalId !== undefined && !Token.isUnresolved(externalId)) {
+      const problem = externalIdProblem(externalId);
+      if (problem) problems.add('memberExternalId', externalId, problem);
+    }
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
     }
-    return { events, runs };
+    return planned;
   }
 
   /** Legal but risky props: each warning can be acknowledged by its id. */
-  private warn(props: AppRunnerSchedulerProps): void {
-    const warnings = [...scheduleTimeWarnings(props)];
+  private warn(props: AppRunnerSchedulerProps, ownSchedule: PlannedSchedule | undefined): void {
+    const warnings = ownSchedule ? scheduleWarnings(ownSchedule) : [];
     if (props.dryRun) {
       warnings.push({ id: 'dryRun', message: 'dryRun is true: every run plans and reports, but no service is paused, resumed, tagged or deployed.' });
-    }
-    if (props.enabled === false) {
-      warnings.push({ id: 'disabled', message: 'enabled is false: the schedules are created DISABLED and nothing runs until they are enabled.' });
     }
     for (const { id, message } of warnings) Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:${id}`, message);
   }
@@ -494,8 +548,12 @@ export class AppRunnerScheduler extends Construct {
     });
   }
 
-  /** CloudWatch alarms publish as a service: the topic policy (here) and the key policy (allowKeyUse) must both let them. */
-  private allowAlarmsToPublish(topic: sns.Topic, alarms: readonly cloudwatch.Alarm[]): void {
+  /**
+   * CloudWatch alarms publish as a service: the topic policy (here) and the key policy (allowKeyUse)
+   * must both let them. The alarms are read at synth: a named schedule may add the deployment alarm.
+   */
+  private allowAlarmsToPublish(topic: sns.Topic): void {
+    const alarms = this.alarms;
     topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowSchedulerAlarmsToPublish',
@@ -503,7 +561,7 @@ export class AppRunnerScheduler extends Construct {
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
         conditions: {
-          ArnLike: { 'aws:SourceArn': alarms.length === 1 ? alarms[0].alarmArn : alarms.map((alarm) => alarm.alarmArn) },
+          ArnLike: { 'aws:SourceArn': Lazy.any({ produce: () => (alarms.length === 1 ? alarms[0].alarmArn : alarms.map((alarm) => alarm.alarmArn)) }) },
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
         },
       }),
@@ -535,9 +593,24 @@ export class AppRunnerScheduler extends Construct {
   }
 }
 
-/** Whether the scheduled resume runs start deployments, whose outcomes the construct then reports. */
-function startsDeployments(props: AppRunnerSchedulerProps, runs: readonly PlannedRun[]): boolean {
-  return props.dryRun !== true && runs.some((run) => run.action === 'resume') && (props.deployAfterResume ?? DeployAfterResume.AUTO) !== DeployAfterResume.NEVER;
+/** Whether a schedule's resume runs start deployments, whose outcomes the construct then reports. */
+function startsDeployments(shared: SharedScheduleSettings, planned: PlannedSchedule): boolean {
+  const policy = planned.options.deployAfterResume ?? DeployAfterResume.AUTO;
+  return shared.dryRun !== true && planned.runs.some((run) => run.action === 'resume') && policy !== DeployAfterResume.NEVER;
+}
+
+/** What a schedule's runs select and do, for the function's role: it allows those calls on those services. */
+function scheduledSelection(shared: SharedScheduleSettings, planned: PlannedSchedule): ScheduledSelection {
+  const { options } = planned;
+  return {
+    services: options.services,
+    tags: selectorTags(options, planned.name === DEFAULT_SCHEDULE_NAME ? undefined : planned.name),
+    regions: options.regions,
+    accounts: options.accounts,
+    scheduledActions: planned.runs.map((run) => run.action),
+    dryRun: shared.dryRun,
+    deployAfterResume: options.deployAfterResume,
+  };
 }
 
 /** What the function and the kept resources are given that CloudFormation would refuse or mishandle. */
@@ -549,24 +622,6 @@ function deploymentProblems(props: AppRunnerSchedulerProps, problems: ProblemLis
   const removal = props.removalPolicy;
   if (removal !== undefined && removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
     problems.add('removalPolicy', removal, 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY (for the log group and the key together)');
-  }  // From JavaScript, "false" would otherwise create the schedules ENABLED.
-  if (props.enabled !== undefined && typeof props.enabled !== 'boolean' && !Token.isUnresolved(props.enabled)) {
-    problems.add('enabled', props.enabled, 'true or false');
-  }
-}
-
-/**
- * What the function needs to assume the member roles: each account named (the hub's policy names
- * the role in each), and an external ID that STS accepts.
- */
-function memberAccessProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
-  if (props.accounts !== undefined && Token.isUnresolved(props.accounts)) {
-    problems.add('accounts', props.accounts, 'a list of 12-digit account IDs written out (each may be a token), not one token for the whole list: the function\'s role names the member role in each account');
-  }
-  const externalId = props.memberExternalId;
-  if (externalId !== undefined && !Token.isUnresolved(externalId)) {
-    const problem = externalIdProblem(externalId);
-    if (problem) problems.add('memberExternalId', externalId, problem);
   }
 }
 
@@ -581,25 +636,4 @@ function networkProblems(props: AppRunnerSchedulerProps, problems: ProblemList):
   if (props.securityGroups !== undefined) {
     problems.add('securityGroups', props.securityGroups.map((group) => group.node.path), 'securityGroups only together with vpc');
   }
-}
-
-/**
- * The event a schedule sends for `action`: only what the props set, so the schedule's input reads as
- * the configuration (a field left undefined is not in the JSON). Values pass through as given, so
- * that the contract's check sees what a JavaScript caller passed, not a cleaned-up copy.
- */
-function eventFor(action: Action, props: AppRunnerSchedulerProps): SchedulerEvent {
-  const resume = action === 'resume';
-  return {
-    action,
-    services: props.services,
-    tags: props.tags,
-    regions: props.regions,
-    accounts: props.accounts,
-    deployAfterResume: resume ? (props.deployAfterResume ?? DeployAfterResume.AUTO) : undefined,
-    timeZone: timeZoneOf(props, action).timezoneName,
-    holidays: resume ? props.holidays : undefined,
-    dryRun: props.dryRun === false ? undefined : props.dryRun,
-    resumeManuallyPaused: !resume || props.resumeManuallyPaused === false ? undefined : props.resumeManuallyPaused,
-  };
 }

@@ -20,7 +20,7 @@ export interface SchedulerDashboardProps {
   readonly logGroup: logs.ILogGroup;
   /** The dead-letter queue of runs that failed for good. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** The scheduler's alarms, shown with their state. */
+  /** The scheduler's alarms, shown with their state; the widget reads the list at synth, so alarms pushed onto it later are shown too. */
   readonly alarms: cloudwatch.IAlarm[];
 }
 

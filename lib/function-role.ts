@@ -12,6 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseServiceArn, type Action, type DeployPolicy } from '../contract/event';
 import { memberRoleArn } from '../contract/member-role';
+import type { ProblemList } from '../contract/problems';
 import { MARKER_TAG_KEY, SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 
@@ -179,6 +180,7 @@ function autoScalingAcknowledgements(regions: string[]): Acknowledgment[] {
 export class FunctionRole extends iam.Role {
   private readonly selections: ScheduledSelection[] = [];
   private readonly acknowledged = new Set<string>();
+  private oneTimeSchedules?: OneTimeScheduleAccess;
 
   /** The function's own account: a token unless the stack has an environment. */
   private readonly homeAccount: string;
@@ -189,12 +191,24 @@ export class FunctionRole extends iam.Role {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     this.homeAccount = Stack.of(this).account;
+    this.oneTimeSchedules = props.oneTimeSchedules;
     const policyDocument = Lazy.any({ produce: () => this.policyDocument() });
     (this.node.defaultChild as iam.CfnRole).policies = [{ policyName: 'AppRunnerScheduler', policyDocument }];
     this.node.addValidation({ validate: () => this.policyDocument().validateForIdentityPolicy() });
     for (const selection of props.selections) this.addSelection(selection);
     if (props.summaryTopic?.masterKey) this.acknowledgeSummaryKeyWildcard();
     if (props.oneTimeSchedules) this.acknowledgeScheduleGroupWildcard(props.oneTimeSchedules.groupName);
+  }
+
+  /**
+   * Lets the function arrange the pauses that end snoozes and wakes, when a schedule added after the
+   * constructor is the first to both pause and resume. The wake tag joins the tags it may write.
+   */
+  public allowOneTimeSchedules(access: OneTimeScheduleAccess): void {
+    if (this.oneTimeSchedules) return;
+    this.oneTimeSchedules = access;
+    this.acknowledgeScheduleGroupWildcard(access.groupName);
+    for (const acknowledgement of this.homeAccess().acknowledgements) this.acknowledgeOnce(acknowledgement);
   }
 
   /** Allows the calls of another schedule's runs on its selection. */
@@ -210,7 +224,7 @@ export class FunctionRole extends iam.Role {
   /** The App Runner statements for the services of the function's own account. */
   private homeAccess(): AppRunnerAccess {
     const atHome = this.selections.map((selection) => this.atHome(selection)).filter((selection) => selection !== undefined);
-    return appRunnerAccess(atHome, { tagKeys: this.props.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY], defaultRegion: Aws.REGION });
+    return appRunnerAccess(atHome, { tagKeys: this.oneTimeSchedules ? SCHEDULER_WRITTEN_TAG_KEYS : [MARKER_TAG_KEY], defaultRegion: Aws.REGION });
   }
 
   /**
@@ -241,10 +255,21 @@ export class FunctionRole extends iam.Role {
     return Fn.select(4, Fn.split(':', arn));
   }
 
-  /** The accounts other than its own that the function reaches, by tag selection or listed ARN: in each, it assumes the member role. */
+  /**
+   * The accounts other than its own that the function reaches, by tag selection or listed ARN: in
+   * each, it assumes the member role. In a stack without an account, the function's own cannot be
+   * told apart at synth: every account reached counts, except when the listed ARNs all name one
+   * account and no schedule names `accounts`. That account is then taken as the function's own, as
+   * it was before schedulers reached other accounts, so that today's templates stay as they were; a
+   * scheduler that lists only another account's ARNs belongs in a stack with its account set.
+   */
   private memberAccounts(): string[] {
-    const reached = this.selections.flatMap((selection) => [...(selection.tags ? (selection.accounts ?? []) : []), ...(selection.services ?? []).map((arn) => this.accountOf(arn))]);
-    return [...new Set(reached)].filter((account) => account !== this.homeAccount);
+    const unique = (accounts: string[]) => [...new Set(accounts)];
+    const tagAccounts = unique(this.selections.flatMap((selection) => (selection.tags ? (selection.accounts ?? []) : [])));
+    const arnAccounts = unique(this.selections.flatMap((selection) => (selection.services ?? []).map((arn) => this.accountOf(arn))));
+    const literalArnAccounts = arnAccounts.filter((account) => !Token.isUnresolved(account));
+    const takenAsHome = Token.isUnresolved(this.homeAccount) && tagAccounts.length === 0 && literalArnAccounts.length === 1 ? literalArnAccounts : [];
+    return unique([...tagAccounts, ...arnAccounts]).filter((account) => account !== this.homeAccount && !takenAsHome.includes(account));
   }
 
   private policyDocument(): iam.PolicyDocument {
@@ -257,7 +282,7 @@ export class FunctionRole extends iam.Role {
           resources: [props.logGroup.logGroupArn],
         }),
         ...this.homeAccess().statements,
-        ...(props.oneTimeSchedules ? oneTimeScheduleStatements(props.oneTimeSchedules) : []),
+        ...(this.oneTimeSchedules ? oneTimeScheduleStatements(this.oneTimeSchedules) : []),
         ...(props.inVpc ? [networkInterfaceStatement()] : []),
         ...memberRoleStatements(this.memberAccounts()),
       ],
@@ -447,6 +472,16 @@ function memberRoleStatements(accounts: string[]): iam.PolicyStatement[] {
       resources: accounts.map((account) => memberRoleArn(Aws.PARTITION, account)),
     }),
   ];
+}
+
+/**
+ * `accounts` as one token for the whole list (a CommaDelimitedList parameter) cannot be: the role
+ * names the member role in each account. Each account may be a token.
+ */
+export function accountsProblems(accounts: readonly string[] | undefined, problems: ProblemList): void {
+  if (accounts !== undefined && Token.isUnresolved(accounts)) {
+    problems.add('accounts', accounts, "a list of 12-digit account IDs written out (each may be a token), not one token for the whole list: the function's role names the member role in each account");
+  }
 }
 
 /** What STS accepts as an external ID (AssumeRole's ExternalId: 2-1224 of letters, digits and `+=,.@:/-_`). */

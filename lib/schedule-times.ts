@@ -8,7 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Action } from '../contract/event';
 import type { OfficeHours } from '../contract/office-hours';
 import type { ProblemList } from '../contract/problems';
-import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
+import type { ScheduleOptions } from './schedule-options';
 import { daylightSavingChangesAt } from './daylight-saving';
 
 /** A day of the week, for `weekDays`. */
@@ -23,7 +23,7 @@ export enum WeekDay {
 }
 
 /** The props that say when the runs happen. */
-type ScheduleTimesProps = Pick<AppRunnerSchedulerProps, 'timeZone' | 'pauseAt' | 'resumeAt' | 'weekDays' | 'pauseSchedule' | 'resumeSchedule' | 'holidays'>;
+type ScheduleTimesProps = Pick<ScheduleOptions, 'timeZone' | 'pauseAt' | 'resumeAt' | 'weekDays' | 'pauseSchedule' | 'resumeSchedule' | 'holidays'>;
 
 /** One scheduled action and when it runs. */
 export interface PlannedRun {

@@ -1,7 +1,7 @@
 import { EVENT_FIELDS, InvalidEventError, SERVICE_ARN_FORMAT, eventProblems, parseEvent, parseServiceArn } from '../../contract/event';
 import { isLocalDate } from '../../contract/local-time';
 import { ProblemList } from '../../contract/problems';
-import { ARN, REJECTED_ACCOUNTS_VALUES, REJECTED_EVENT_VALUES } from './rejected-events';
+import { ARN, REJECTED_ACCOUNTS_VALUES, REJECTED_EVENT_VALUES, REJECTED_SCHEDULE_NAMES } from './rejected-events';
 
 const OPTIONS = { defaultRegion: 'eu-west-1' };
 
@@ -283,5 +283,26 @@ describe('the pause a snooze or wake ends in: ends on pause events', () => {
     expect(() => parseEvent({ action: 'resume', services: [ARN], ends: ENDS }, OPTIONS)).toThrow(
       new Error('Invalid scheduler event: ends: received {"kind":"snooze","at":"2026-12-01T22:00:00Z"}; expected ends only on pause events (the pause a snooze or wake ends in)'),
     );
+  });
+});
+
+describe('the named schedule that sent the event: schedule', () => {
+  test.each(['london', 'new-york', 'apac_1', 'A', 'x'.repeat(32)])('keeps the name %s as it is sent', (schedule) => {
+    expect(parseEvent({ action: 'pause', tags: { env: 'dev' }, schedule }, OPTIONS).schedule).toBe(schedule);
+  });
+
+  it('is absent from the request of an event without one, as a person invoking by hand sends', () => {
+    expect(parseEvent({ action: 'pause', tags: { env: 'dev' } }, OPTIONS)).not.toHaveProperty('schedule');
+  });
+
+  it('goes with an arranged pause, which names the schedule whose hours it ends in', () => {
+    expect(parseEvent({ action: 'pause', services: [ARN], ends: { kind: 'wake', at: '2026-12-01T23:00:00Z' }, schedule: 'london' }, OPTIONS)).toMatchObject({
+      ends: { kind: 'wake' },
+      schedule: 'london',
+    });
+  });
+
+  test.each(REJECTED_SCHEDULE_NAMES.map((row) => [row.name, row]))('rejects %s, naming the field, the value and what is accepted', (_, row) => {
+    expect(() => parseEvent({ action: 'resume', tags: { env: 'dev' }, schedule: row.value }, OPTIONS)).toThrow(new Error(`Invalid scheduler event: ${row.message}`));
   });
 });

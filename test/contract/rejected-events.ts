@@ -152,6 +152,18 @@ export const REJECTED_EVENT_VALUES: readonly RejectedEventValue[] = [
 ];
 
 /**
+ * Names the event's `schedule` field rejects, with the exact message. A named schedule's name is the
+ * very value its events carry, so the construct's `addSchedule(name)` can refuse the same names.
+ */
+export const REJECTED_SCHEDULE_NAMES: readonly { readonly name: string; readonly value: unknown; readonly message: string }[] = [
+  { name: 'an empty name', value: '', message: 'schedule: received ""; expected a schedule name of 1-32 letters, digits, "-" and "_", starting with a letter or digit, such as "london"' },
+  { name: 'a name with a space', value: 'new york', message: 'schedule: received "new york"; expected a schedule name of 1-32 letters, digits, "-" and "_", starting with a letter or digit, such as "london"' },
+  { name: 'a name starting with a dash', value: '-london', message: 'schedule: received "-london"; expected a schedule name of 1-32 letters, digits, "-" and "_", starting with a letter or digit, such as "london"' },
+  { name: 'a name of 33 characters', value: 'x'.repeat(33), message: `schedule: received "${'x'.repeat(33)}"; expected a schedule name of 1-32 letters, digits, "-" and "_", starting with a letter or digit, such as "london"` },
+  { name: 'a name as a list', value: ['london'], message: 'schedule: received ["london"]; expected a schedule name of 1-32 letters, digits, "-" and "_", starting with a letter or digit, such as "london"' },
+];
+
+/**
  * The rows of `accounts`. The contract's suite takes them with the others; they join
  * `REJECTED_EVENT_VALUES` (and so the construct's suite) once the construct has the `accounts` prop
  * that sends them in its events.
