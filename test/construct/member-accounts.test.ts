@@ -73,6 +73,15 @@ describe('the hub function role and other accounts', () => {
     expect(assumeStatements(Template.fromStack(stack))).toEqual([]);
   });
 
+  test('may assume the member role in the accounts of a named schedule added later too', () => {
+    const stack = new Stack(new App(), 'Hub', { env: { account: HOME, region: 'eu-west-1' } });
+    const scheduler = new AppRunnerScheduler(stack, 'Scheduler', { tags: { env: 'dev' }, accounts: [DEV], pauseAt: '19:00' });
+
+    scheduler.addSchedule('singapore', { tags: { env: 'dev' }, accounts: [STAGING], regions: ['ap-southeast-1'], pauseAt: '19:00' });
+
+    expect(assumeStatements(Template.fromStack(stack))).toEqual([memberRoleStatement([DEV, STAGING])]);
+  });
+
   test('never allows sts:AssumeRole on "*"', () => {
     const { template } = synthAtHome({ services: [DEV_ARN], tags: { env: 'dev' }, accounts: [STAGING], pauseAt: '19:00' });
 
