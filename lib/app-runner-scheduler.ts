@@ -58,14 +58,6 @@ const HANDLER_ASSET_PATH = path.join(__dirname, '..', 'assets', 'handler');
  */
 export interface AppRunnerSchedulerProps extends ScheduleOptions {
   /**
-   * The `sts:ExternalId` the function passes when it assumes the member role in another account: the
-   * value the member roles' trust policy requires when they are created with `externalId`. Set on the
-   * function as SCHEDULER_MEMBER_EXTERNAL_ID; an external ID is an identifier, not a secret.
-   * @default - none: the member roles must trust the function by `organizationId` instead
-   */
-  readonly memberExternalId?: string;
-
-  /**
    * Plan and report every run, of every schedule, but pause, resume, tag and deploy nothing.
    * @default false
    */
@@ -110,6 +102,15 @@ export interface AppRunnerSchedulerProps extends ScheduleOptions {
    * @default - none: the function uses the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * The `sts:ExternalId` the function passes when it assumes the member role in another account
+   * (`accounts`, or a listed ARN of another account): the value the member roles' trust policy
+   * requires when they are created with `externalId`. Set on the function as
+   * SCHEDULER_MEMBER_EXTERNAL_ID; an external ID is an identifier, not a secret.
+   * @default - none: the member roles must trust the function by `organizationId` instead
+   */
+  readonly memberExternalId?: string;
 
   /**
    * Topic the function tells of every run (dry runs and runs invoked by hand too): a subject line, a
@@ -252,12 +253,14 @@ export class AppRunnerScheduler extends Construct {
       inVpc: props.vpc !== undefined,
       oneTimeSchedules: hours ? this.oneTimeScheduleAccess() : undefined,
     });
-    this.measuredEnvironment = {
+    // Every schedule's variables but the hours, which are measured as JSON and written as CloudFormation's own.
+    const environment = {
       [SCHEDULER_NAME_ENV]: this.schedulerName,
       ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
       ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
-      ...(hours ? { [SCHEDULER_HOURS_ENV]: hours, ...this.snoozeEnvironment() } : {}),
+      ...(hours ? this.snoozeEnvironment() : {}),
     };
+    this.measuredEnvironment = { ...environment, ...(hours ? { [SCHEDULER_HOURS_ENV]: hours } : {}) };
     this.snoozesArranged = hours !== undefined;
     const environmentProblems = new ProblemList();
     environmentSizeProblems(this.measuredEnvironment, environmentProblems);
@@ -285,11 +288,9 @@ export class AppRunnerScheduler extends Construct {
       // default of six hours.
       maxEventAge: Duration.hours(1),
       environment: {
-        [SCHEDULER_NAME_ENV]: this.schedulerName,
-        ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
-        ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
+        ...environment,
         // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
-        ...(hours ? { [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours), ...this.snoozeEnvironment() } : {}),
+        ...(hours ? { [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours) } : {}),
       },
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
@@ -476,8 +477,12 @@ export class AppRunnerScheduler extends Construct {
         )
       : undefined;
     deploymentProblems(props, problems);
-    memberAccessProblems(props, problems);
     networkProblems(props, problems);
+    const externalId = props.memberExternalId;
+    if (externalId !== undefined && !Token.isUnresolved(externalId)) {
+      const problem = externalIdProblem(externalId);
+      if (problem) problems.add('memberExternalId', externalId, problem);
+    }
     if (problems.problems.length > 0) {
       throw new Error(`Invalid AppRunnerScheduler props: ${describeProblems(problems.problems)}`);
     }
@@ -617,18 +622,6 @@ function deploymentProblems(props: AppRunnerSchedulerProps, problems: ProblemLis
   const removal = props.removalPolicy;
   if (removal !== undefined && removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
     problems.add('removalPolicy', removal, 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY (for the log group and the key together)');
-  }
-}
-
-/**
- * What the function needs to assume the member roles: each account named (the hub's policy names
- * the role in each), and an external ID that STS accepts.
- */
-function memberAccessProblems(props: AppRunnerSchedulerProps, problems: ProblemList): void {
-  const externalId = props.memberExternalId;
-  if (externalId !== undefined && !Token.isUnresolved(externalId)) {
-    const problem = externalIdProblem(externalId);
-    if (problem) problems.add('memberExternalId', externalId, problem);
   }
 }
 

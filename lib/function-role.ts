@@ -1,8 +1,10 @@
 /**
- * The function's role: its own log group, the App Runner calls that the scheduled runs make for this
- * selection and nothing else, with the cdk-nag acknowledgements those statements need, each saying
- * why the wildcard is there. A call the props never lead to is not allowed: a dry-run scheduler gets
- * a read-only role, and an action without a schedule gets none of its own calls.
+ * The function's role: its own log group, the App Runner calls that the scheduled runs make for their
+ * selections and nothing else, with the cdk-nag acknowledgements those statements need, each saying
+ * why the wildcard is there, and sts:AssumeRole on the member role of each other account it reaches.
+ * A call the props never lead to is not allowed: a dry-run scheduler gets a read-only role, and an
+ * action without a schedule gets none of its own calls. The App Runner statements come from one
+ * builder (`appRunnerAccess`), which the member accounts' role (lib/member-role.ts) uses too.
  */
 import { Aws, CfnResource, Fn, Lazy, Reference, Stack, Token, Tokenization, Validations, type Acknowledgment } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseServiceArn, type Action, type DeployPolicy } from '../contract/event';
 import { memberRoleArn } from '../contract/member-role';
+import type { ProblemList } from '../contract/problems';
 import { MARKER_TAG_KEY, SCHEDULER_WRITTEN_TAG_KEYS } from '../contract/scheduler-tags';
 import type { AppRunnerSchedulerProps } from './app-runner-scheduler';
 
@@ -187,8 +190,8 @@ export class FunctionRole extends iam.Role {
       description: 'Runs the App Runner scheduler function',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    this.oneTimeSchedules = props.oneTimeSchedules;
     this.homeAccount = Stack.of(this).account;
+    this.oneTimeSchedules = props.oneTimeSchedules;
     const policyDocument = Lazy.any({ produce: () => this.policyDocument() });
     (this.node.defaultChild as iam.CfnRole).policies = [{ policyName: 'AppRunnerScheduler', policyDocument }];
     this.node.addValidation({ validate: () => this.policyDocument().validateForIdentityPolicy() });
@@ -252,10 +255,21 @@ export class FunctionRole extends iam.Role {
     return Fn.select(4, Fn.split(':', arn));
   }
 
-  /** The accounts other than its own that the function reaches, by tag selection or listed ARN: in each, it assumes the member role. */
+  /**
+   * The accounts other than its own that the function reaches, by tag selection or listed ARN: in
+   * each, it assumes the member role. In a stack without an account, the function's own cannot be
+   * told apart at synth: every account reached counts, except when the listed ARNs all name one
+   * account and no schedule names `accounts`. That account is then taken as the function's own, as
+   * it was before schedulers reached other accounts, so that today's templates stay as they were; a
+   * scheduler that lists only another account's ARNs belongs in a stack with its account set.
+   */
   private memberAccounts(): string[] {
-    const reached = this.selections.flatMap((selection) => [...(selection.tags ? (selection.accounts ?? []) : []), ...(selection.services ?? []).map((arn) => this.accountOf(arn))]);
-    return [...new Set(reached)].filter((account) => account !== this.homeAccount);
+    const unique = (accounts: string[]) => [...new Set(accounts)];
+    const tagAccounts = unique(this.selections.flatMap((selection) => (selection.tags ? (selection.accounts ?? []) : [])));
+    const arnAccounts = unique(this.selections.flatMap((selection) => (selection.services ?? []).map((arn) => this.accountOf(arn))));
+    const literalArnAccounts = arnAccounts.filter((account) => !Token.isUnresolved(account));
+    const takenAsHome = Token.isUnresolved(this.homeAccount) && tagAccounts.length === 0 && literalArnAccounts.length === 1 ? literalArnAccounts : [];
+    return unique([...tagAccounts, ...arnAccounts]).filter((account) => account !== this.homeAccount && !takenAsHome.includes(account));
   }
 
   private policyDocument(): iam.PolicyDocument {
@@ -458,6 +472,16 @@ function memberRoleStatements(accounts: string[]): iam.PolicyStatement[] {
       resources: accounts.map((account) => memberRoleArn(Aws.PARTITION, account)),
     }),
   ];
+}
+
+/**
+ * `accounts` as one token for the whole list (a CommaDelimitedList parameter) cannot be: the role
+ * names the member role in each account. Each account may be a token.
+ */
+export function accountsProblems(accounts: readonly string[] | undefined, problems: ProblemList): void {
+  if (accounts !== undefined && Token.isUnresolved(accounts)) {
+    problems.add('accounts', accounts, "a list of 12-digit account IDs written out (each may be a token), not one token for the whole list: the function's role names the member role in each account");
+  }
 }
 
 /** What STS accepts as an external ID (AssumeRole's ExternalId: 2-1224 of letters, digits and `+=,.@:/-_`). */

@@ -41,7 +41,7 @@ export interface AppRunnerSchedulerMemberAccessOptions {
   /**
    * Every service of this account that carries all of these tags may be paused and resumed; every
    * call on a service is conditioned on them. Use the scheduler's `tags`.
-   * @default - no tag selection: `services` must be set (the role itself only)
+   * @default - no tag selection: the member role then needs `services` (the StackSet requires `tags`)
    */
   readonly tags?: { [key: string]: string };
 

@@ -10,6 +10,7 @@ import type { OfficeHours } from '../contract/office-hours';
 import type { ProblemList } from '../contract/problems';
 import { DEFAULT_SCHEDULE_NAME } from '../contract/schedules';
 import { SCHEDULE_TAG_KEY } from '../contract/scheduler-tags';
+import { accountsProblems } from './function-role';
 import { officeHoursOf, plannedRuns, scheduleTimeWarnings, timeZoneOf, type PlannedRun, type ScheduleWarning, type WeekDay } from './schedule-times';
 
 /** Whether a resumed service gets a deployment, so that versions pushed while it was paused go live. */
@@ -183,9 +184,7 @@ export function planSchedule(options: ScheduleOptions, context: PlanContext, pro
   const events = { pause: eventFor('pause', options, context), resume: eventFor('resume', options, context) };
   for (const event of Object.values(events)) problems.include(eventProblems(event, context.parse));
   const runs = plannedRuns(options, problems);
-  if (options.accounts !== undefined && Token.isUnresolved(options.accounts)) {
-    problems.add('accounts', options.accounts, "a list of 12-digit account IDs written out (each may be a token), not one token for the whole list: the function's role names the member role in each account");
-  }
+  accountsProblems(options.accounts, problems);
   // From JavaScript, "false" would otherwise create the schedules ENABLED.
   if (options.enabled !== undefined && typeof options.enabled !== 'boolean' && !Token.isUnresolved(options.enabled)) {
     problems.add('enabled', options.enabled, 'true or false');

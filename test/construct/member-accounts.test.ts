@@ -45,6 +45,16 @@ describe('the hub function role and other accounts', () => {
     expect(listed.map((s) => s.Resource)).toEqual([HOME_ARN, HOME_ARN, HOME_ARN]);
   });
 
+  test.each<[string, AppRunnerSchedulerProps, string[]]>([
+    ['ARNs of one account and no accounts prop: that account is taken as its own, as before', { services: [DEV_ARN] }, []],
+    ['ARNs of two accounts: both, since it cannot tell which is its own', { services: [DEV_ARN, HOME_ARN] }, [DEV, HOME]],
+    ['an ARN beside tag selection in other accounts: all of them', { services: [DEV_ARN], tags: { env: 'dev' }, accounts: [STAGING] }, [STAGING, DEV]],
+  ])('in a stack without an account, with %s', (_, props, accounts) => {
+    const { template } = synthScheduler({ ...props, pauseAt: '19:00' });
+
+    expect(assumeStatements(template)).toEqual(accounts.length > 0 ? [memberRoleStatement(accounts)] : []);
+  });
+
   test('names the account of an ARN known only at deployment through the ARN itself', () => {
     const stack = new Stack(new App(), 'Hub');
     const arn = new CfnParameter(stack, 'ServiceArn').valueAsString;
@@ -61,6 +71,15 @@ describe('the hub function role and other accounts', () => {
 
     expect(assumeStatements(template)).toEqual([]);
     expect(assumeStatements(Template.fromStack(stack))).toEqual([]);
+  });
+
+  test('may assume the member role in the accounts of a named schedule added later too', () => {
+    const stack = new Stack(new App(), 'Hub', { env: { account: HOME, region: 'eu-west-1' } });
+    const scheduler = new AppRunnerScheduler(stack, 'Scheduler', { tags: { env: 'dev' }, accounts: [DEV], pauseAt: '19:00' });
+
+    scheduler.addSchedule('singapore', { tags: { env: 'dev' }, accounts: [STAGING], regions: ['ap-southeast-1'], pauseAt: '19:00' });
+
+    expect(assumeStatements(Template.fromStack(stack))).toEqual([memberRoleStatement([DEV, STAGING])]);
   });
 
   test('never allows sts:AssumeRole on "*"', () => {
