@@ -74,6 +74,8 @@ const SETTING_PARSERS = {
   services: list,
   tags: tagPairs,
   regions: list,
+  accounts: list,
+  memberExternalId: text,
   timeZone: text,
   pauseAt: timeOfDay,
   resumeAt: timeOfDay,

@@ -258,9 +258,9 @@ export class AppRunnerScheduler extends Construct {
       [SCHEDULER_NAME_ENV]: this.schedulerName,
       ...(props.summaryTopic ? { [SUMMARY_TOPIC_ARN_ENV]: props.summaryTopic.topicArn } : {}),
       ...(props.memberExternalId !== undefined ? { [SCHEDULER_MEMBER_EXTERNAL_ID_ENV]: props.memberExternalId } : {}),
-      ...(hours ? this.snoozeEnvironment() : {}),
     };
-    this.measuredEnvironment = { ...environment, ...(hours ? { [SCHEDULER_HOURS_ENV]: hours } : {}) };
+    const snoozeEnvironment = hours ? this.snoozeEnvironment() : {};
+    this.measuredEnvironment = { ...environment, ...(hours ? { [SCHEDULER_HOURS_ENV]: hours } : {}), ...snoozeEnvironment };
     this.snoozesArranged = hours !== undefined;
     const environmentProblems = new ProblemList();
     environmentSizeProblems(this.measuredEnvironment, environmentProblems);
@@ -291,6 +291,7 @@ export class AppRunnerScheduler extends Construct {
         ...environment,
         // Tokens (an expression or holidays resolved at deployment) become CloudFormation's own JSON.
         ...(hours ? { [SCHEDULER_HOURS_ENV]: Stack.of(this).toJsonString(hours) } : {}),
+        ...snoozeEnvironment,
       },
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
