@@ -66,8 +66,9 @@ describe('the hub function role and other accounts', () => {
   test('assumes nothing for a service of a stack of the app: CDK references never cross accounts', () => {
     const { template } = synthAtHome({ tags: { env: 'dev' }, pauseAt: '19:00', resumeAt: '07:00' });
     const stack = new Stack(new App(), 'Hub');
-    const logs = new lambda.CfnFunction(stack, 'Stand-in', { code: { zipFile: 'x' }, role: 'arn:aws:iam::123456789012:role/x' });
-    new AppRunnerScheduler(stack, 'Scheduler', { services: [logs.attrArn], pauseAt: '19:00' });
+    // Any resource of the stack stands in: its ARN attribute is a reference, like a CfnService's.
+    const standIn = new lambda.CfnFunction(stack, 'Stand-in', { code: { zipFile: 'x' }, handler: 'index.handler', runtime: 'nodejs22.x', role: 'arn:aws:iam::123456789012:role/x' });
+    new AppRunnerScheduler(stack, 'Scheduler', { services: [standIn.attrArn], pauseAt: '19:00' });
 
     expect(assumeStatements(template)).toEqual([]);
     expect(assumeStatements(Template.fromStack(stack))).toEqual([]);
