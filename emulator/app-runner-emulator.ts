@@ -58,7 +58,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApiError } from './api-error';
-import { Accounts, Caller, CallerRefusal, RoleOptions, checkAccount, isRefusal } from './accounts';
+import { Accounts, Caller, CallerRefusal, RoleOptions, isRefusal } from './accounts';
 import { ApiName, FaultInjector, FaultKind, FaultSpec, InjectedFault, accessDeniedError, expiredTokenError } from './faults';
 import {
   DeploymentRefusalError,
@@ -372,7 +372,6 @@ export class AppRunnerEmulator {
 
   private constructor(options: EmulatorOptions) {
     const account = options.account ?? '123456789012';
-    checkAccount(account);
     const seed = options.seed ?? 1;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.latencyMs = options.latencyMs ?? 0;
@@ -417,7 +416,6 @@ export class AppRunnerEmulator {
 
   /** Creates a service and returns its ARN: arn:aws:apprunner:<region>:<account>:service/<name>/<32 hex>. */
   addService(spec: ServiceSpec): string {
-    if (spec.account !== undefined) checkAccount(spec.account);
     return this.fleets.of(spec.account ?? this.fleets.defaultAccount).add({
       name: spec.name,
       region: spec.region ?? 'eu-west-1',
@@ -434,7 +432,6 @@ export class AppRunnerEmulator {
 
   /** Creates an auto scaling configuration (a new revision when the name exists in the Region) and returns its ARN. */
   addAutoScalingConfiguration(spec: AutoScalingConfigurationSpec): string {
-    if (spec.account !== undefined) checkAccount(spec.account);
     const fleet = this.fleets.of(spec.account ?? this.fleets.defaultAccount);
     return fleet.autoScaling.create({ ...spec, region: spec.region ?? 'eu-west-1' }).arn;
   }

@@ -7,6 +7,7 @@
  * while idle, and an operation's EndedAt is exactly StartedAt + its duration.
  */
 import { ApiError, invalidState } from './api-error';
+import { checkAccount } from './accounts';
 import { AutoScalingConfigurations, type AutoScalingConfigurationRecord } from './auto-scaling';
 import { SeededRandom } from './seeded-random';
 
@@ -428,10 +429,11 @@ export class Fleets {
     this.of(defaultAccount);
   }
 
-  /** The account's fleet, created empty on first use. */
+  /** The account's fleet, created empty on first use; throws on an account that is not 12 digits. */
   of(account: string): Fleet {
     let fleet = this.byAccount.get(account);
     if (!fleet) {
+      checkAccount(account);
       fleet = new Fleet(account, this.timings, this.deploymentRefusal, this.ids, this.now);
       fleet.onOperationEnded(this.listener);
       this.byAccount.set(account, fleet);

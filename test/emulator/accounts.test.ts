@@ -116,6 +116,10 @@ describe('accounts', () => {
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
+  it('refuses to start with a default account that is not 12 digits, naming the value', async () => {
+    await expect(startEmulator({ account: '1234' })).rejects.toThrow("account must be 12 digits, as in an ARN; got '1234'");
+  });
+
   it('rejects a service of an account that is not 12 digits, naming the value', () => {
     expect(() => emulator.addService({ name: 'member-app', account: '2109' })).toThrow("account must be 12 digits, as in an ARN; got '2109'");
   });

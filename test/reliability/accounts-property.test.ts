@@ -1,7 +1,7 @@
 /**
  * The invariants of runs over accounts under random conditions: fast-check draws services spread
  * over the function's own account and two member accounts (statuses, markers, regions), a pause or
- * resume by tags in those accounts, call faults on some services, and for each member account what
+ * resume by tags in those accounts, by their ARNs or both, call faults on some services, and for each member account what
  * befalls it: its role missing, removed or its sessions revoked or expired mid-run, STS throttling
  * within or beyond the retries. Each case runs the real handler (with the production
  * `StsAccountAccess`) through the real SDK against a fresh emulator; then a person mends what broke,
@@ -48,6 +48,8 @@ interface AccountCase {
 
 interface RunCase {
   readonly action: 'pause' | 'resume';
+  /** By tags in the accounts, by listing the selected services' ARNs (each called in its own account), or both. */
+  readonly selection: 'tags' | 'ARNs' | 'both';
   readonly deployAfterResume: 'never' | 'always';
   /** Whether tag selection also looks in the function's own account. */
   readonly home: boolean;
@@ -90,6 +92,7 @@ const accountArb: fc.Arbitrary<AccountCase> = fc.record({
 
 const runCaseArb: fc.Arbitrary<RunCase> = fc.record({
   action: fc.constantFrom('pause' as const, 'resume' as const),
+  selection: fc.constantFrom('tags' as const, 'tags' as const, 'ARNs' as const, 'both' as const),
   deployAfterResume: fc.constantFrom('never' as const, 'always' as const),
   home: fc.boolean(),
   homeServices: fc.array(serviceArb, { minLength: 0, maxLength: 2 }),
@@ -109,6 +112,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
   const { emulator } = harness;
   try {
     const accounts = [...(c.home ? [emulator.defaultAccount] : []), ...MEMBERS];
+    const listed: string[] = [];
     const add = (account: string, services: readonly ServiceCase[]) =>
       services.forEach((s, i) => {
         const arn = emulator.addService({
@@ -118,6 +122,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
           status: s.status,
           tags: { ...(s.selected ? OFFICE_HOURS : { schedule: 'never' }), ...(s.marker === undefined ? {} : { [MARKER_TAG_KEY]: s.marker }) },
         });
+        if (s.selected && (account !== emulator.defaultAccount || c.home)) listed.push(arn);
         if (s.fault) {
           figures.faults[`call:${s.fault.kind}`] = (figures.faults[`call:${s.fault.kind}`] ?? 0) + 1;
           const target = s.fault.operation === 'GetResources' ? { account, operation: 'GetResources' } : { serviceArn: arn, operation: s.fault.operation };
@@ -134,7 +139,13 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
       if (event === 'sts-throttled-briefly') emulator.injectFault({ kind: 'throttle', api: 'STS', serviceArn: memberRoleArn('aws', account), times: 1 });
       if (event === 'sts-throttled-throughout') emulator.injectFault({ kind: 'throttle', api: 'STS', serviceArn: memberRoleArn('aws', account), times: 2 });
     });
-    const event = { action: c.action, tags: OFFICE_HOURS, regions: REGIONS, accounts, deployAfterResume: c.deployAfterResume };
+    const byArns = c.selection !== 'tags' && listed.length > 0;
+    const event = {
+      action: c.action,
+      ...(c.selection !== 'ARNs' || !byArns ? { tags: OFFICE_HOURS, regions: REGIONS, accounts } : {}),
+      ...(byArns ? { services: listed } : {}),
+      deployAfterResume: c.deployAfterResume,
+    };
 
     const firstCall = harness.lastSeq();
     const running = harness.run(event, contextWithBudget(20_000));
