@@ -194,23 +194,12 @@ export async function runFleet(scenario: FleetScenario, settings: FleetSettings)
 
     const event =
       scenario.selection === 'arn' ? { action: scenario.action, services: arns } : { action: scenario.action, tags: SELECTOR };
-    const startedAt = Date.now();
-    const cpuBefore = process.cpuUsage();
-    const t0 = performance.now();
-    // A run with failed services rejects with its report; the benchmark reports the failures.
-    const report: RunReport = await handler(event).catch((error: unknown) => {
-      if (error instanceof RunFailedError) return error.report;
-      throw error;
-    });
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpuBefore);
-    const endedAt = Date.now();
+    const { report, wallMs, cpu, startedAt, endedAt } = await timedRun(handler, event);
 
     const calls = await emulator.calls();
     const { lags, lastEnd } = transitions(await emulator.services(), startedAt);
     const measured = countCalls(calls);
-    const errors: Record<string, number> = {};
-    for (const call of calls) if (call.errorType) errors[call.errorType] = (errors[call.errorType] ?? 0) + 1;
+    const errors = errorCounts(calls);
     const transitionMs = scenario.action === 'pause' ? settings.timings.pause : settings.timings.resume;
     const boundInput = { ...scenario, regionServices: scenario.services, concurrency, latencyMs: settings.latencyMs, transitionMs };
     const bound = callBound(boundInput);
@@ -425,16 +414,7 @@ export async function runAccountsFleet(scenario: AccountsScenario, settings: Acc
 
     const handler = handlerFor(stsAccess(emulator.endpoint, HUB_ACCOUNT, settings));
     const event = { action: scenario.action, tags: SELECTOR, accounts, regions: [...scenario.regions] };
-    const startedAt = Date.now();
-    const cpuBefore = process.cpuUsage();
-    const t0 = performance.now();
-    const report: RunReport = await handler(event).catch((error: unknown) => {
-      if (error instanceof RunFailedError) return error.report;
-      throw error;
-    });
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpuBefore);
-    const endedAt = Date.now();
+    const { report, wallMs, cpu, startedAt, endedAt } = await timedRun(handler, event);
 
     const calls = await emulator.calls();
     const services = await emulator.services();
@@ -442,8 +422,7 @@ export async function runAccountsFleet(scenario: AccountsScenario, settings: Acc
     const starting = scenario.action === 'pause' ? 'PAUSE_SERVICE' : 'RESUME_SERVICE';
     const lastStart = Math.max(startedAt, ...services.flatMap((s) => s.operations.filter((o) => o.type === starting && o.startedAt >= startedAt).map((o) => o.startedAt)));
     const measured = countCalls(calls);
-    const errors: Record<string, number> = {};
-    for (const call of calls) if (call.errorType) errors[call.errorType] = (errors[call.errorType] ?? 0) + 1;
+    const errors = errorCounts(calls);
     const transitionMs = scenario.action === 'pause' ? settings.timings.pause : settings.timings.resume;
     const regionLatencyMs = scenario.regions.map((region) => settings.latencyMs + (settings.regionLatencyMs?.[region] ?? 0));
     const boundInput = { action: scenario.action, accounts: scenario.accounts, regionLatencyMs, servicesPerUnit: scenario.servicesPerUnit, concurrency, fleetConcurrency, stsLatencyMs: settings.latencyMs, transitionMs };
@@ -481,4 +460,24 @@ export async function runAccountsFleet(scenario: AccountsScenario, settings: Acc
   } finally {
     await emulator.close();
   }
+}
+
+/** One handler run, timed: its report (a run with failed services rejects with it, and the bench reports the failures), wall and CPU time. */
+async function timedRun(handler: (event: unknown) => Promise<RunReport>, event: unknown) {
+  const startedAt = Date.now();
+  const cpuBefore = process.cpuUsage();
+  const t0 = performance.now();
+  const report: RunReport = await handler(event).catch((error: unknown) => {
+    if (error instanceof RunFailedError) return error.report;
+    throw error;
+  });
+  const wallMs = performance.now() - t0;
+  return { report, wallMs, cpu: process.cpuUsage(cpuBefore), startedAt, endedAt: Date.now() };
+}
+
+/** How many calls answered each error type. */
+function errorCounts(calls: readonly { readonly errorType?: string }[]): Record<string, number> {
+  const errors: Record<string, number> = {};
+  for (const call of calls) if (call.errorType) errors[call.errorType] = (errors[call.errorType] ?? 0) + 1;
+  return errors;
 }

@@ -109,6 +109,16 @@ export interface StsAccountAccessOptions {
    * as the SDK's own memoization refreshes temporary credentials. @default REFRESH_BEFORE_EXPIRY_MS
    */
   readonly refreshBeforeExpiryMs?: number;
+  /**
+   * A member account's call that App Runner refuses with AccessDenied, on a session assumed longer
+   * ago than this, is made once more on a session assumed again, in ms: IAM checks a session against
+   * its role as the role is now, so a role replaced since, or whose sessions were revoked, refuses the
+   * old session while a new one works. Without this, a warm container's SDK clients would keep the
+   * refused session until 5 minutes before its Expiration (up to an hour). A refusal of a fresher
+   * session stands, so a role that truly lacks a permission costs at most one AssumeRole per account
+   * in this time. @default RECHECK_DENIED_SESSION_AFTER_MS
+   */
+  readonly recheckDeniedSessionAfterMs?: number;
   /** The clock expirations are read against. @default Date.now */
   readonly clock?: () => number;
 }
@@ -123,10 +133,15 @@ export const REFRESH_BEFORE_EXPIRY_MS = 300_000;
  */
 export const FAILED_ASSUME_ROLE_STANDS_MS = 30_000;
 
+/** How old a session App Runner refuses with AccessDenied must be to be assumed again and the call made once more: see `StsAccountAccessOptions.recheckDeniedSessionAfterMs`. */
+export const RECHECK_DENIED_SESSION_AFTER_MS = 30_000;
+
 /** One account's credentials, or the AssumeRole on its way; `failedAt` when it failed. */
 interface CachedCredentials {
   readonly credentials: Promise<TemporaryCredentials>;
   expiration?: number;
+  /** When its AssumeRole answered, for a session that App Runner later refuses. */
+  assumedAt?: number;
   failedAt?: number;
 }
 
@@ -134,6 +149,12 @@ interface CachedCredentials {
 function isExpiredToken(error: unknown): boolean {
   const name = error instanceof AppRunnerCallError && error.cause instanceof Error ? error.cause.name : undefined;
   return name === 'ExpiredTokenException' || name === 'ExpiredToken';
+}
+
+/** True when App Runner (or the Tagging API) refused the call for the session's permissions. */
+function isAccessDenied(error: unknown): boolean {
+  const name = error instanceof AppRunnerCallError && error.cause instanceof Error ? error.cause.name : undefined;
+  return name === 'AccessDeniedException' || name === 'AccessDenied';
 }
 
 /** The production access: the function's own credentials at home, the member role's elsewhere. */
@@ -186,10 +207,11 @@ export class StsAccountAccess implements AccountAccess {
 
   /**
    * A member account's gateway. Should App Runner refuse a session's token as expired before its
-   * Expiration (revoked, or a clock ahead of ours), the call is made once more with credentials
-   * assumed again, on new SDK clients: each client keeps the credentials it was given until 5 minutes
-   * before their Expiration, and would not ask for others. A refused token means nothing was done, so
-   * the call may be made again.
+   * Expiration (a clock ahead of ours), or refuse an older session access (the role replaced or its
+   * sessions revoked since: `recheckDeniedSessionAfterMs`), the call is made once more with
+   * credentials assumed again, on new SDK clients: each client keeps the credentials it was given
+   * until 5 minutes before their Expiration, and would not ask for others. A refused call did
+   * nothing, so it may be made again.
    */
   private memberGateway(account: string): AppRunnerGateway {
     const build = () => new SdkAppRunnerGateway({ ...this.options.gateway, credentials: () => this.credentialsFor(account) });
@@ -203,8 +225,10 @@ export class StsAccountAccess implements AccountAccess {
           try {
             return await (Reflect.get(used, property) as (...a: unknown[]) => Promise<unknown>).apply(used, args);
           } catch (error) {
-            if (!isExpiredToken(error)) throw error;
+            if (!isExpiredToken(error) && !isAccessDenied(error)) throw error;
+            // A call refused on a session that another call has already replaced is simply made again on the new one.
             if (used === current) {
+              if (!isExpiredToken(error) && !this.sessionMayBeStale(account)) throw error;
               this.cache.delete(account);
               current = build();
             }
@@ -213,6 +237,12 @@ export class StsAccountAccess implements AccountAccess {
         };
       },
     });
+  }
+
+  /** Whether `account`'s session is old enough that a refusal may be the role's change since, not the role's permissions. */
+  private sessionMayBeStale(account: string): boolean {
+    const assumedAt = this.cache.get(account)?.assumedAt;
+    return assumedAt !== undefined && this.clock() - assumedAt >= (this.options.recheckDeniedSessionAfterMs ?? RECHECK_DENIED_SESSION_AFTER_MS);
   }
 
   /**
@@ -230,7 +260,10 @@ export class StsAccountAccess implements AccountAccess {
     }
     const entry: CachedCredentials = { credentials: this.assume(account) };
     entry.credentials.then(
-      (credentials) => (entry.expiration = credentials.expiration.getTime()),
+      (credentials) => {
+        entry.expiration = credentials.expiration.getTime();
+        entry.assumedAt = this.clock();
+      },
       () => (entry.failedAt = this.clock()),
     );
     this.cache.set(account, entry);

@@ -16,7 +16,7 @@ import { MARKER_TAG_KEY } from '../../contract/scheduler-tags';
 import { OFFICE_HOURS, PAUSED_MARKER, RESUMED_MARKER } from '../support/scheduler-harness';
 import { checkInvariants, type Violation } from './invariants';
 import { contextWithBudget, startReliabilityHarness } from './reliability-harness';
-import { currentTestName, recordSummary } from './summary';
+import { checkCases, countFault, type CaseFigures } from './summary';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261202);
 const CASES = Number(process.env.RELIABILITY_ACCOUNT_CASES ?? 20);
@@ -99,12 +99,6 @@ const runCaseArb: fc.Arbitrary<RunCase> = fc.record({
   members: fc.tuple(accountArb, accountArb),
 });
 
-interface CaseFigures {
-  handlerRuns: number;
-  services: number;
-  readonly faults: Record<string, number>;
-}
-
 const MID_RUN: ReadonlySet<AccountEvent> = new Set(['role-removed-mid-run', 'sessions-revoked-mid-run', 'sessions-expired-mid-run']);
 
 async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
@@ -124,7 +118,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
         });
         if (s.selected && (account !== emulator.defaultAccount || c.home)) listed.push(arn);
         if (s.fault) {
-          figures.faults[`call:${s.fault.kind}`] = (figures.faults[`call:${s.fault.kind}`] ?? 0) + 1;
+          countFault(figures, `call:${s.fault.kind}`);
           const target = s.fault.operation === 'GetResources' ? { account, operation: 'GetResources' } : { serviceArn: arn, operation: s.fault.operation };
           emulator.injectFault({ kind: s.fault.kind, times: s.fault.times, ...target });
         }
@@ -133,7 +127,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
     add(emulator.defaultAccount, c.homeServices);
     c.members.forEach(({ event, services }, i) => {
       const account = MEMBERS[i];
-      figures.faults[event] = (figures.faults[event] ?? 0) + 1;
+      countFault(figures, event);
       add(account, services);
       if (event !== 'role-missing') emulator.addRole(account);
       if (event === 'sts-throttled-briefly') emulator.injectFault({ kind: 'throttle', api: 'STS', serviceArn: memberRoleArn('aws', account), times: 1 });
@@ -160,7 +154,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
       await harness.whenCall((call) => call.seq > firstCall && call.account === account && call.api !== 'STS' && call.httpStatus === 200, running);
       // Only during the run: the retry must follow the run with nothing in between.
       if (runEnded) return;
-      figures.faults[`${befalls}:struck`] = (figures.faults[`${befalls}:struck`] ?? 0) + 1;
+      countFault(figures, `${befalls}:struck`);
       if (befalls === 'role-removed-mid-run') emulator.removeRole(account);
       if (befalls === 'sessions-revoked-mid-run') emulator.revokeSessions(account);
       if (befalls === 'sessions-expired-mid-run') emulator.expireSessions(account);
@@ -176,6 +170,8 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
     const retry = await harness.run(event, contextWithBudget(20_000));
     await emulator.settled();
     figures.handlerRuns += 2;
+    // Every case ends with a retry in a new container, once the accounts are mended.
+    figures.retriesRequired += 1;
     return checkInvariants(harness, [retry]);
   } finally {
     await harness.close();
@@ -184,31 +180,6 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
 
 describe('random fleets over accounts, with the accounts\' own faults', () => {
   it('keeps every invariant in every case, and a retry in a new container finishes the work once the accounts are mended', async () => {
-    const figures: CaseFigures = { handlerRuns: 0, services: 0, faults: {} };
-    const violations: Violation[] = [];
-    let cases = 0;
-    try {
-      await fc.assert(
-        fc.asyncProperty(runCaseArb, async (c) => {
-          cases += 1;
-          const found = await runCase(c, figures);
-          violations.push(...found);
-          if (found.length > 0) throw new Error(`invariants broken: ${JSON.stringify(found, null, 2)}`);
-        }),
-        { seed: SEED, numRuns: CASES, endOnFailure: true },
-      );
-    } finally {
-      recordSummary({
-        kind: 'property',
-        name: currentTestName(),
-        seed: SEED,
-        cases,
-        handlerRuns: figures.handlerRuns,
-        services: figures.services,
-        retriesRequired: cases,
-        faults: figures.faults,
-        violations,
-      });
-    }
+    await checkCases(runCaseArb, runCase, { seed: SEED, numRuns: CASES });
   }, 120_000);
 });

@@ -87,8 +87,9 @@ describe('a member account cut off mid-run', () => {
 
     mend();
     await harness.emulator.settled();
-    // A new container: a warm one still holds the denied session, which its SDK clients keep until
-    // 5 minutes before its Expiration, so that its retry would fail the account again.
+    // A new container, as Lambda's retry may land: a warm one assumes the role again only for a
+    // refused session 30 s old (RECHECK_DENIED_SESSION_AFTER_MS), which this scenario does not wait
+    // for; the warm container's recovery is shown below.
     harness.coldStart();
     const retry = await harness.run(pauseEverywhere());
 
@@ -101,6 +102,30 @@ describe('a member account cut off mid-run', () => {
     ]);
     expect([...home.hit, ...a.hit, ...b.hit].map((arn) => succeeded('PauseService', arn))).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(verifyScenario(harness, { fault, retries: [retry] })).toEqual([]);
+  });
+});
+
+describe('a member account changed between runs, in a warm container', () => {
+  it.each(CUT_OFF)('with $incident and mended: the next run assumes the role again for the session it kept, and pauses every service once', async ({ strike, mend }) => {
+    // Every refused session counts as old enough to check (30 s by default), so that the test need not wait.
+    await start({ members: { recheckDeniedSessionAfterMs: 0 } });
+    const home = accountFleet(harness.emulator.defaultAccount, 2);
+    const b = accountFleet(MEMBER_B, 3);
+    harness.emulator.addRole(MEMBER_A);
+    harness.emulator.addRole(MEMBER_B);
+    const planned = await harness.run({ ...pauseEverywhere(), dryRun: true });
+    expect(planned.rejected).toBe(false);
+
+    strike();
+    mend();
+    const run = await harness.run(pauseEverywhere());
+
+    expect(run.rejected).toBe(false);
+    expect(statuses([...home.hit, ...b.hit])).toEqual(Array(5).fill('PAUSED'));
+    expect([...home.hit, ...b.hit].map((arn) => succeeded('PauseService', arn))).toEqual([1, 1, 1, 1, 1]);
+    const assumedInB = harness.emulator.callsTo('AssumeRole').filter((c) => c.targetArn === memberRoleArn('aws', MEMBER_B) && c.httpStatus === 200);
+    expect(assumedInB).toHaveLength(2);
+    expect(verifyScenario(harness, { fault: 'member role of one account changed between a dry run and the pause run of the same container (removed and added again, or its sessions revoked)' })).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@ import type { InitialServiceStatus, StartableOperation } from '../../emulator/ap
 import { OFFICE_HOURS, PAUSED_MARKER, RESUMED_MARKER } from '../support/scheduler-harness';
 import { checkInvariants, type Violation } from './invariants';
 import { contextWithBudget, startReliabilityHarness, type RunRecord } from './reliability-harness';
-import { currentTestName, recordSummary } from './summary';
+import { checkCases, countFault, type CaseFigures } from './summary';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261130);
 const CASES = Number(process.env.RELIABILITY_CASES ?? 60);
@@ -157,13 +157,6 @@ function handActionApplies(service: ServiceCase, action: 'pause' | 'resume' | 'd
   return service.status === 'RUNNING';
 }
 
-interface CaseFigures {
-  handlerRuns: number;
-  services: number;
-  retriesRequired: number;
-  readonly faults: Record<string, number>;
-}
-
 async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
   const harness = await startReliabilityHarness({ emulator: { timings: { deploy: c.overlap ? 300 : 50 } } });
   try {
@@ -196,7 +189,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
     c.services.forEach((s, i) => {
       const arn = arns[i];
       const e = s.event;
-      if (e.kind !== 'none') figures.faults[e.kind] = (figures.faults[e.kind] ?? 0) + 1;
+      if (e.kind !== 'none') countFault(figures, e.kind);
       if (e.kind === 'fail-operation') harness.failNextOperation(arn, e.operation);
       if (e.kind === 'hang-operation') {
         harness.emulator.hangNextOperation(arn, e.operation);
@@ -216,7 +209,7 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
       }
     });
     if (c.storm) {
-      figures.faults[`storm:${c.storm.kind}`] = (figures.faults[`storm:${c.storm.kind}`] ?? 0) + 1;
+      countFault(figures, `storm:${c.storm.kind}`);
       harness.emulator.injectFault({ kind: c.storm.kind, forMs: 300, probability: c.storm.probability });
     }
 
@@ -273,31 +266,6 @@ async function runCase(c: RunCase, figures: CaseFigures): Promise<Violation[]> {
 
 describe('random fleets, events and faults', () => {
   it('keeps every invariant in every case, and a retry finishes the work once the faults clear', async () => {
-    const figures: CaseFigures = { handlerRuns: 0, services: 0, retriesRequired: 0, faults: {} };
-    const violations: Violation[] = [];
-    let cases = 0;
-    try {
-      await fc.assert(
-        fc.asyncProperty(runCaseArb, async (c) => {
-          cases += 1;
-          const found = await runCase(c, figures);
-          violations.push(...found);
-          if (found.length > 0) throw new Error(`invariants broken: ${JSON.stringify(found, null, 2)}`);
-        }),
-        { seed: SEED, numRuns: CASES, endOnFailure: true },
-      );
-    } finally {
-      recordSummary({
-        kind: 'property',
-        name: currentTestName(),
-        seed: SEED,
-        cases,
-        handlerRuns: figures.handlerRuns,
-        services: figures.services,
-        retriesRequired: figures.retriesRequired,
-        faults: figures.faults,
-        violations,
-      });
-    }
+    await checkCases(runCaseArb, runCase, { seed: SEED, numRuns: CASES });
   }, 120_000);
 });

@@ -199,6 +199,8 @@ export interface MemberAccessOptions {
   readonly externalId?: string;
   /** How long before expiry credentials are assumed again, in ms. @default the engine's REFRESH_BEFORE_EXPIRY_MS */
   readonly refreshBeforeExpiryMs?: number;
+  /** How old a session App Runner refuses must be to be assumed again. @default the engine's RECHECK_DENIED_SESSION_AFTER_MS */
+  readonly recheckDeniedSessionAfterMs?: number;
   /** Attempts per STS call. @default 4, standard retries, as the harness's App Runner clients */
   readonly stsMaxAttempts?: number;
   /** Wraps an account's gateway, e.g. to break it on purpose and show that the invariants notice. @default none */
@@ -391,6 +393,7 @@ function memberAccess(emulator: AppRunnerEmulator, members: MemberAccessOptions,
     home: { account: emulator.defaultAccount, partition: 'aws' },
     externalId: members.externalId,
     refreshBeforeExpiryMs: members.refreshBeforeExpiryMs,
+    recheckDeniedSessionAfterMs: members.recheckDeniedSessionAfterMs,
     sts: new SdkStsGateway(sts),
     gateway: { maxAttempts: 4, retryMode: 'standard', ...gateway, endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS },
   });

@@ -5,6 +5,7 @@
  * document. Without the variable nothing is written.
  */
 import { appendFileSync } from 'node:fs';
+import fc from 'fast-check';
 import type { Outcome } from '../../lambda/report';
 import { checkInvariants, INVARIANTS, type InvariantId, type Violation } from './invariants';
 import type { ReliabilityHarness, RunRecord } from './reliability-harness';
@@ -154,4 +155,55 @@ export function verifyScenario(harness: ReliabilityHarness, facts: ScenarioFacts
     durationMs: Date.now() - Math.min(...harness.runs.map((r) => r.startedAt)),
   });
   return violations;
+}
+
+/** What a property's cases add up to, for its summary line; `runCase` adds to it. */
+export interface CaseFigures {
+  handlerRuns: number;
+  services: number;
+  retriesRequired: number;
+  readonly faults: Record<string, number>;
+}
+
+/** Counts one more case of a fault (or event) kind. */
+export function countFault(figures: CaseFigures, kind: string): void {
+  figures.faults[kind] = (figures.faults[kind] ?? 0) + 1;
+}
+
+/**
+ * Runs `runCase` on every case fast-check draws (fixed seed, no shrinking past the first failure),
+ * fails at the first case whose invariants break, naming them, and records the property's summary
+ * line for RELIABILITY.md whether it passed or not.
+ */
+export async function checkCases<C>(
+  cases: fc.Arbitrary<C>,
+  runCase: (c: C, figures: CaseFigures) => Promise<readonly Violation[]>,
+  { seed, numRuns }: { readonly seed: number; readonly numRuns: number },
+): Promise<void> {
+  const figures: CaseFigures = { handlerRuns: 0, services: 0, retriesRequired: 0, faults: {} };
+  const violations: Violation[] = [];
+  let run = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        run += 1;
+        const found = await runCase(c, figures);
+        violations.push(...found);
+        if (found.length > 0) throw new Error(`invariants broken: ${JSON.stringify(found, null, 2)}`);
+      }),
+      { seed, numRuns, endOnFailure: true },
+    );
+  } finally {
+    recordSummary({
+      kind: 'property',
+      name: currentTestName(),
+      seed,
+      cases: run,
+      handlerRuns: figures.handlerRuns,
+      services: figures.services,
+      retriesRequired: figures.retriesRequired,
+      faults: figures.faults,
+      violations,
+    });
+  }
 }
