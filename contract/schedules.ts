@@ -162,6 +162,8 @@ export type ScheduleOwnership =
   | { readonly kind: 'tagged'; readonly schedule: string }
   /** Its tag names no schedule of the function: it follows none. */
   | { readonly kind: 'unknown-tag'; readonly tagged: string }
+  /** Its tag names a schedule whose selection does not select it, so whose runs never reach it: it follows none. */
+  | { readonly kind: 'unselected-tag'; readonly tagged: string }
   /** Untagged, and exactly this schedule's selection matches it. */
   | { readonly kind: 'selected'; readonly schedule: string }
   /** Untagged, and two or more schedules' selections match it: it follows none until tagged. */
@@ -182,12 +184,17 @@ export function selectionMatches(selection: ScheduleSelection, service: OwnedSer
 
 /**
  * The schedule a service follows. A service tagged `apprunner-scheduler:schedule=<name>` follows
- * that schedule only (none, when the function has no schedule of that name). Else it follows the
+ * that schedule only (none, when the function has no schedule of that name, or when that schedule's
+ * selection does not select it: the tag chooses among schedules, it adds no service to one). Else it follows the
  * one schedule whose selection matches it; two or more is a conflict, and it follows none of them.
  */
 export function scheduleOwnership(service: OwnedService, schedules: Schedules, home: FunctionHome = {}): ScheduleOwnership {
   const tagged = service.tags[SCHEDULE_TAG_KEY];
-  if (tagged !== undefined) return schedules.has(tagged) ? { kind: 'tagged', schedule: tagged } : { kind: 'unknown-tag', tagged };
+  if (tagged !== undefined) {
+    const named = schedules.get(tagged);
+    if (!named) return { kind: 'unknown-tag', tagged };
+    return selectionMatches(named.selection, service, home) ? { kind: 'tagged', schedule: tagged } : { kind: 'unselected-tag', tagged };
+  }
   const matching = [...schedules.values()].filter((schedule) => selectionMatches(schedule.selection, service, home)).map((schedule) => schedule.name);
   if (matching.length === 1) return { kind: 'selected', schedule: matching[0] };
   if (matching.length > 1) return { kind: 'conflict', schedules: matching };
@@ -211,6 +218,9 @@ export function ownershipProblem(ownership: ScheduleOwnership, schedules: Schedu
   }
   if (ownership.kind === 'unknown-tag') {
     return `its tag ${SCHEDULE_TAG_KEY}=${ownership.tagged} names no schedule of this function (it has ${listNames([...schedules.keys()])})`;
+  }
+  if (ownership.kind === 'unselected-tag') {
+    return `its tag ${SCHEDULE_TAG_KEY}=${ownership.tagged} names schedule ${ownership.tagged}, whose selection (tags, ARNs, accounts and regions) does not select it, so its runs never reach it: add it to ${ownership.tagged}'s selection, or change the tag`;
   }
   return undefined;
 }

@@ -96,8 +96,8 @@ export async function runFleet(request: SchedulerRequest, options: FleetRunOptio
   const { access, fleetConcurrency = DEFAULT_FLEET_CONCURRENCY, onProgress, ...runOptions } = options;
   const units = planUnits(request, await access.homeAccount(), (account) => access.gatewayFor(account));
   if (units.length === 1) {
-    // Today's run: the one unit's bound is the invocation's too.
-    const concurrency = Math.min(runOptions.concurrency ?? DEFAULT_CONCURRENCY, fleetConcurrency);
+    // Today's run, with today's bound; an invocation's bound given on purpose caps it too.
+    const concurrency = options.fleetConcurrency === undefined ? runOptions.concurrency : Math.min(runOptions.concurrency ?? DEFAULT_CONCURRENCY, options.fleetConcurrency);
     return runScheduler(request, { ...runOptions, concurrency, onProgress, gateway: units[0].gateway });
   }
 

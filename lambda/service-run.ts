@@ -232,16 +232,19 @@ class ServiceRun {
   private async deployAndClearMarker(reason: string, history: HistoryCheck): Promise<StepResult> {
     // Unknown AutoDeploymentsEnabled counts as a deployment that may be wanted.
     const mayDeploy = shouldDeploy(this.request.deployAfterResume, this.detail?.autoDeploymentsEnabled ?? true);
-    if (mayDeploy && this.watcher.pastDeadline()) {
+    const tooLate = async (): Promise<StepResult> => {
       // What is left of the run belongs to its report; the marker stays, so that a retry deploys.
       await this.measureSavings();
       return this.done('failed', "running, but its deployment was not started: the run's deadline came first; a retry will start it");
-    }
+    };
+    if (mayDeploy && this.watcher.pastDeadline()) return tooLate();
     if (!(await this.deploymentWanted(history))) {
       await this.clearMarker();
       await this.measureSavings();
       return this.done('changed', reason);
     }
+    // The grace left for another run's deployment may have lasted until the deadline.
+    if (this.watcher.pastDeadline()) return tooLate();
     const operationId = await this.startDeployment();
     this.record('deploy', operationId);
     this.status = 'OPERATION_IN_PROGRESS';

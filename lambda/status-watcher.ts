@@ -217,9 +217,9 @@ export class StatusWatcher {
     await sleep(Math.max(0, Math.min(this.deployGraceMs, deadline - this.clock())));
   }
 
-  /** True once the run's deadline has passed: no new operation should start. */
+  /** True once the run's deadline has come: no new operation should start. */
   pastDeadline(): boolean {
-    return this.clock() > this.options.deadline;
+    return this.clock() >= this.options.deadline;
   }
 
   /** Reads the service's status now, with no wait (after App Runner refused a call in the state we thought it had). */

@@ -131,6 +131,15 @@ describe('which schedule a service follows', () => {
     expect(ownershipProblem(ownership, both)).toBe('its tag apprunner-scheduler:schedule=tokyo names no schedule of this function (it has london and newyork)');
   });
 
+  it('is none when its tag names a schedule whose selection does not select it, and says so: the tag chooses, it adds no service', () => {
+    const ownership = scheduleOwnership({ arn: arn('web-api'), tags: { team: 'uk', 'apprunner-scheduler:schedule': 'newyork' } }, both, HOME);
+    expect(ownership).toEqual({ kind: 'unselected-tag', tagged: 'newyork' });
+    expect(followedSchedule(ownership)).toBeUndefined();
+    expect(ownershipProblem(ownership, both)).toBe(
+      "its tag apprunner-scheduler:schedule=newyork names schedule newyork, whose selection (tags, ARNs, accounts and regions) does not select it, so its runs never reach it: add it to newyork's selection, or change the tag",
+    );
+  });
+
   it('is the one schedule whose selection matches an untagged service', () => {
     const ownership = scheduleOwnership({ arn: arn('web-api'), tags: { team: 'uk', env: 'dev' } }, both, HOME);
     expect(ownership).toEqual({ kind: 'selected', schedule: 'london' });

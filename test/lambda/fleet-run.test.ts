@@ -7,7 +7,7 @@
 import type { AccountAccess } from '../../lambda/accounts';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from '../../lambda/app-runner';
 import { MemberRoleError } from '../../lambda/errors';
-import { planUnits, runFleet, type FleetRunOptions } from '../../lambda/fleet-run';
+import { DEFAULT_FLEET_CONCURRENCY, planUnits, runFleet, type FleetRunOptions } from '../../lambda/fleet-run';
 import { runScheduler, type RunProgress } from '../../lambda/run';
 import { mergeReports, type RunReport, type ServiceOutcome } from '../../lambda/report';
 import { parseEvent } from '../../contract/event';
@@ -176,6 +176,16 @@ describe('a run over accounts and regions', () => {
     const today = await runScheduler(request, { ...options, gateway: accounts.gatewayFor(HOME) });
 
     expect(fleet).toEqual(today);
+  });
+
+  it('keeps the run\'s own bound when it is one account in one region, above the invocation\'s default too', async () => {
+    const home = await accounts.add(HOME, 10);
+    for (let i = 0; i < 60; i++) home.addService({ name: `svc-home-${i}`, tags: OFFICE_HOURS });
+
+    await run({ action: 'pause', tags: OFFICE_HOURS }, { concurrency: 50 });
+
+    expect(accounts.peak).toBeGreaterThan(DEFAULT_FLEET_CONCURRENCY);
+    expect(accounts.peak).toBeLessThanOrEqual(50);
   });
 
   it('bounds the calls in flight in each account and region, and across them all', async () => {

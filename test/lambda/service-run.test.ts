@@ -155,6 +155,28 @@ describe('the deployment after a resume', () => {
     expect(calls).toEqual(['listRecentOperations', 'listRecentOperations', 'startDeployment', 'tagService']);
   });
 
+  it('finishing a resume that another run made moments ago: starts no deployment when the wait lasts until the run\'s deadline, and keeps the marker for a retry', async () => {
+    const { gateway, calls } = scriptedGateway(['RUNNING'], {}, [[theirResume()]]);
+    let now = Date.now();
+    const watcher = new StatusWatcher({
+      gateway,
+      poll: { initialMs: 1, maxMs: 1, factor: 1, deployGraceMs: 20_000 },
+      deadline: now + 10_000,
+      walkedRegions: new Map(),
+      clock: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const request = parseEvent({ action: 'resume', services: [ARN], deployAfterResume: 'always' });
+
+    const outcome = await runService(selected('RUNNING', MARKED_RESUMED), { request, gateway, watcher, clock: () => now });
+
+    expect(outcome).toMatchObject({ outcome: 'failed', actions: [], reason: expect.stringContaining("its deployment was not started: the run's deadline came first") });
+    // The history is read again after the wait: had the other run deployed meanwhile, the service would be done.
+    expect(calls).toEqual(['listRecentOperations', 'listRecentOperations']);
+  });
+
   it('finishing a resume that ended long ago (a retry of a run cut short): reads the history once and deploys without waiting', async () => {
     const { gateway, calls } = scriptedGateway(['RUNNING'], {}, [[{ ...theirResume(), endedAt: Date.now() - 60_000 }]]);
 
