@@ -9,7 +9,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { SdkStsGateway, StsAccountAccess } from '../lambda/accounts';
 import { SdkAppRunnerGateway, type AppRunnerGateway } from '../lambda/app-runner';
 import { RunFailedError } from '../lambda/errors';
-import { createHandler } from '../lambda/index';
+import { createHandler, SAFETY_MARGIN_MS } from '../lambda/index';
 import type { Outcome, RunReport } from '../lambda/report';
 import { DEFAULT_FLEET_CONCURRENCY } from '../lambda/fleet-run';
 import { DEFAULT_CONCURRENCY } from '../lambda/run';
@@ -63,14 +63,9 @@ export interface Spread {
   readonly max: number;
 }
 
-/** What one fleet run measured, next to its bounds. */
-export interface FleetResult {
-  readonly scenario: FleetScenario;
-  readonly concurrency: number;
-  readonly latencyMs: number;
+/** What a run measured, next to its bounds: the fields every bench run reports. */
+export interface RunMeasurement {
   readonly transitionMs: number;
-  /** One call's round trip here (the emulator's latency plus HTTP, SigV4, the SDK and the emulator's own work), in ms. */
-  readonly callMs: number;
   readonly wallMs: number;
   /** CPU time of this process during the run (the engine and the SDK; the emulator runs elsewhere unless in-process). */
   readonly cpuMs: number;
@@ -79,15 +74,12 @@ export interface FleetResult {
   readonly calls: CallCounts;
   /** Requests that were an SDK retry (attempt 2 and up). */
   readonly retries: number;
-  /** Requests the quota answered with ThrottlingException during the run (they never reach the emulator's log). */
-  readonly throttled: number;
   /** Requests answered with an error, by error type. */
   readonly errors: Readonly<Record<string, number>>;
-  readonly peakInFlight: number;
   readonly callBound: CallCounts;
-  /** The bound with each call taking `latencyMs`. */
+  /** The bound with each call taking its configured latency. */
   readonly timeBound: TimeBound;
-  /** The bound with each call taking `callMs`: what is left of the ratio is the engine's own. */
+  /** The bound with each call taking what one call measured here: what is left of the ratio is the engine's own. */
   readonly timeBoundHere: TimeBound;
   /** Measured calls / bound calls. */
   readonly callRatio: number;
@@ -97,10 +89,22 @@ export interface FleetResult {
   readonly timeRatioHere: number;
   /** From the end of the last transition to the end of the run. */
   readonly tailMs: number;
-  /** The report as the handler logs it, in bytes. */
-  readonly reportBytes: number;
   /** Resume runs: StartDeployment StartedAt minus RESUME_SERVICE EndedAt, per service. */
   readonly deployLag?: Spread;
+}
+
+/** What one fleet run measured, next to its bounds. */
+export interface FleetResult extends RunMeasurement {
+  readonly scenario: FleetScenario;
+  readonly concurrency: number;
+  readonly latencyMs: number;
+  /** One call's round trip here (the emulator's latency plus HTTP, SigV4, the SDK and the emulator's own work), in ms. */
+  readonly callMs: number;
+  /** Requests the quota answered with ThrottlingException during the run (they never reach the emulator's log). */
+  readonly throttled: number;
+  readonly peakInFlight: number;
+  /** The report as the handler logs it, in bytes. */
+  readonly reportBytes: number;
 }
 
 /**
@@ -266,7 +270,7 @@ export interface RealTransitionProjection {
 }
 
 /** What one run over accounts measured, next to its bounds. */
-export interface AccountsResult {
+export interface AccountsResult extends RunMeasurement {
   readonly scenario: AccountsScenario;
   readonly services: number;
   readonly units: number;
@@ -276,28 +280,11 @@ export interface AccountsResult {
   readonly regionLatencyMs: readonly number[];
   /** One call's round trip here, per region (median of 20 DescribeService calls). */
   readonly callMs: readonly number[];
-  readonly transitionMs: number;
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly outcomes: Readonly<Record<Outcome, number>>;
-  readonly calls: CallCounts;
-  readonly retries: number;
-  readonly errors: Readonly<Record<string, number>>;
-  readonly callBound: CallCounts;
-  readonly timeBound: TimeBound;
-  /** The bound with each call taking what one call measured here. */
-  readonly timeBoundHere: TimeBound;
-  readonly callRatio: number;
-  readonly timeRatio: number;
-  readonly timeRatioHere: number;
   /** From the start of the run to the last PauseService/ResumeService App Runner accepted. */
   readonly lastStartMs: number;
-  /** From the end of the last transition to the end of the run. */
-  readonly tailMs: number;
   /** Calls that arrived before the last pause/resume started, and after the last transition ended. */
   readonly callsBeforeLastStart: number;
   readonly callsAfterLastEnd: number;
-  readonly deployLag?: Spread;
   readonly projection: RealTransitionProjection;
 }
 
@@ -309,9 +296,8 @@ export function memberAccounts(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(210_000_000_000 + i + 1));
 }
 
-/** Lambda's longest invocation, and the margin the engine keeps before it (lambda/index.ts SAFETY_MARGIN_MS). */
+/** Lambda's longest invocation (the construct's timeout). */
 const LAMBDA_TIMEOUT_MS = 900_000;
-const ENGINE_SAFETY_MARGIN_MS = 30_000;
 
 /**
  * The same run with App Runner's real transitions, from what this one measured. The pauses or resumes
@@ -341,7 +327,7 @@ export function projectRealTransitions(
     extraReads,
     wallMs: measured.lastStartMs + transitionMs + measured.tailMs,
     lambdaWallMs,
-    longestTransitionMs: LAMBDA_TIMEOUT_MS - ENGINE_SAFETY_MARGIN_MS - startAtShare - tailAtShare,
+    longestTransitionMs: LAMBDA_TIMEOUT_MS - SAFETY_MARGIN_MS - startAtShare - tailAtShare,
   };
 }
 
